@@ -1,0 +1,150 @@
+"""The template catalog: find templates, look them up by id, render them.
+
+Templates come from *sources*: a folder or a package's resources holding ``<id>.toml``
+manifests beside their ``.docx`` files. The built-in templates are one such source, found
+through :mod:`importlib.resources` so they work the same from a checkout and from an installed
+wheel; sub-unit plugins add theirs the same way.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from .errors import TemplateError, TemplateNotFound
+from .examples import example_data
+from .manifest import TemplateManifest, parse_manifest
+from .rendering import RenderedDocument, prepare_context, render_docx
+from .validation import validate
+
+BUILTIN_PACKAGE = "lianzheng_docs.builtin_templates"
+
+
+@dataclass(frozen=True)
+class TemplateSource:
+    """A place templates are read from, and who owns them (``builtin`` or a plugin's name)."""
+
+    owner: str
+    root: Traversable
+
+    @classmethod
+    def builtin(cls) -> TemplateSource:
+        return cls("builtin", resources.files(BUILTIN_PACKAGE))
+
+    @classmethod
+    def folder(cls, path: str | Path, owner: str = "local") -> TemplateSource:
+        return cls(owner, Path(path))
+
+    def load(self) -> list[Template]:
+        """Every template in this source, in id order; a broken manifest raises TemplateError."""
+        templates = []
+        for entry in sorted(self.root.iterdir(), key=lambda e: e.name):
+            if not entry.name.endswith(".toml") or not entry.is_file():
+                continue
+            source = f"{self.owner}:{entry.name}"
+            manifest = parse_manifest(
+                entry.read_text(encoding="utf-8"), source=source, template_id=entry.name[:-5]
+            )
+            docx = self.root / manifest.docx
+            if not docx.is_file():
+                raise TemplateError(f"模板清单 {source} 指向的 {manifest.docx} 不存在")
+            templates.append(Template(manifest, self.owner, docx))
+        return templates
+
+
+class Template:
+    """One template: its manifest, its .docx, and how to validate and render data for it."""
+
+    def __init__(self, manifest: TemplateManifest, owner: str, docx: Traversable) -> None:
+        self.manifest = manifest
+        self.owner = owner
+        self.docx_resource = docx
+        self._docx_bytes: bytes | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def id(self) -> str:
+        return self.manifest.id
+
+    @property
+    def title(self) -> str:
+        return self.manifest.title
+
+    def __repr__(self) -> str:
+        return f"<Template {self.id} ({self.owner})>"
+
+    def docx_bytes(self) -> bytes:
+        """The template .docx, read once and kept (each render parses its own copy)."""
+        with self._lock:
+            if self._docx_bytes is None:
+                self._docx_bytes = self.docx_resource.read_bytes()
+            return self._docx_bytes
+
+    def validate(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """Check ``data`` against the manifest; returns the render context or raises ValidationError."""
+        return validate(self.manifest, data)
+
+    def render(self, data: Mapping[str, Any], *, mask_names: bool = False) -> RenderedDocument:
+        """Validate ``data`` and render the document.
+
+        :param mask_names: the public version (通报曝光): every person's name becomes 张某某.
+        :raises ValidationError: the data does not satisfy the manifest (every problem listed).
+        :raises TemplateError: the template itself is broken.
+        """
+        context = prepare_context(self.validate(data), mask_names=mask_names)
+        return render_docx(self.manifest, self.docx_bytes(), context, source=f"{self.owner}:{self.id}")
+
+    def example(self) -> dict[str, Any]:
+        """Complete, valid sample data built from the manifest's examples and defaults."""
+        return example_data(self.manifest)
+
+
+class Catalog:
+    """Templates by id. ``Catalog.default()`` holds the built-in templates."""
+
+    def __init__(self, templates: Iterable[Template]) -> None:
+        self._templates: dict[str, Template] = {}
+        for template in templates:
+            existing = self._templates.get(template.id)
+            if existing is not None:
+                raise TemplateError(
+                    f"模板 id {template.id!r} 重复：{existing.owner} 与 {template.owner} 都提供了它"
+                )
+            self._templates[template.id] = template
+
+    @classmethod
+    def from_sources(cls, sources: Iterable[TemplateSource]) -> Catalog:
+        return cls(t for source in sources for t in source.load())
+
+    @classmethod
+    def default(cls) -> Catalog:
+        """The built-in templates."""
+        return cls.from_sources([TemplateSource.builtin()])
+
+    @classmethod
+    def from_folder(cls, path: str | Path, owner: str = "local") -> Catalog:
+        return cls.from_sources([TemplateSource.folder(path, owner)])
+
+    def __iter__(self) -> Iterator[Template]:
+        return iter(sorted(self._templates.values(), key=lambda t: t.id))
+
+    def __len__(self) -> int:
+        return len(self._templates)
+
+    def __contains__(self, template_id: object) -> bool:
+        return template_id in self._templates
+
+    def ids(self) -> list[str]:
+        return sorted(self._templates)
+
+    def get(self, template_id: str) -> Template:
+        """The template with this id, or :class:`TemplateNotFound` suggesting the closest id."""
+        try:
+            return self._templates[template_id]
+        except KeyError:
+            raise TemplateNotFound(template_id, self.ids()) from None

@@ -1,0 +1,109 @@
+"""Data files clerks write: YAML or JSON in, commented YAML examples out.
+
+Files saved by Windows Notepad in the local code page (GBK) are read too, so a clerk on a
+Chinese Windows machine does not meet mojibake or a decoding error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import DataFileError
+from .examples import example_data
+from .manifest import FieldSpec, FieldType, TemplateManifest
+
+
+def load_data(path: str | Path) -> dict[str, Any]:
+    """Read a YAML or JSON data file (``-`` for standard input) into a mapping."""
+    name = str(path)
+    try:
+        raw = sys.stdin.buffer.read() if name == "-" else Path(path).read_bytes()
+    except FileNotFoundError:
+        raise DataFileError(f"找不到数据文件 {name}；请检查路径") from None
+    except IsADirectoryError:
+        raise DataFileError(f"{name} 是文件夹，不是数据文件") from None
+    except OSError as exc:
+        raise DataFileError(f"无法读取数据文件 {name}：{exc.strerror}") from exc
+    text = decode_text(raw, name)
+    return parse_data(text, name, as_json=name.lower().endswith(".json"))
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK), else a clear error."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DataFileError(f"数据文件 {name} 的编码无法识别；请另存为 UTF-8 编码")
+
+
+def parse_data(text: str, name: str, *, as_json: bool = False) -> dict[str, Any]:
+    """Parse YAML (JSON is YAML too, but gets JSON's own error messages when named .json)."""
+    try:
+        data = json.loads(text) if as_json else yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise DataFileError(f"数据文件 {name} 不是有效的 JSON：第{exc.lineno}行第{exc.colno}列，{exc.msg}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else "某处"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DataFileError(f"数据文件 {name} 不是有效的 YAML：{where}，{problem}") from exc
+    if data is None:
+        raise DataFileError(f"数据文件 {name} 是空的；可用 `lianzheng example 模板id` 生成一份示例")
+    if not isinstance(data, dict):
+        raise DataFileError(f"数据文件 {name} 的顶层应为“字段: 值”的键值对，实际是 {type(data).__name__}")
+    return data
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for text with line breaks, so paragraphs read naturally."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def example_yaml(manifest: TemplateManifest) -> str:
+    """A complete example data file, each field preceded by a comment saying what it is."""
+    lines = [
+        f"# {manifest.title}（{manifest.id}）示例数据",
+        f"# 用法：lianzheng render {manifest.id} --data 本文件 -o 输出.docx",
+        "# 每个字段上方注明：中文名 · 类型 · 必填/选填 · 说明。日期写作 2026-01-15。",
+        "",
+    ]
+    data = example_data(manifest)
+    for spec in manifest.fields:
+        lines.append(f"# {_describe(spec)}")
+        if spec.name not in data:  # optional, nothing to suggest: show where it would go
+            lines.append(f"# {spec.name}:")
+            lines.append("")
+            continue
+        for sub in spec.fields:
+            lines.append(f"#   {sub.name}: {_describe(sub)}")
+        lines.append(dump_yaml({spec.name: data[spec.name]}).rstrip("\n"))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _describe(spec: FieldSpec) -> str:
+    parts = [spec.label, spec.type.label, "必填" if spec.required else "选填"]
+    if spec.type is FieldType.CHOICE:
+        parts.append("可选：" + "、".join(spec.choices))
+    if spec.help:
+        parts.append(spec.help)
+    return " · ".join(parts)
+

@@ -1,0 +1,83 @@
+"""Writing files so that a failure never leaves half a document behind."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:
+    """Write ``data`` to ``path`` all at once: a temporary file, fsync, then a rename.
+
+    Without ``overwrite`` an existing file is never replaced, even by a concurrent writer: the
+    file is put in place by a hard link, which fails if the name is taken. Missing parent
+    folders are created. Raises :class:`OutputError` with the reason in Chinese.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise OutputError(f"输出路径 {target} 是一个文件夹；请给出文件名，如 {target / '文档.docx'}")
+    if target.exists() and not overwrite:
+        raise OutputError(f"文件 {target} 已存在；如要覆盖，请加 --force")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        raise OutputError(f"无法在 {target.parent} 写入文件：{_reason(exc)}") from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            _link_without_replacing(tmp, target)
+        _fsync_dir(target.parent)
+    except FileExistsError as exc:
+        raise OutputError(f"文件 {target} 已存在；如要覆盖，请加 --force") from exc
+    except OSError as exc:
+        raise OutputError(f"无法写入 {target}：{_reason(exc)}") from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return target
+
+
+def _link_without_replacing(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+            raise
+        # A file system without hard links: the best we can do is check, then rename.
+        if target.exists():
+            raise FileExistsError(errno.EEXIST, "exists", str(target)) from exc
+        os.replace(source, target)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _reason(exc: OSError) -> str:
+    reasons = {
+        errno.EACCES: "没有写权限",
+        errno.EPERM: "没有写权限",
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EROFS: "文件系统只读",
+        errno.ENOTDIR: "路径中有一段不是文件夹",
+        errno.ENAMETOOLONG: "文件名太长",
+    }
+    return reasons.get(exc.errno or 0, exc.strerror or str(exc))

@@ -1,0 +1,250 @@
+"""Check data against a manifest and turn it into the context a template renders.
+
+All problems are collected and reported together, each naming the field by its key and its
+Chinese label and saying what was expected, so a clerk fixes a data file in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from difflib import get_close_matches
+from typing import Any
+
+from .errors import Problem, ValidationError
+from .manifest import FieldSpec, FieldType, TemplateManifest
+from .values import CnDate, Person, Unit
+
+DOC_NUMBER = re.compile(r"^(?P<prefix>\S.*?)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
+_BRACKETS = re.compile(r"[\[［(（〈【<{｛]\s*(\d{4})\s*[\]］)）〉】>}｝]")
+_TRUE = {"是", "true", "yes", "y", "1", "真"}
+_FALSE = {"否", "false", "no", "n", "0", "假"}
+
+
+def validate(manifest: TemplateManifest, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the render context for ``data``, or raise :class:`ValidationError` with every problem."""
+    if not isinstance(data, Mapping):
+        raise ValidationError(
+            manifest.id, [Problem("(root)", "数据", f"应为键值对（映射），实际是 {type(data).__name__}")]
+        )
+    problems: list[Problem] = []
+    context = _validate_record(manifest.fields, data, "", "", problems)
+    if problems:
+        raise ValidationError(manifest.id, problems)
+    return context
+
+
+def _validate_record(
+    specs: Sequence[FieldSpec],
+    data: Mapping[str, Any],
+    path: str,
+    label: str,
+    problems: list[Problem],
+) -> dict[str, Any]:
+    names = [s.name for s in specs]
+    for key in data:
+        if key not in names:
+            hint = get_close_matches(str(key), names, n=1)
+            suggestion = f"，是否想写 {hint[0]}？" if hint else f"；可用字段：{'、'.join(names)}"
+            problems.append(Problem(_join(path, str(key)), f"{label}{key}".strip(), f"未知字段{suggestion}"))
+    result: dict[str, Any] = {}
+    for spec in specs:
+        where = _join(path, spec.name)
+        where_label = f"{label}{spec.label}"
+        value = data.get(spec.name)
+        if _is_missing(value):
+            if spec.has_default:
+                value = spec.default
+            elif spec.required:
+                problems.append(Problem(where, where_label, f"必填（{spec.type.label}），未提供"))
+                continue
+            else:
+                result[spec.name] = _empty(spec)
+                continue
+        result[spec.name] = _coerce(spec, value, where, where_label, problems)
+    return result
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == [] or value == {}
+
+
+def _empty(spec: FieldSpec) -> Any:
+    if spec.type in (FieldType.PARAGRAPHS, FieldType.LIST, FieldType.RECORDS):
+        return []
+    if spec.type is FieldType.BOOLEAN:
+        return False
+    return None if spec.type is FieldType.INTEGER else ""
+
+
+def _coerce(spec: FieldSpec, value: Any, where: str, label: str, problems: list[Problem]) -> Any:
+    def bad(message: str) -> None:
+        problems.append(Problem(where, label, message))
+
+    kind = spec.type
+    if kind is FieldType.TEXT:
+        return _text(value, bad)
+    if kind is FieldType.DOC_NUMBER:
+        return _doc_number(value, bad)
+    if kind is FieldType.PARAGRAPHS:
+        return _paragraphs(value, bad, spec)
+    if kind is FieldType.DATE:
+        return _date(value, bad)
+    if kind is FieldType.INTEGER:
+        return _integer(value, bad, spec)
+    if kind is FieldType.BOOLEAN:
+        return _boolean(value, bad)
+    if kind is FieldType.CHOICE:
+        text = _text(value, bad)
+        if text is not None and text not in spec.choices:
+            bad(f"应为 {'、'.join(spec.choices)} 之一，实际是 {text!r}")
+        return text
+    if kind is FieldType.PERSON:
+        return _person_or_unit(value, bad, Person, "post", "人员：写姓名，或写 name（姓名）和 post（职务）")
+    if kind is FieldType.UNIT:
+        return _person_or_unit(value, bad, Unit, "short", "单位：写名称，或写 name（全称）和 short（简称）")
+    if kind is FieldType.LIST:
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list):
+            bad(f"应为文字列表，实际是 {type(value).__name__}")
+            return []
+        texts = [_text(item, lambda m, i=i: bad(f"第{i + 1}项：{m}")) for i, item in enumerate(items)]
+        _check_count(texts, spec, bad)
+        return [t for t in texts if t]
+    if kind is FieldType.RECORDS:
+        return _records(spec, value, where, label, problems, bad)
+    raise AssertionError(f"unhandled field type {kind}")
+
+
+def _text(value: Any, bad: Any) -> str | None:
+    if isinstance(value, date):
+        bad(f"应为文字；YAML 把 {value} 读成了日期，请给它加上引号")
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        bad(f"应为单行文字，实际是 {type(value).__name__}")
+        return None
+    text = str(value).strip()
+    if "\n" in text:
+        bad("单行文字不能换行；多段内容请用段落字段")
+        return None
+    return text
+
+
+def _doc_number(value: Any, bad: Any) -> str | None:
+    text = _text(value, bad)
+    if text is None:
+        return None
+    if DOC_NUMBER.match(text):
+        return text
+    fixed = _BRACKETS.sub(r"〔\1〕", text.replace(" ", ""))
+    fixed = re.sub(r"〕第?0*(\d+)号?$", r"〕\1号", fixed)
+    hint = f"；应写作 {fixed}" if fixed != text and DOC_NUMBER.match(fixed) else ""
+    bad(
+        f"{text!r} 不是规范的发文字号：应为 机关代字〔年份〕序号号，如 X财党〔2026〕12号"
+        f"（年份用六角括号〔〕，序号不编虚位、不加“第”字）{hint}"
+    )
+    return None
+
+
+def _paragraphs(value: Any, bad: Any, spec: FieldSpec) -> list[str]:
+    if isinstance(value, str):
+        items: list[Any] = value.splitlines()
+    elif isinstance(value, list):
+        items = []
+        for item in value:
+            if not isinstance(item, str):
+                bad(f"每一段应为文字，实际有 {type(item).__name__}")
+                return []
+            items.extend(item.splitlines())
+    else:
+        bad(f"应为段落文字（一段文字，或每段一项的列表），实际是 {type(value).__name__}")
+        return []
+    paragraphs = [p.strip() for p in items if p.strip()]
+    _check_count(paragraphs, spec, bad)
+    return paragraphs
+
+
+def _date(value: Any, bad: Any) -> CnDate | None:
+    if isinstance(value, datetime):
+        return CnDate.of(value.date())
+    if isinstance(value, date):
+        return CnDate.of(value)
+    if isinstance(value, str):
+        try:
+            return CnDate.of(date.fromisoformat(value.strip()))
+        except ValueError:
+            pass
+    bad(f"应为 ISO 格式的日期，如 2026-01-15，实际是 {value!r}")
+    return None
+
+
+def _integer(value: Any, bad: Any, spec: FieldSpec) -> int | None:
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        number = int(value)
+    if number is None:
+        bad(f"应为整数，实际是 {value!r}")
+        return None
+    if spec.minimum is not None and number < spec.minimum:
+        bad(f"应不小于 {spec.minimum}，实际是 {number}")
+    if spec.maximum is not None and number > spec.maximum:
+        bad(f"应不大于 {spec.maximum}，实际是 {number}")
+    return number
+
+
+def _boolean(value: Any, bad: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    bad(f"应为 是/否（true/false），实际是 {value!r}")
+    return False
+
+
+def _person_or_unit(value: Any, bad: Any, cls: type, extra: str, expected: str) -> Any:
+    if isinstance(value, str):
+        return cls(value.strip())
+    if isinstance(value, Mapping):
+        unknown = sorted(set(value) - {"name", extra})
+        if unknown:
+            bad(f"未知的键 {', '.join(map(str, unknown))}；{expected}")
+        name = value.get("name")
+        if not isinstance(name, str) or not name.strip():
+            bad(f"缺少 name；{expected}")
+            return None
+        other = value.get(extra) or ""
+        return cls(name.strip(), str(other).strip())
+    bad(f"应为{expected}，实际是 {type(value).__name__}")
+    return None
+
+
+def _check_count(items: list[Any], spec: FieldSpec, bad: Any) -> None:
+    if spec.min_items and len(items) < spec.min_items:
+        bad(f"至少需要 {spec.min_items} 项，实际 {len(items)} 项")
+
+
+def _records(
+    spec: FieldSpec, value: Any, where: str, label: str, problems: list[Problem], bad: Any
+) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        bad(f"应为记录列表（每条记录一组键值），实际是 {type(value).__name__}")
+        return []
+    records = []
+    for index, item in enumerate(value):
+        at, at_label = f"{where}[{index}]", f"{label} 第{index + 1}条 "
+        if not isinstance(item, Mapping):
+            problems.append(Problem(at, at_label.strip(), f"应为一组键值，实际是 {type(item).__name__}"))
+            continue
+        records.append(_validate_record(spec.fields, item, at, at_label, problems))
+    _check_count(records, spec, bad)
+    return records

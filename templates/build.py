@@ -1,0 +1,273 @@
+"""Build the built-in .docx templates from code: ``python templates/build.py``.
+
+Each function below lays out one template with :class:`GongwenDocument`, so every layout
+figure comes from GB/T 9704 (see ``lianzheng_docs/layout/gbt9704.py``) and the result is the
+same file every time; ``tests/test_templates.py`` fails when a committed .docx differs from a
+fresh build. The text between ``{{ }}`` and the ``{%p %}``/``{%tr %}`` tags is docxtpl's; every
+variable used here is declared in the template's manifest (``<id>.toml``) beside it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from lianzheng_docs.layout.builder import DOC_NUMBER, HEI, KAI, PLAIN, TITLE, GongwenDocument, Span
+
+HERE = Path(__file__).resolve().parent
+
+
+# --------------------------------------------------------------------- shared pieces
+
+
+def loop_paragraphs(doc: GongwenDocument, expression: str) -> None:
+    """One body paragraph per item of a paragraphs field."""
+    doc.control(f"{{%p for para in {expression} %}}")
+    doc.paragraph("{{ para }}")
+    doc.control("{%p endfor %}")
+
+
+def loop_headed_items(doc: GongwenDocument, expression: str) -> None:
+    """Items with a 楷体 "（一）heading。" run-in heading, then their paragraphs (7.3.3 level 2)."""
+    doc.control(f"{{%p for item in {expression} %}}")
+    doc.paragraph(
+        Span("（{{ loop.index|cn_num }}）{{ item.heading }}", KAI), "{{ item.paragraphs[0] }}"
+    )
+    doc.control("{%p for para in item.paragraphs[1:] %}")
+    doc.paragraph("{{ para }}")
+    doc.control("{%p endfor %}")
+    doc.control("{%p endfor %}")
+
+
+def red_header(doc: GongwenDocument, *, upward: bool) -> None:
+    """版头: the red mark, the 发文字号 (with 签发人 on 上行文) and the red rule."""
+    doc.issuer_mark("{{ issuer_mark }}")
+    doc.doc_number("{{ doc_number }}", signer="{{ signer }}" if upward else None)
+    doc.blank(2)
+
+
+def closing(doc: GongwenDocument, issuer: str = "{{ issuer }}") -> None:
+    """署名, 成文日期 and the optional 附注 (7.3.5, 7.3.6)."""
+    doc.signature(issuer, "{{ date }}")
+    doc.control("{%p if note %}")
+    doc.paragraph("（{{ note }}）")
+    doc.control("{%p endif %}")
+
+
+def imprint(doc: GongwenDocument) -> None:
+    """版记: 抄送 (when given) and the 印发 line (7.4)."""
+    doc.imprint(
+        cc="cc",
+        printed=["{{ printer }}", "\t{{ print_date or date }}印发"],
+    )
+
+
+# --------------------------------------------------------------------- the templates
+
+
+def responsibility_letter() -> GongwenDocument:
+    doc = GongwenDocument(title="党风廉政建设责任书")
+    doc.title("{{ year }}年度党风廉政建设责任书")
+    doc.blank()
+    doc.party("甲方：", "{{ party_group }}（主体责任人：{{ secretary.with_post }}）")
+    doc.party("", "{{ discipline_group }}（监督责任人：{{ discipline_head.with_post }}）")
+    doc.party("乙方：", "{{ department }}（责任人：{{ department_head.with_post }}）")
+    doc.blank()
+    doc.paragraph(
+        "为全面落实党风廉政建设党组主体责任和纪检组监督责任，构建权责对等的责任分解机制、"
+        "科学规范的责任落实机制，根据{{ basis }}，结合{{ department }}工作实际，特签订本责任书。"
+    )
+    doc.heading(1, "一、责任内容")
+    doc.paragraph(
+        "{{ department_head.name }}同志是{{ department }}党风廉政建设第一责任人，"
+        "对本科室（单位）党风廉政建设负全面领导责任，主要履行以下职责："
+    )
+    doc.control("{%p for duty in responsibilities %}")
+    doc.paragraph("{{ loop.index }}. {{ duty }}")
+    doc.control("{%p endfor %}")
+    doc.heading(1, "二、年度任务")
+    doc.paragraph("{{ year }}年度，乙方应完成以下党风廉政建设重点任务：")
+    doc.table(
+        ["序号", "任务", "措施", "完成时限", "责任人"],
+        [
+            ["{%tr for task in tasks %}", "", "", "", ""],
+            ["{{ loop.index }}", "{{ task.task }}", "{{ task.measures }}", "{{ task.deadline }}", "{{ task.owner }}"],
+            ["{%tr endfor %}", "", "", "", ""],
+        ],
+        widths_mm=[12, 40, 58, 22, 24],
+        center_columns=(0, 3, 4),
+    )
+    doc.heading(1, "三、考核与追究")
+    doc.control("{%p for clause in assessment %}")
+    doc.paragraph("{{ loop.index }}. {{ clause }}")
+    doc.control("{%p endfor %}")
+    doc.heading(1, "四、附则")
+    doc.paragraph("1. 本责任书有效期自{{ year }}年1月1日起至{{ year }}年12月31日止。")
+    doc.paragraph("2. 本责任书一式三份，局党组、驻局纪检组和{{ department }}各执一份。")
+    doc.control("{%p for term in extra_terms %}")
+    doc.paragraph("{{ loop.index + 2 }}. {{ term }}")
+    doc.control("{%p endfor %}")
+    doc.blank()
+    doc.table(
+        [],
+        [
+            ["甲方：{{ party_group }}", "甲方：{{ discipline_group }}", "乙方：{{ department }}"],
+            ["主体责任人（签字）：", "监督责任人（签字）：", "责任人（签字）："],
+            ["", "", ""],
+            ["{{ date }}", "{{ date }}", "{{ date }}"],
+        ],
+        widths_mm=[52, 52, 52],
+        borders=False,
+    )
+    return doc
+
+
+def _report(*, title: str, upward_header: bool, issuer: str = "{{ issuer }}") -> GongwenDocument:
+    """The shape of every 报告 of the 双报告 system (七(三)): 上行文, closing 特此报告."""
+    doc = GongwenDocument(title="报告")
+    if upward_header:
+        red_header(doc, upward=True)
+    doc.title(title)
+    doc.blank()
+    doc.addressee("{{ addressees }}：")
+    loop_paragraphs(doc, "intro")
+    doc.heading(1, "一、主要工作及成效")
+    loop_headed_items(doc, "achievements")
+    doc.heading(1, "二、存在的问题")
+    loop_paragraphs(doc, "problems")
+    doc.heading(1, "三、下一步工作打算")
+    loop_headed_items(doc, "plans")
+    doc.paragraph("特此报告。")
+    closing(doc, issuer)
+    if upward_header:
+        imprint(doc)
+    return doc
+
+
+def dual_report() -> GongwenDocument:
+    return _report(
+        title="关于{{ year }}年{% if period == '上半年' %}上半年{% endif %}"
+        "落实党风廉政建设主体责任情况的报告",
+        upward_header=True,
+    )
+
+
+def dual_report_secretary() -> GongwenDocument:
+    return _report(
+        title="关于{{ year }}年{% if period == '上半年' %}上半年{% endif %}"
+        "履行党风廉政建设第一责任人职责情况的报告",
+        upward_header=True,
+    )
+
+
+def supervision_report() -> GongwenDocument:
+    return _report(
+        title="关于{{ year }}年度履行党风廉政建设监督责任情况的报告", upward_header=True
+    )
+
+
+def department_report() -> GongwenDocument:
+    return _report(
+        title="{{ department }}关于{{ year }}年度履行党风廉政建设主体责任情况的报告",
+        upward_header=False,
+        issuer="{{ department }}",
+    )
+
+
+def risk_notice() -> GongwenDocument:
+    doc = GongwenDocument(title="廉政风险告知书")
+    doc.title("廉政风险告知书")
+    doc.paragraph("{{ doc_number }}", style=DOC_NUMBER)
+    doc.blank()
+    doc.addressee("{{ recipient }}：")
+    doc.paragraph(
+        "根据{{ source }}，我局发现你单位在财政资金管理中存在以下问题和廉政风险，现予告知："
+    )
+    doc.control("{%p for finding in findings %}")
+    doc.paragraph(Span("（{{ loop.index|cn_num }}）{{ finding.title }}", KAI))
+    doc.paragraph(Span("问题描述：", HEI), "{{ finding.problem }}")
+    doc.paragraph(Span("违反规定：", HEI), "{{ finding.rule }}")
+    doc.paragraph(Span("风险提示：", HEI), "{{ finding.risk }}")
+    doc.paragraph(Span("整改要求：", HEI), "{{ finding.requirement }}")
+    doc.control("{%p endfor %}")
+    doc.paragraph(
+        "请你单位接到本告知书后，认真剖析问题成因，逐项制定整改措施，明确整改责任人和整改时限，"
+        "于{{ deadline }}前将整改情况书面报送{{ reply_to }}，并填写回执。"
+    )
+    doc.paragraph("联系人：{{ contact.with_post }}，联系电话：{{ phone }}。")
+    doc.signature("{{ issuer }}", "{{ date }}")
+    doc.blank()
+    doc.paragraph("－－－－－－－－－－－（请沿此线剪下）－－－－－－－－－－－", style=DOC_NUMBER)
+    doc.paragraph("回　执", style=TITLE)
+    doc.table(
+        [],
+        [
+            ["告知书编号", "{{ doc_number }}"],
+            ["接收单位", "{{ recipient }}"],
+            ["接收人（签字）", ""],
+            ["接收日期", "　　　　年　　月　　日"],
+            ["整改责任人", ""],
+            ["联系电话", ""],
+        ],
+        widths_mm=[40, 116],
+        row_height_mm=10,
+    )
+    doc.paragraph("请于收到本告知书后五个工作日内将回执报送{{ reply_to }}。", style=PLAIN)
+    return doc
+
+
+def accountability_bulletin() -> GongwenDocument:
+    doc = GongwenDocument(title="通报")
+    red_header(doc, upward=False)
+    doc.title("关于{{ subject }}的通报")
+    doc.blank()
+    doc.addressee("{{ addressees }}：")
+    loop_paragraphs(doc, "intro")
+    doc.heading(1, "一、基本案情")
+    loop_paragraphs(doc, "facts")
+    doc.heading(1, "二、处理决定")
+    loop_paragraphs(doc, "decision")
+    doc.control("{%p if accountable_leaders %}")
+    doc.paragraph("按照一案双究和责任倒查制度，对负有领导责任的人员一并追究责任：")
+    doc.control("{%p for leader in accountable_leaders %}")
+    doc.paragraph(
+        Span("（{{ loop.index|cn_num }}）", KAI),
+        "{{ leader.person.with_post }}{{ leader.failure }}，负有{{ leader.responsibility }}"
+        "落实不到位的领导责任，{{ leader.sanction }}。",
+    )
+    doc.control("{%p endfor %}")
+    doc.control("{%p endif %}")
+    doc.heading(1, "三、警示教育")
+    loop_paragraphs(doc, "lessons")
+    doc.heading(1, "四、工作要求")
+    loop_headed_items(doc, "requirements")
+    closing(doc)
+    imprint(doc)
+    return doc
+
+
+BUILDERS: dict[str, Callable[[], GongwenDocument]] = {
+    "responsibility_letter": responsibility_letter,
+    "dual_report": dual_report,
+    "dual_report_secretary": dual_report_secretary,
+    "supervision_report": supervision_report,
+    "department_report": department_report,
+    "risk_notice": risk_notice,
+    "accountability_bulletin": accountability_bulletin,
+}
+
+
+def build_all(target: Path = HERE) -> list[Path]:
+    """Write every built-in template's .docx into ``target``; returns the paths written."""
+    written = []
+    for template_id, build in BUILDERS.items():
+        path = target / f"{template_id}.docx"
+        path.write_bytes(build().to_bytes())
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in build_all(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE):
+        print(written_path)
