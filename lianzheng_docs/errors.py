@@ -60,7 +60,8 @@ class Problem:
     message: str  # what was expected, in Chinese
 
     def __str__(self) -> str:
-        return f"{self.label}（{self.path}）：{self.message}"
+        where = self.label if self.label == self.path else f"{self.label}（{self.path}）"
+        return f"{where}：{self.message}"
 
 
 class ValidationError(LianzhengError):

@@ -30,6 +30,8 @@ def validate(manifest: TemplateManifest, data: Mapping[str, Any]) -> dict[str, A
         )
     problems: list[Problem] = []
     context = _validate_record(manifest.fields, data, "", "", problems)
+    if manifest.kind == "报告":
+        problems.extend(_request_wording(manifest, context))
     if problems:
         raise ValidationError(manifest.id, problems)
     return context
@@ -64,6 +66,39 @@ def _validate_record(
                 continue
         result[spec.name] = _coerce(spec, value, where, where_label, problems)
     return result
+
+
+# 《党政机关公文处理工作条例》第十五条（四）：不得在报告等非请示性公文中夹带请示事项。
+REQUEST_WORDING = re.compile(r"妥否|当否|请批示|请予?批准|请予?审批|请予?批复|请审定|请领导审阅")
+
+
+def _request_wording(manifest: TemplateManifest, context: Mapping[str, Any]) -> list[Problem]:
+    """Problems for 请示 phrases inside a 报告, which the regulations forbid."""
+    found = []
+    for spec in manifest.fields:
+        for text in _strings(context.get(spec.name)):
+            match = REQUEST_WORDING.search(text)
+            if match:
+                found.append(
+                    Problem(
+                        spec.name,
+                        spec.label,
+                        f"报告中不得夹带请示事项（《党政机关公文处理工作条例》第十五条），"
+                        f"请删去“{match.group(0)}”；需要上级批准的事项应另行请示",
+                    )
+                )
+                break
+    return found
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    return []
 
 
 def _join(path: str, name: str) -> str:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from lianzheng_docs.layout.builder import DOC_NUMBER, HEI, KAI, PLAIN, TITLE, GongwenDocument, Span
+from lianzheng_docs.layout.builder import DOC_NUMBER, HEI, KAI, TITLE, GongwenDocument, Span
 
 HERE = Path(__file__).resolve().parent
 
@@ -95,7 +95,7 @@ def responsibility_letter() -> GongwenDocument:
             ["{{ loop.index }}", "{{ task.task }}", "{{ task.measures }}", "{{ task.deadline }}", "{{ task.owner }}"],
             ["{%tr endfor %}", "", "", "", ""],
         ],
-        widths_mm=[12, 40, 58, 22, 24],
+        widths_mm=[14, 36, 60, 24, 22],
         center_columns=(0, 3, 4),
     )
     doc.heading(1, "三、考核与追究")
@@ -109,15 +109,17 @@ def responsibility_letter() -> GongwenDocument:
     doc.paragraph("{{ loop.index + 2 }}. {{ term }}")
     doc.control("{%p endfor %}")
     doc.blank()
+    # One row with a cell per side, so the signature block never splits across pages.
     doc.table(
         [],
         [
-            ["甲方：{{ party_group }}", "甲方：{{ discipline_group }}", "乙方：{{ department }}"],
-            ["主体责任人（签字）：", "监督责任人（签字）：", "责任人（签字）："],
-            ["", "", ""],
-            ["{{ date }}", "{{ date }}", "{{ date }}"],
+            [
+                "甲方：{{ party_group }}\n主体责任人（签字）：\n"
+                "{{ discipline_group }}\n监督责任人（签字）：\n{{ date }}",
+                "乙方：{{ department }}\n责任人（签字）：\n\n\n{{ date }}",
+            ],
         ],
-        widths_mm=[52, 52, 52],
+        widths_mm=[86, 70],
         borders=False,
     )
     return doc
@@ -197,9 +199,8 @@ def risk_notice() -> GongwenDocument:
     )
     doc.paragraph("联系人：{{ contact.with_post }}，联系电话：{{ phone }}。")
     doc.signature("{{ issuer }}", "{{ date }}")
+    doc.start_page(doc.paragraph("廉政风险告知书回执", style=TITLE))
     doc.blank()
-    doc.paragraph("－－－－－－－－－－－（请沿此线剪下）－－－－－－－－－－－", style=DOC_NUMBER)
-    doc.paragraph("回　执", style=TITLE)
     doc.table(
         [],
         [
@@ -209,11 +210,14 @@ def risk_notice() -> GongwenDocument:
             ["接收日期", "　　　　年　　月　　日"],
             ["整改责任人", ""],
             ["联系电话", ""],
+            ["备注", ""],
         ],
         widths_mm=[40, 116],
-        row_height_mm=10,
+        row_height_mm=12,
+        center_columns=(0,),
     )
-    doc.paragraph("请于收到本告知书后五个工作日内将回执报送{{ reply_to }}。", style=PLAIN)
+    doc.blank()
+    doc.paragraph("请于收到本告知书后五个工作日内将回执报送{{ reply_to }}。")
     return doc
 
 
@@ -225,6 +229,7 @@ def accountability_bulletin() -> GongwenDocument:
     doc.addressee("{{ addressees }}：")
     loop_paragraphs(doc, "intro")
     doc.heading(1, "一、基本案情")
+    doc.paragraph("{{ offender.name }}，{{ offender_profile }}。")
     loop_paragraphs(doc, "facts")
     doc.heading(1, "二、处理决定")
     loop_paragraphs(doc, "decision")

@@ -511,24 +511,31 @@ class GongwenDocument:
         all_rows = ([(header, True)] if header else []) + [(row, False) for row in rows]
         for cells, is_header in all_rows:
             row = table.add_row()
+            trpr = row._tr.get_or_add_trPr()
+            trpr.append(element("w:cantSplit"))  # a row never breaks across pages
+            if is_header:
+                trpr.append(element("w:tblHeader"))  # repeated at the top of each page
             if row_height_mm:
-                trpr = row._tr.get_or_add_trPr()
                 trpr.append(element("w:trHeight", {"w:val": G.mm(row_height_mm), "w:hRule": "atLeast"}))
             for index, (cell, text, width) in enumerate(zip(row.cells, cells, widths_mm)):
                 cell.width = docx.shared.Mm(width)
                 tcpr = cell._tc.get_or_add_tcPr()
-                tcpr.append(element("w:vAlign", {"w:val": "center"}))
-                para = cell.paragraphs[0]
-                para.style = self.doc.styles[_NAMES[TABLE_TEXT]]
-                run = para.add_run(text)
-                if is_header:
-                    run.style = self.doc.styles[_NAMES[HEI]]
-                if is_header or index in center_columns:
-                    set_child(para._p.get_or_add_pPr(), element("w:jc", {"w:val": "center"}), PPR_ORDER)
+                tcpr.append(element("w:vAlign", {"w:val": "top" if "\n" in text else "center"}))
+                for number, line in enumerate(text.split("\n")):
+                    para = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
+                    para.style = self.doc.styles[_NAMES[TABLE_TEXT]]
+                    run = para.add_run(line)
+                    if is_header:
+                        run.style = self.doc.styles[_NAMES[HEI]]
+                    if is_header or index in center_columns:
+                        set_child(para._p.get_or_add_pPr(), element("w:jc", {"w:val": "center"}), PPR_ORDER)
         return table
 
-    def page_break(self) -> None:
-        self.paragraph(style=PLAIN).add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
+    @staticmethod
+    def start_page(paragraph: Paragraph) -> Paragraph:
+        """Make ``paragraph`` begin a new page (an attachment, a 回执), leaving no empty line."""
+        set_child(paragraph._p.get_or_add_pPr(), element("w:pageBreakBefore"), PPR_ORDER)
+        return paragraph
 
     # ------------------------------------------------------------------ output
 

@@ -1,0 +1,83 @@
+"""The ``lianzheng`` command group and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..errors import ExitCode, LianzhengError
+from .output import echo_json
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class LianzhengGroup(click.Group):
+    """A click group that reports library errors in Chinese with their exit codes.
+
+    A :class:`LianzhengError` is printed as its message on standard error (or as JSON on
+    standard output when the command was given ``--json``) and the process exits with the
+    error's code; anything else is a bug, shown with its traceback and exit code 70.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LianzhengError as exc:
+            if _wants_json(ctx):
+                echo_json(exc.to_dict())
+            else:
+                click.echo(f"错误：{exc.message}", err=True)
+            ctx.exit(int(exc.exit_code))
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("已中断。", err=True)
+            ctx.exit(130)
+        except Exception:  # noqa: BLE001 - the last line of defence, reported as a bug
+            click.echo("内部错误（这是程序缺陷，请把以下信息报告给维护者）：", err=True)
+            traceback.print_exc(file=sys.stderr)
+            ctx.exit(int(ExitCode.INTERNAL))
+
+
+def _wants_json(ctx: click.Context) -> bool:
+    return bool(ctx.meta.get(JSON_META_KEY))
+
+
+JSON_META_KEY = "lianzheng.json"
+
+
+def _remember_json(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta[JSON_META_KEY] = value  # meta is shared by the whole context chain
+    return value
+
+
+json_option = click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    callback=_remember_json,
+    expose_value=True,
+    is_eager=True,
+    help="以 JSON 输出（供其他程序读取），错误也以 JSON 给出。",
+)
+
+
+@click.group(cls=LianzhengGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="lianzheng", message="%(prog)s %(version)s")
+def cli() -> None:
+    """“两个责任”党风廉政建设公文工具：按 GB/T 9704-2012 生成责任书、双报告、
+    廉政风险告知书、责任追究通报等文书。
+
+    \b
+    常用：
+      lianzheng templates list              查看全部模板
+      lianzheng example dual_report > d.yaml 生成示例数据
+      lianzheng render dual_report --data d.yaml -o 报告.docx
+
+    退出码：0 成功；1 检查发现问题；2 用法错误；3 数据有误；4 模板不存在；
+    5 模板本身有误；6 无法写出结果；70 内部错误。
+    """

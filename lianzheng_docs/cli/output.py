@@ -1,0 +1,60 @@
+"""How the command line speaks: tables that align Chinese text, JSON, progress, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+
+T = TypeVar("T")
+
+
+def prepare_console() -> None:
+    """Never crash or print mojibake on a console whose code page is not UTF-8 (e.g. GBK).
+
+    Python writes to a Windows console through its wide-character API already; this guards the
+    other case, output redirected under a legacy code page, where a character the code page
+    lacks becomes "?" instead of an exception.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes in a terminal: two for each CJK (wide) character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(width - display_width(text), 0)
+
+
+def format_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A plain-text table whose columns line up with Chinese text in them."""
+    table = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
+    widths = [max(display_width(row[i]) for row in table) for i in range(len(headers))]
+    lines = ["  ".join(pad(cell, w) for cell, w in zip(row, widths)).rstrip() for row in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def echo_json(data: Any) -> None:
+    """JSON with Chinese kept as characters (not \\u escapes), for other programs to read."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@contextmanager
+def progress(items: Sequence[T], label: str) -> Iterator[Iterable[T]]:
+    """A progress bar on a terminal; silent when output goes to a file or another program."""
+    if sys.stderr.isatty():
+        with click.progressbar(items, label=label, file=sys.stderr) as bar:
+            yield bar
+    else:
+        yield items

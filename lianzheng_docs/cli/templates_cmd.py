@@ -1,0 +1,69 @@
+"""``lianzheng templates list|show``: what templates there are and what data they take."""
+
+from __future__ import annotations
+
+import click
+
+from ..catalog import Catalog
+from ..manifest import FieldSpec
+from .app import cli, json_option
+from .output import echo_json, format_table
+
+
+@cli.group("templates")
+def templates_group() -> None:
+    """查看模板：有哪些模板，每个模板需要哪些数据。"""
+
+
+@templates_group.command("list")
+@json_option
+def list_templates(as_json: bool) -> None:
+    """列出全部模板。"""
+    catalog = Catalog.default()
+    if as_json:
+        echo_json([{**t.manifest.to_dict(), "owner": t.owner} for t in catalog])
+        return
+    rows = [
+        (
+            t.id,
+            t.title,
+            t.manifest.kind + ("（公文）" if t.manifest.is_gongwen else ""),
+            t.manifest.direction,
+            t.manifest.retention_name,
+            len(t.manifest.fields),
+        )
+        for t in catalog
+    ]
+    click.echo(format_table(["模板 id", "名称", "文种", "行文", "保管期限", "字段数"], rows))
+    click.echo(f"\n共 {len(catalog)} 个模板。查看字段：lianzheng templates show 模板id")
+
+
+@templates_group.command("show")
+@click.argument("template_id", metavar="模板ID")
+@json_option
+def show_template(template_id: str, as_json: bool) -> None:
+    """显示一个模板的说明和全部字段（名称、中文名、类型、是否必填）。"""
+    template = Catalog.default().get(template_id)
+    manifest = template.manifest
+    if as_json:
+        echo_json({**manifest.to_dict(), "owner": template.owner})
+        return
+    click.echo(f"{manifest.title}（{manifest.id}）")
+    if manifest.description:
+        click.echo(manifest.description)
+    click.echo(
+        f"文种：{manifest.kind}{'（公文，须符合 GB/T 9704-2012）' if manifest.is_gongwen else ''}  "
+        f"行文方向：{manifest.direction}  默认保管期限：{manifest.retention_name}\n"
+    )
+    click.echo(format_table(["字段", "中文名", "类型", "必填", "说明"], _field_rows(manifest.fields)))
+    click.echo(f"\n示例数据：lianzheng example {manifest.id}")
+
+
+def _field_rows(fields: tuple[FieldSpec, ...], indent: str = "") -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    for spec in fields:
+        required = "必填" if spec.required and not spec.has_default else ("有默认值" if spec.has_default else "选填")
+        note = spec.help or ("可选：" + "、".join(spec.choices) if spec.choices else "")
+        rows.append((indent + spec.name, spec.label, spec.type.label, required, note))
+        rows.extend(_field_rows(spec.fields, indent + "  └ "))
+    return rows

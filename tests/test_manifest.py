@@ -1,0 +1,86 @@
+"""Manifests: the built-in ones are complete; broken ones are refused with every problem named."""
+
+from __future__ import annotations
+
+import pytest
+
+from lianzheng_docs import FieldType, TemplateError
+from lianzheng_docs.manifest import GONGWEN_KINDS, parse_manifest
+
+MINIMAL = """
+id = "demo"
+title = "示例"
+kind = "通知"
+direction = "下行"
+retention = "定期10年"
+
+[[fields]]
+name = "year"
+label = "年度"
+type = "integer"
+"""
+
+
+def test_minimal_manifest_parses_with_defaults():
+    manifest = parse_manifest(MINIMAL, source="demo.toml", template_id="demo")
+    assert manifest.docx == "demo.docx"
+    assert manifest.retention == "D10"
+    assert manifest.retention_name == "定期10年"
+    assert manifest.is_gongwen
+    (year,) = manifest.fields
+    assert year.type is FieldType.INTEGER and year.required
+
+
+def test_every_problem_is_reported_at_once():
+    text = """
+id = "Bad-Id"
+title = ""
+kind = "报告"
+direction = "斜行"
+retention = "定期5年"
+colour = "red"
+
+[[fields]]
+name = "tasks"
+label = "任务"
+type = "records"
+
+[[fields]]
+name = "when"
+type = "datetime"
+"""
+    with pytest.raises(TemplateError) as caught:
+        parse_manifest(text, source="bad.toml")
+    message = caught.value.message
+    for expected in ["bad.toml", "'colour'", "id：'Bad-Id'", "title：必填", "direction：'斜行'",
+                     "retention：'定期5年'", "records 类型须用", "label（中文名称）必填", "type 'datetime' 未知"]:
+        assert expected in message, expected
+
+
+def test_invalid_toml_names_the_file():
+    with pytest.raises(TemplateError, match="x.toml 不是有效的 TOML"):
+        parse_manifest("id = ", source="x.toml")
+
+
+def test_id_must_match_file_name():
+    with pytest.raises(TemplateError, match="与文件名 'other' 不一致"):
+        parse_manifest(MINIMAL, source="other.toml", template_id="other")
+
+
+def test_builtin_manifests_are_complete(catalog):
+    assert {"responsibility_letter", "dual_report", "risk_notice", "accountability_bulletin"} <= set(catalog.ids())
+    for template in catalog:
+        manifest = template.manifest
+        assert manifest.title and manifest.kind and manifest.direction in ("上行", "下行", "平行")
+        for spec in manifest.fields:
+            assert spec.label and spec.label != spec.name, (template.id, spec.name)
+            if spec.required:
+                assert spec.example is not None or spec.has_default, (template.id, spec.name)
+
+
+def test_report_kinds_are_gongwen_and_letters_are_not(catalog):
+    assert catalog.get("dual_report").manifest.is_gongwen
+    assert catalog.get("accountability_bulletin").manifest.kind == "通报"
+    assert not catalog.get("responsibility_letter").manifest.is_gongwen
+    assert not catalog.get("risk_notice").manifest.is_gongwen
+    assert "函" in GONGWEN_KINDS and "纪要" in GONGWEN_KINDS

@@ -1,0 +1,134 @@
+"""Rendering is literal, strict, sandboxed, deterministic and thread-safe."""
+
+from __future__ import annotations
+
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+
+import docx
+import pytest
+
+from lianzheng_docs import Catalog, TemplateError
+from lianzheng_docs.layout.builder import GongwenDocument
+
+HEADER = 'id = "{id}"\ntitle = "测试"\nkind = "通知"\ndirection = "下行"\nretention = "D10"\n'
+TEXT_FIELD = '[[fields]]\nname = "{name}"\nlabel = "{name}"\ntype = "text"\n'
+
+
+def make_catalog(tmp_path, paragraphs, fields=("subject",), template_id="probe"):
+    doc = GongwenDocument(title="测试")
+    for text in paragraphs:
+        doc.paragraph(text)
+    doc.save(tmp_path / f"{template_id}.docx")
+    manifest = HEADER.format(id=template_id) + "".join(TEXT_FIELD.format(name=n) for n in fields)
+    (tmp_path / f"{template_id}.toml").write_text(manifest, encoding="utf-8")
+    return Catalog.from_folder(tmp_path)
+
+
+def body_text(content: bytes) -> str:
+    import io
+
+    return "\n".join(p.text for p in docx.Document(io.BytesIO(content)).paragraphs)
+
+
+def test_markup_characters_come_out_literally(tmp_path):
+    catalog = make_catalog(tmp_path, ["事由：{{ subject }}"])
+    value = '审计&监督 <专项> "资金" \'拨付\' 5>3'
+    document = catalog.get("probe").render({"subject": value})
+    assert f"事由：{value}" in body_text(document.content)
+
+
+def test_undeclared_variable_fails_instead_of_rendering_empty(tmp_path):
+    catalog = make_catalog(tmp_path, ["{{ subject }}{{ undeclared }}"])
+    with pytest.raises(TemplateError, match="undeclared"):
+        catalog.get("probe").render({"subject": "x"})
+
+
+def test_templates_run_in_the_sandbox(tmp_path):
+    catalog = make_catalog(tmp_path, ["{{ subject.__class__.__mro__[1].__subclasses__() }}"])
+    with pytest.raises(TemplateError, match="沙箱|unsafe|不安全"):
+        catalog.get("probe").render({"subject": "x"})
+
+
+def test_same_data_gives_the_same_bytes(catalog):
+    template = catalog.get("dual_report")
+    first = template.render(template.example()).content
+    second = template.render(template.example()).content
+    assert first == second
+
+
+def test_threads_never_mix_documents(catalog):
+    """One DocxTemplate shared by threads mixed up 23 of 60 documents; each render has its own."""
+    template = catalog.get("responsibility_letter")
+    departments = [f"第{n}科" for n in range(60)]
+
+    def render(department):
+        data = template.example() | {"department": department}
+        return department, template.render(data).content
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(render, departments))
+    for department, content in results:
+        text = body_text(content)
+        assert f"乙方：{department}（" in text
+        others = [d for d in departments if d != department and f"乙方：{d}（" in text]
+        assert not others
+
+
+def test_public_version_masks_every_name(catalog):
+    template = catalog.get("accountability_bulletin")
+    data = template.example()
+    public = template.render(data, mask_names=True)
+    internal = template.render(data)
+    names = ["赵立新", "孙海涛", "钱文斌"]
+    internal_text = body_text(internal.content) + internal.title
+    assert all(name in internal_text for name in names)
+    public_text = body_text(public.content) + public.title
+    assert not any(name in public_text for name in names)
+    assert "赵某某" in public_text and "孙某某" in public_text and "钱某某" in public_text
+
+
+def test_metadata_and_core_properties(catalog):
+    document = catalog.get("dual_report").render(catalog.get("dual_report").example())
+    assert document.title == "关于2026年上半年落实党风廉政建设主体责任情况的报告"
+    assert document.metadata["doc_number"] == "X财党〔2026〕12号"
+    assert document.metadata["date"] == "2026-06-26"
+    import io
+
+    props = docx.Document(io.BytesIO(document.content)).core_properties
+    assert props.title == document.title
+    assert props.keywords == "X财党〔2026〕12号"
+    assert props.created.year == 2026 and props.created.month == 6
+
+
+def test_annual_report_title_has_no_half_year(catalog):
+    template = catalog.get("dual_report")
+    document = template.render(template.example() | {"period": "全年"})
+    assert document.title == "关于2026年落实党风廉政建设主体责任情况的报告"
+
+
+def test_save_refuses_to_overwrite_and_leaves_nothing_behind(tmp_path, catalog):
+    from lianzheng_docs import OutputError
+
+    template = catalog.get("risk_notice")
+    document = template.render(template.example())
+    target = tmp_path / "告知书.docx"
+    document.save(target)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    with pytest.raises(OutputError, match="已存在"):
+        template.render(template.example() | {"phone": "0371-1"}).save(target)
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == digest
+    template.render(template.example() | {"phone": "0371-1"}).save(target, overwrite=True)
+    assert hashlib.sha256(target.read_bytes()).hexdigest() != digest
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["告知书.docx"]
+
+
+def test_save_into_a_path_below_a_file_fails_cleanly(tmp_path, catalog):
+    from lianzheng_docs import OutputError
+
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    document = catalog.get("risk_notice").render(catalog.get("risk_notice").example())
+    with pytest.raises(OutputError):
+        document.save(blocker / "out.docx")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]

@@ -1,0 +1,210 @@
+"""Data is checked against the manifest before rendering; every problem names field and label."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from lianzheng_docs import CnDate, Person, Unit, ValidationError
+from lianzheng_docs.manifest import parse_manifest
+from lianzheng_docs.validation import validate
+
+MANIFEST = parse_manifest(
+    """
+id = "demo"
+title = "示例"
+kind = "报告"
+direction = "上行"
+retention = "永久"
+
+[[fields]]
+name = "doc_number"
+label = "发文字号"
+type = "doc_number"
+
+[[fields]]
+name = "year"
+label = "年度"
+type = "integer"
+min = 2000
+max = 2100
+
+[[fields]]
+name = "date"
+label = "成文日期"
+type = "date"
+
+[[fields]]
+name = "period"
+label = "报告期"
+type = "choice"
+choices = ["上半年", "全年"]
+
+[[fields]]
+name = "signer"
+label = "签发人"
+type = "person"
+
+[[fields]]
+name = "unit"
+label = "单位"
+type = "unit"
+default = "预算科"
+
+[[fields]]
+name = "body"
+label = "正文"
+type = "paragraphs"
+
+[[fields]]
+name = "cc"
+label = "抄送"
+type = "list"
+required = false
+
+[[fields]]
+name = "public"
+label = "公开"
+type = "boolean"
+required = false
+
+[[fields]]
+name = "tasks"
+label = "任务"
+type = "records"
+min_items = 1
+
+  [[fields.fields]]
+  name = "task"
+  label = "任务名称"
+  type = "text"
+
+  [[fields.fields]]
+  name = "deadline"
+  label = "完成时限"
+  type = "date"
+""",
+    source="demo.toml",
+)
+
+GOOD = {
+    "doc_number": "X财党〔2026〕12号",
+    "year": 2026,
+    "date": "2026-01-05",
+    "period": "全年",
+    "signer": {"name": "张建国", "post": "局党组书记"},
+    "body": "第一段。\n\n第二段。",
+    "tasks": [{"task": "廉政谈话", "deadline": date(2026, 9, 30)}],
+}
+
+
+def problems_of(data):
+    with pytest.raises(ValidationError) as caught:
+        validate(MANIFEST, data)
+    return {p.path: p for p in caught.value.problems}
+
+
+def test_good_data_becomes_typed_context():
+    context = validate(MANIFEST, GOOD)
+    assert context["date"] == CnDate(2026, 1, 5)
+    assert str(context["date"]) == "2026年1月5日"  # 7.3.5.4: no leading zeros
+    assert context["signer"] == Person("张建国", "局党组书记")
+    assert context["unit"] == Unit("预算科")  # the default applies
+    assert context["body"] == ["第一段。", "第二段。"]
+    assert context["cc"] == [] and context["public"] is False
+    assert str(context["tasks"][0]["deadline"]) == "2026年9月30日"
+
+
+def test_all_problems_at_once_each_with_path_and_label():
+    found = problems_of(
+        {
+            "doc_number": "X财党[2026]012号",
+            "year": "二〇二六",
+            "date": "2026年1月5日",
+            "period": "年中",
+            "signer": {"post": "书记"},
+            "body": 42,
+            "tasks": [{"task": "谈话", "deadline": "下月"}, "不是记录"],
+            "yaer": 2026,
+        }
+    )
+    assert set(found) == {
+        "doc_number", "year", "date", "period", "signer", "body", "tasks[0].deadline", "tasks[1]", "yaer",
+    }
+    assert found["tasks[0].deadline"].label == "任务 第1条 完成时限"
+    assert "ISO" in found["date"].message and "2026-01-15" in found["date"].message
+    assert "是否想写 year" in found["yaer"].message
+    assert "上半年、全年" in found["period"].message
+
+
+def test_missing_required_fields_are_listed():
+    found = problems_of({})
+    assert {"doc_number", "year", "date", "period", "signer", "body", "tasks"} <= set(found)
+    assert "unit" not in found and "cc" not in found  # default / optional
+    assert "必填" in found["year"].message
+
+
+@pytest.mark.parametrize(
+    ("given", "suggestion"),
+    [
+        ("X财党[2026]12号", "X财党〔2026〕12号"),
+        ("X财党(2026)12号", "X财党〔2026〕12号"),
+        ("X财党【2026】12号", "X财党〔2026〕12号"),
+        ("X财党〔2026〕第12号", "X财党〔2026〕12号"),
+        ("X财党〔2026〕012号", "X财党〔2026〕12号"),
+    ],
+)
+def test_doc_number_form_is_enforced_with_a_fix(given, suggestion):
+    problem = problems_of({**GOOD, "doc_number": given})["doc_number"]
+    assert f"应写作 {suggestion}" in problem.message
+
+
+def test_integer_bounds_and_choice():
+    found = problems_of({**GOOD, "year": 1999, "period": "下半年"})
+    assert "不小于 2000" in found["year"].message
+    assert "year" in found and "period" in found
+
+
+def test_required_records_cannot_be_empty():
+    assert "必填" in problems_of({**GOOD, "tasks": []})["tasks"].message
+    found = problems_of({k: v for k, v in GOOD.items() if k != "tasks"})
+    assert "必填" in found["tasks"].message
+
+
+def test_min_items_counts_given_items():
+    manifest = parse_manifest(
+        'id = "t"\ntitle = "t"\nkind = "函"\ndirection = "平行"\nretention = "Y"\n'
+        '[[fields]]\nname = "members"\nlabel = "成员"\ntype = "list"\nmin_items = 2\n',
+        source="t.toml",
+    )
+    with pytest.raises(ValidationError, match="至少需要 2 项，实际 1 项"):
+        validate(manifest, {"members": ["张三"]})
+    assert validate(manifest, {"members": ["张三", "李四"]})["members"] == ["张三", "李四"]
+
+
+def test_text_rejects_line_breaks_and_yaml_dates():
+    manifest = parse_manifest(
+        'id = "t"\ntitle = "t"\nkind = "函"\ndirection = "平行"\nretention = "Y"\n'
+        '[[fields]]\nname = "subject"\nlabel = "事由"\ntype = "text"\n',
+        source="t.toml",
+    )
+    with pytest.raises(ValidationError, match="不能换行"):
+        validate(manifest, {"subject": "第一行\n第二行"})
+    with pytest.raises(ValidationError, match="加上引号"):
+        validate(manifest, {"subject": date(2026, 1, 1)})
+
+
+def test_request_wording_is_refused_in_a_report():
+    found = problems_of({**GOOD, "body": ["今年拟增加编制2名，妥否，请批示。"]})
+    assert "第十五条" in found["body"].message and "妥否" in found["body"].message
+
+
+def test_person_accepts_a_plain_name():
+    context = validate(MANIFEST, {**GOOD, "signer": "李明华"})
+    assert context["signer"] == Person("李明华") and context["signer"].with_post == "李明华"
+
+
+def test_top_level_must_be_a_mapping():
+    with pytest.raises(ValidationError, match="键值对"):
+        validate(MANIFEST, ["not", "a", "mapping"])  # type: ignore[arg-type]
