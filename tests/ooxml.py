@@ -29,10 +29,23 @@ class Para:
     element: etree._Element
     doc: Docx
 
+    def _own(self, *tags: str) -> list[etree._Element]:
+        """Descendants of this paragraph, not of paragraphs nested in it (text boxes)."""
+        own = []
+        for node in self.element.iter(*tags):
+            parent = node.getparent()
+            while parent is not None and parent.tag != q("w:p"):
+                parent = parent.getparent()
+            if parent is self.element:
+                own.append(node)
+        return own
+
     @property
     def text(self) -> str:
         parts = []
-        for node in self.element.iter(q("w:t"), q("w:tab")):
+        for node in self._own(q("w:t"), q("w:tab")):
+            if node.tag == q("w:tab") and node.getparent().tag != q("w:r"):
+                continue  # a tab stop definition, not a tab character
             parts.append("\t" if node.tag == q("w:tab") else (node.text or ""))
         return "".join(parts)
 
@@ -49,7 +62,7 @@ class Para:
         return self.doc.style_ppr(self.style_id, tag)
 
     def runs(self) -> list[Run]:
-        return [Run(r, self) for r in self.element.iter(q("w:r")) if r.find("w:t", NS) is not None]
+        return [Run(r, self) for r in self._own(q("w:r")) if r.find("w:t", NS) is not None]
 
 
 @dataclass

@@ -254,7 +254,7 @@ class GongwenDocument:
         section = self.doc.sections[0]
         sect = section._sectPr
         set_child(sect, element("w:pgSz", {"w:w": G.PAGE_WIDTH, "w:h": G.PAGE_HEIGHT}), _SECT_ORDER)
-        footer_distance = G.mm(297 - G.PAGE_NUMBER_TOP_MM) - G.pt(_PAGE_NUMBER_LINE_PT)
+        footer_distance = G.mm(297 - G.PAGE_NUMBER_TOP_MM + _PAGE_NUMBER_RAISE_MM) - G.pt(_PAGE_NUMBER_LINE_PT)
         set_child(
             sect,
             element(
@@ -392,11 +392,21 @@ class GongwenDocument:
     def signature(self, issuer: str, date: str, *, seal_lines: int = 2) -> None:
         """发文机关署名 centred over 成文日期, the date four characters from the right (7.3.5.1).
 
-        ``seal_lines`` blank lines above leave room for the seal, whose top must come within a
-        line of the body.
+        ``issuer`` is a template expression such as ``{{ issuer }}``. A signature too long to
+        centre over the date without leaving the text area is set flush right, two characters
+        in, instead. ``seal_lines`` blank lines above leave room for the seal, whose top must
+        come within a line of the body.
         """
         self.blank(seal_lines)
+        expression = issuer.strip("{} ")
+        self.control(f"{{%p if ({expression})|string|length <= {_SIGNATURE_CENTRED_MAX} %}}")
         self.paragraph("\t", issuer, style=SIGNATURE)
+        self.control("{%p else %}")
+        long_signature = self.paragraph(issuer, style=SIGNATURE)
+        ppr = long_signature._p.get_or_add_pPr()
+        set_child(ppr, element("w:ind", {"w:firstLine": 0, "w:right": 2 * G.ONE_CHAR}), PPR_ORDER)
+        set_child(ppr, element("w:jc", {"w:val": "right"}), PPR_ORDER)
+        self.control("{%p endif %}")
         self.paragraph("\t", date, style=SIGNATURE)
 
     def party(self, label: str, text: str) -> Paragraph:
@@ -585,6 +595,9 @@ _SECT_ORDER = [
 ]
 
 # Tuned on LibreOffice 7.4 renderings (see tests/test_layout_pdf.py), in twips or points.
+# The longest 署名 (in characters) that, centred over the date, stays inside the text area.
+_SIGNATURE_CENTRED_MAX = 14
 _PAGE_NUMBER_LINE_PT = 18.0
+_PAGE_NUMBER_RAISE_MM = 1.2  # LibreOffice set the line's top 1.2 mm lower than the arithmetic
 _ISSUER_MARK_BEFORE = G.ISSUER_MARK_OFFSET - G.pt(7.7)
 _RED_RULE_SPACE_PT = 6

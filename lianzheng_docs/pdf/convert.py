@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import ExitCode, LianzhengError
+from .compat import for_libreoffice
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 INSTALL_HINT = (
@@ -61,11 +62,19 @@ def convert_to_pdf(
         raise ConversionError("同一批转换的文件不能重名（输出 PDF 会互相覆盖）")
     soffice = find_soffice()
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="lianzheng-lo-") as profile:
-        env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()), HOME=profile)
+    with tempfile.TemporaryDirectory(prefix="lianzheng-lo-") as work:
+        profile = Path(work) / "profile"
+        copies = Path(work) / "in"
+        copies.mkdir()
+        inputs = []
+        for document in documents:
+            copy = copies / document.name
+            copy.write_bytes(for_libreoffice(document.read_bytes()))
+            inputs.append(copy)
+        env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()), HOME=work)
         command = [
             soffice,
-            f"-env:UserInstallation={Path(profile).as_uri()}",
+            f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
             "--norestore",
             "--nolockcheck",
@@ -73,7 +82,7 @@ def convert_to_pdf(
             "pdf:writer_pdf_Export",
             "--outdir",
             str(out_dir),
-            *[str(p) for p in documents],
+            *[str(p) for p in inputs],
         ]
         try:
             result = subprocess.run(

@@ -1,0 +1,153 @@
+"""GB/T 9704-2012 layout, asserted on the OOXML of every rendered built-in template."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lianzheng_docs import Catalog
+from lianzheng_docs.layout import gbt9704 as G
+from ooxml import Docx, attr
+
+ALL = Catalog.default().ids()
+GONGWEN = [t.id for t in Catalog.default() if t.manifest.is_gongwen]
+RED_HEADED = [t.id for t in Catalog.default() if t.manifest.field("issuer_mark")]
+UPWARD = [t for t in RED_HEADED if Catalog.default().get(t).manifest.direction == "上行"]
+MM = G.TWIPS_PER_MM
+
+
+@pytest.fixture(scope="module")
+def docs(rendered):
+    return {template_id: Docx(doc.content) for template_id, doc in rendered.items()}
+
+
+def test_the_groups_cover_the_core_documents():
+    assert {"dual_report", "accountability_bulletin"} <= set(RED_HEADED)
+    assert "dual_report" in UPWARD and "accountability_bulletin" not in UPWARD
+
+
+@pytest.mark.parametrize("template_id", ALL)
+def test_paper_margins_and_grid(docs, template_id):
+    doc = docs[template_id]
+    size = doc.sect.find("w:pgSz", {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"})
+    assert (int(attr(size, "w")), int(attr(size, "h"))) == (11906, 16838)  # 5.1 A4
+    margins = doc.sect.find("{*}pgMar")
+    for side, millimetres in (("top", 37), ("bottom", 35), ("left", 28), ("right", 26)):  # 5.2.1
+        assert abs(int(attr(margins, side)) - millimetres * MM) <= MM, side
+    grid = doc.sect.find("{*}docGrid")
+    assert attr(grid, "type") == "lines"  # never linesAndChars: 14 characters a line in LibreOffice
+    assert abs(int(attr(grid, "linePitch")) / 20 - 28.95) <= 0.1  # 5.2.3: 22 lines fill 225 mm
+    assert b"linesAndChars" not in doc.zip.read("word/document.xml")
+
+
+@pytest.mark.parametrize("template_id", ALL)
+def test_body_text_is_3hao_fangsong_indented_two_characters(docs, template_id):
+    doc = docs[template_id]
+    body = [p for p in doc.paragraphs() if p.style_id == "GwBody" and p.text.strip()]
+    assert len(body) >= 3
+    for para in body:
+        assert attr(para.ppr("w:ind"), "firstLine") == "640"  # 7.3.3 左空二字
+        spacing = para.ppr("w:spacing")
+        assert attr(spacing, "lineRule") == "exact" and attr(spacing, "line") == "579"
+        for run in para.runs():
+            if run.element.find("{*}rPr/{*}rStyle") is None:
+                assert run.east_asian_font == "仿宋_GB2312", run.text
+                assert run.size_pt == 16.0
+                assert run.color in (None, "000000", "auto")
+
+
+@pytest.mark.parametrize("template_id", ALL)
+def test_page_numbers_odd_right_even_left(docs, template_id):
+    doc = docs[template_id]
+    assert doc.xml("word/settings.xml").find("{*}evenAndOddHeaders") is not None
+    footers = doc.footers()
+    for kind, side in (("default", "right"), ("even", "left")):  # 7.5
+        para = footers[kind].find("{*}p")
+        assert attr(para.find("{*}pPr/{*}jc"), "val") == side
+        assert attr(para.find("{*}pPr/{*}ind"), side) == "280"  # one 4号 character in
+        texts = "".join(t.text for t in para.iter("{*}t"))
+        assert texts == "— 1 —"  # 一字线 U+2014, not "- 1 -"
+        assert " PAGE " in "".join(t.text for t in para.iter("{*}instrText"))
+        for run in para.iter("{*}r"):
+            rpr = run.find("{*}rPr")
+            assert attr(rpr.find("{*}rFonts"), "eastAsia") == "宋体"
+            assert attr(rpr.find("{*}sz"), "val") == "28"  # 4号
+
+
+@pytest.mark.parametrize("template_id", ALL)
+def test_dates_have_no_leading_zeros(docs, template_id):
+    text = "\n".join(p.text for p in docs[template_id].paragraphs())
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", text)
+    assert not re.search(r"\d{4}年0\d月|月0\d日", text)  # 7.3.5.4
+
+
+@pytest.mark.parametrize("template_id", ALL)
+def test_title_is_2hao_xiaobiaosong_centred_not_bold(docs, template_id):
+    title = next(p for p in docs[template_id].paragraphs() if p.style_id == "GwTitle")
+    assert attr(title.ppr("w:jc"), "val") == "center"
+    assert attr(title.ppr("w:snapToGrid"), "val") == "0"  # one grid row, not two
+    for run in title.runs():
+        assert run.size_pt == 22.0 and run.east_asian_font == "方正小标宋简体" and not run.bold
+
+
+@pytest.mark.parametrize("template_id", GONGWEN)
+def test_addressee_headings_and_signature(docs, rendered, template_id):
+    doc = docs[template_id]
+    addressee = next(p for p in doc.paragraphs() if p.style_id == "GwAddressee")
+    assert addressee.text.endswith("：")  # 7.3.2 full-width colon
+    assert attr(addressee.ppr("w:ind"), "firstLine") == "0"
+    level1 = [p for p in doc.paragraphs() if re.match(r"^[一二三四五六七八九十]+、", p.text)]
+    assert level1 and all(r.east_asian_font == "黑体" for p in level1 for r in p.runs())
+    level2 = [r for p in doc.paragraphs() for r in p.runs() if re.match(r"^（[一二三四五六七八九十]+）", r.text)]
+    assert level2 and all(r.east_asian_font == "楷体_GB2312" for r in level2)
+    signature = [p.text.strip() for p in doc.paragraphs() if p.style_id == "GwSignature"]
+    assert len(signature) == 2
+    assert re.fullmatch(r"\d{4}年[1-9]\d?月[1-9]\d?日", signature[1])  # 7.3.5.4
+
+
+@pytest.mark.parametrize("template_id", RED_HEADED)
+def test_red_header(docs, template_id):
+    doc = docs[template_id]
+    mark = next(p for p in doc.paragraphs() if p.style_id == "GwIssuerMark")
+    assert attr(mark.ppr("w:jc"), "val") == "center"
+    assert all(r.color == "FF0000" and r.east_asian_font == "方正小标宋简体" for r in mark.runs())  # 7.2.4
+    before = int(attr(mark.ppr("w:spacing"), "before"))
+    assert abs(before - 35 * MM) <= 10 * 20, "mark top about 35 mm below the text area's top"
+    number = next(p for p in doc.paragraphs() if p.style_id == "GwDocNumber")
+    doc_number = number.text.split("\t")[1] if "\t" in number.text else number.text
+    assert re.fullmatch(r".+〔\d{4}〕[1-9]\d*号", doc_number)  # 7.2.5
+    rule = number.ppr("w:pBdr").find("{*}bottom")
+    assert attr(rule, "color") == "FF0000"  # 7.2.7 red rule under the number, text-area wide
+
+
+@pytest.mark.parametrize("template_id", UPWARD)
+def test_upward_documents_name_the_signer(docs, template_id):
+    number = next(p for p in docs[template_id].paragraphs() if p.style_id == "GwDocNumber")
+    assert "签发人：" in number.text  # 7.2.6, 条例第九条: 上行文应当标注签发人
+    label, name = number.runs()[-2:]
+    assert label.text.endswith("签发人：") and label.east_asian_font == "仿宋_GB2312"
+    assert name.east_asian_font == "楷体_GB2312"
+
+
+@pytest.mark.parametrize("template_id", RED_HEADED)
+def test_imprint(docs, template_id):
+    doc = docs[template_id]
+    cc = doc.find(r"^抄送：")
+    assert cc.text.endswith("。")  # 7.4.2
+    printed = doc.find(r"印发$")
+    assert re.search(r"\t\d{4}年[1-9]\d?月[1-9]\d?日印发$", printed.text)  # 7.4.3
+    for para in (cc, printed):
+        assert all(run.size_pt == 14.0 for run in para.runs())  # 4号
+    box = doc.document.find(".//{*}txbxContent")
+    assert box is not None and cc.element in box.iter(cc.element.tag)
+    borders = box.find(".//{*}tblBorders")
+    assert attr(borders.find("{*}top"), "sz") == attr(borders.find("{*}bottom"), "sz") == "8"  # thick
+    assert attr(borders.find("{*}insideH"), "sz") == "6"  # thin
+
+
+@pytest.mark.parametrize("template_id", [t for t in GONGWEN if Catalog.default().get(t).manifest.kind == "报告"])
+def test_reports_close_with_tecibaogao(docs, template_id):
+    texts = [p.text for p in docs[template_id].paragraphs() if p.text.strip()]
+    assert "特此报告。" in texts
+    assert not any(re.search(r"妥否|请批示|请批准", t) for t in texts)
