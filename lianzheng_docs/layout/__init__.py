@@ -1,0 +1,5 @@
+"""GB/T 9704-2012 layout: the standard's figures (:mod:`.gbt9704`) and a builder for templates."""
+
+from .builder import GongwenDocument, Span
+
+__all__ = ["GongwenDocument", "Span"]

@@ -1,0 +1,5 @@
+"""``python -m lianzheng_docs`` runs the ``lianzheng`` command."""
+
+from .cli import main
+
+main()

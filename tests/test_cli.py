@@ -1,0 +1,155 @@
+"""The lianzheng command: every command, its exit codes, JSON output and Chinese consoles."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from conftest import CORE_IDS
+from lianzheng_docs import ExitCode
+from lianzheng_docs.cli import cli
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def test_help_is_chinese(run):
+    result = run("--help")
+    assert result.exit_code == 0
+    assert "“两个责任”" in result.output and "退出码" in result.output
+
+
+def test_templates_list_and_json(run):
+    result = run("templates", "list")
+    assert result.exit_code == 0
+    for template_id in CORE_IDS:
+        assert template_id in result.output
+    data = json.loads(run("templates", "list", "--json").output)
+    assert {t["id"] for t in data} >= set(CORE_IDS)
+    assert all(t["owner"] == "builtin" for t in data)
+
+
+def test_templates_show(run):
+    result = run("templates", "show", "risk_notice")
+    assert result.exit_code == 0
+    assert "廉政风险告知书" in result.output and "findings" in result.output and "整改要求" in result.output
+    data = json.loads(run("templates", "show", "risk_notice", "--json").output)
+    assert data["id"] == "risk_notice"
+    fields = {f["name"]: f for f in data["fields"]}
+    assert fields["findings"]["type"] == "records" and fields["findings"]["required"]
+    assert {f["name"] for f in fields["findings"]["fields"]} >= {"problem", "rule", "risk", "requirement"}
+    assert fields["doc_number"]["label"] == "告知书编号"
+
+
+@pytest.mark.parametrize("template_id", CORE_IDS)
+def test_example_then_render(run, tmp_path, template_id):
+    """The issue's round trip: lianzheng example ID > d.yaml && lianzheng render ID --data d.yaml -o x.docx."""
+    example = run("example", template_id)
+    assert example.exit_code == 0
+    (tmp_path / "d.yaml").write_text(example.output, encoding="utf-8")
+    assert yaml.safe_load(example.output)
+    result = run("render", template_id, "--data", "d.yaml", "-o", "x.docx")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "x.docx").read_bytes().startswith(b"PK")
+
+
+def test_render_json_and_default_name(run, tmp_path):
+    (tmp_path / "d.yaml").write_text(run("example", "dual_report").output, encoding="utf-8")
+    result = run("render", "dual_report", "--data", "d.yaml", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["title"] == "关于2026年上半年落实党风廉政建设主体责任情况的报告"
+    assert data["path"] == data["title"] + ".docx" and (tmp_path / data["path"]).exists()
+    assert len(data["sha256"]) == 64 and data["metadata"]["doc_number"] == "X财党〔2026〕12号"
+
+
+def test_render_from_stdin_json(run, tmp_path):
+    example = yaml.safe_load(run("example", "risk_notice").output)
+    result = run("render", "risk_notice", "--data", "-", "-o", "n.docx", input=json.dumps(example, default=str))
+    assert result.exit_code == 0, result.output
+
+
+def test_mask_names(run, tmp_path):
+    (tmp_path / "d.yaml").write_text(run("example", "accountability_bulletin").output, encoding="utf-8")
+    result = run("render", "accountability_bulletin", "--data", "d.yaml", "--mask-names", "--json")
+    assert "赵某某" in json.loads(result.output)["title"]
+
+
+def test_exit_codes_for_bad_input(run, tmp_path):
+    (tmp_path / "d.yaml").write_text(run("example", "risk_notice").output, encoding="utf-8")
+    assert run("render", "no_such", "--data", "d.yaml").exit_code == ExitCode.NOT_FOUND
+    assert run("templates", "show", "risk_notic").exit_code == ExitCode.NOT_FOUND
+    missing = run("render", "risk_notice", "--data", "无此文件.yaml")
+    assert missing.exit_code == ExitCode.INVALID_INPUT and "找不到数据文件" in missing.output
+    (tmp_path / "broken.yaml").write_text("findings: [一\n", encoding="utf-8")
+    assert run("render", "risk_notice", "--data", "broken.yaml").exit_code == ExitCode.INVALID_INPUT
+    assert run("render", "risk_notice").exit_code == ExitCode.USAGE
+
+
+def test_invalid_data_lists_every_problem_and_writes_nothing(run, tmp_path):
+    (tmp_path / "bad.yaml").write_text(
+        "doc_number: X财廉告[2026]03号\nrecipent: 县财政局\ndeadline: 2026年8月31日\n", encoding="utf-8"
+    )
+    result = run("render", "risk_notice", "--data", "bad.yaml", "-o", "out.docx")
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    for expected in ["应写作 X财廉告〔2026〕3号", "是否想写 recipient", "2026-01-15", "联系人（contact）"]:
+        assert expected in result.output
+    assert not (tmp_path / "out.docx").exists()
+    data = json.loads(run("render", "risk_notice", "--data", "bad.yaml", "--json").output)
+    assert data["exit_code"] == 3 and {p["path"] for p in data["problems"]} >= {"doc_number", "recipent", "deadline"}
+
+
+def test_output_exists_needs_force(run, tmp_path):
+    (tmp_path / "d.yaml").write_text(run("example", "risk_notice").output, encoding="utf-8")
+    assert run("render", "risk_notice", "--data", "d.yaml", "-o", "n.docx").exit_code == 0
+    again = run("render", "risk_notice", "--data", "d.yaml", "-o", "n.docx")
+    assert again.exit_code == ExitCode.OUTPUT and "--force" in again.output
+    assert run("render", "risk_notice", "--data", "d.yaml", "-o", "n.docx", "--force").exit_code == 0
+    (tmp_path / "file").write_text("x")
+    assert run("render", "risk_notice", "--data", "d.yaml", "-o", "file/n.docx").exit_code == ExitCode.OUTPUT
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    assert leftovers == []
+
+
+def test_example_to_file(run, tmp_path):
+    assert run("example", "dual_report", "-o", "d.yaml").exit_code == 0
+    assert "# 签发人" in (tmp_path / "d.yaml").read_text(encoding="utf-8")
+    assert run("example", "dual_report", "-o", "d.yaml").exit_code == ExitCode.OUTPUT
+
+
+def test_samples(run, tmp_path):
+    result = run("samples", "-o", "样例", "--json")
+    assert result.exit_code == 0
+    made = json.loads(result.output)
+    assert {m["template"] for m in made} >= set(CORE_IDS)
+    assert (tmp_path / "样例" / "accountability_bulletin_public.docx").exists()
+
+
+def test_console_script_on_a_gbk_console(tmp_path):
+    """No mojibake and no crash when the console's code page is GBK (Chinese Windows)."""
+    env = dict(os.environ, PYTHONIOENCODING="gbk")
+    result = subprocess.run(
+        [sys.executable, "-m", "lianzheng_docs", "templates", "list"], capture_output=True, env=env, cwd=tmp_path
+    )
+    assert result.returncode == 0
+    text = result.stdout.decode("gbk")
+    assert "责任追究通报" in text and "保管期限" in text
+    error = subprocess.run(
+        [sys.executable, "-m", "lianzheng_docs", "render", "nope", "--data", "x.yaml"], capture_output=True, env=env, cwd=tmp_path
+    )
+    assert error.returncode == ExitCode.NOT_FOUND
+    assert "没有 id 为" in error.stderr.decode("gbk")

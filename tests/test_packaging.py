@@ -1,0 +1,65 @@
+"""The wheel carries the built-in templates: built, installed in a fresh venv, and used there.
+
+An editable install reads templates from the checkout and would hide package data the wheel
+forgot; this test installs the real wheel where the checkout is out of sight.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import venv
+import zipfile
+
+import pytest
+
+from conftest import ROOT
+from lianzheng_docs import Catalog
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--disable-pip-version-check",
+         "--wheel-dir", str(out), str(ROOT)],
+        check=True,
+    )
+    (path,) = out.glob("lianzheng_docs-*.whl")
+    return path
+
+
+def test_wheel_contains_templates_and_package_data(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for template_id in Catalog.default().ids():
+        assert f"lianzheng_docs/builtin_templates/{template_id}.docx" in names
+        assert f"lianzheng_docs/builtin_templates/{template_id}.toml" in names
+    assert "lianzheng_docs/py.typed" in names
+    assert "lianzheng_docs/pdf/fonts.conf" in names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "lianzheng = lianzheng_docs.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_installed_wheel_renders_every_template(wheel, tmp_path):
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)], check=True
+    )
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    lianzheng = env_dir / "bin" / "lianzheng"
+    listed = subprocess.run([str(lianzheng), "templates", "list", "--json"], cwd=work, capture_output=True, check=True)
+    assert {t["id"] for t in json.loads(listed.stdout)} == set(Catalog.default().ids())
+    made = subprocess.run([str(lianzheng), "samples", "-o", "out", "--json"], cwd=work, capture_output=True, check=True)
+    paths = [work / item["path"] for item in json.loads(made.stdout)]
+    assert len(paths) == len(Catalog.default()) + 1  # and the bulletin's public version
+    assert all(p.read_bytes().startswith(b"PK") for p in paths)
+    where = subprocess.run(
+        [str(python), "-c", "import lianzheng_docs; print(lianzheng_docs.__file__)"], cwd=work, capture_output=True, check=True
+    )
+    assert str(ROOT) not in where.stdout.decode()  # the installed copy, not the checkout
