@@ -61,7 +61,7 @@ def parse_data(text: str, name: str, *, as_json: bool = False) -> dict[str, Any]
     return data
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(yaml.SafeDumper):  # type: ignore[misc]
     """Block style for text with line breaks, so paragraphs read naturally."""
 
 
@@ -74,7 +74,7 @@ _Dumper.add_representer(str, _represent_str)
 
 
 def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    return str(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100))
 
 
 def example_yaml(manifest: TemplateManifest) -> str:

@@ -130,7 +130,7 @@ class _Checker:
         return None
 
     def _item_of(self, iterable: nodes.Node, scope: dict[str, _Item]) -> _Item:
-        target = iterable
+        target: nodes.Node | None = iterable
         while isinstance(target, (nodes.Getitem, nodes.Filter)):
             target = target.node
         resolved = self._resolve(target, scope) if isinstance(target, (nodes.Name, nodes.Getattr)) else None

@@ -12,13 +12,13 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from .errors import TemplateError
 
 
-class FieldType(str, Enum):
+class FieldType(StrEnum):
     """The kinds of value a field may hold. The Chinese name is shown to clerks."""
 
     TEXT = "text"

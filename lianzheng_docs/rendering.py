@@ -13,7 +13,7 @@ import io
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from .errors import TemplateError
 from .fileio import write_atomic
 from .manifest import TemplateManifest
 from .values import CnDate
+
 
 def make_environment(*, autoescape: bool = True) -> SandboxedEnvironment:
     """The sandboxed Jinja environment every template renders in."""
@@ -113,9 +114,9 @@ def _set_properties(
     props.last_modified_by = "lianzheng-docs"
     when = context.get("date")
     stamp = (
-        datetime(when.year, when.month, when.day, tzinfo=timezone.utc)
+        datetime(when.year, when.month, when.day, tzinfo=UTC)
         if isinstance(when, CnDate)
-        else datetime(2026, 1, 1, tzinfo=timezone.utc)
+        else datetime(2026, 1, 1, tzinfo=UTC)
     )
     props.created = props.modified = stamp
     props.revision = 1

@@ -8,7 +8,10 @@ from lianzheng_docs.chinese import cn_number, mask_name, mask_people
 
 @pytest.mark.parametrize(
     ("number", "text"),
-    [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (21, "二十一"), (100, "一百"), (105, "一百零五"), (110, "一百一十")],
+    [
+        (1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (21, "二十一"),
+        (100, "一百"), (105, "一百零五"), (110, "一百一十"),
+    ],
 )
 def test_cn_number(number, text):
     assert cn_number(number) == text
@@ -21,7 +24,10 @@ def test_cn_number_range():
 
 @pytest.mark.parametrize(
     ("name", "masked"),
-    [("张三", "张某"), ("张建国", "张某某"), ("欧阳修", "欧阳某"), ("欧阳建国", "欧阳某某"), ("诸葛亮", "诸葛某"), ("王", "王")],
+    [
+        ("张三", "张某"), ("张建国", "张某某"), ("欧阳修", "欧阳某"),
+        ("欧阳建国", "欧阳某某"), ("诸葛亮", "诸葛某"), ("王", "王"),
+    ],
 )
 def test_mask_name(name, masked):
     assert mask_name(name) == masked

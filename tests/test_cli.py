@@ -11,9 +11,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import CORE_IDS
 from lianzheng_docs import ExitCode
 from lianzheng_docs.cli import cli
+
+from conftest import CORE_IDS
 
 
 @pytest.fixture
@@ -148,8 +149,7 @@ def test_console_script_on_a_gbk_console(tmp_path):
     assert result.returncode == 0
     text = result.stdout.decode("gbk")
     assert "责任追究通报" in text and "保管期限" in text
-    error = subprocess.run(
-        [sys.executable, "-m", "lianzheng_docs", "render", "nope", "--data", "x.yaml"], capture_output=True, env=env, cwd=tmp_path
-    )
+    command = [sys.executable, "-m", "lianzheng_docs", "render", "nope", "--data", "x.yaml"]
+    error = subprocess.run(command, capture_output=True, env=env, cwd=tmp_path)
     assert error.returncode == ExitCode.NOT_FOUND
     assert "没有 id 为" in error.stderr.decode("gbk")

@@ -49,5 +49,5 @@ def test_missing_file_and_folder(tmp_path):
 def test_undecodable_bytes(tmp_path):
     path = tmp_path / "bin.yaml"
     path.write_bytes(b"\xff\xfe\x00\x81\x30\x81")
-    with pytest.raises(DataFileError, match="编码无法识别|不是有效的 YAML"):
+    with pytest.raises(DataFileError, match=r"编码无法识别|不是有效的 YAML"):
         load_data(path)

@@ -8,6 +8,7 @@ import pytest
 
 from lianzheng_docs import Catalog
 from lianzheng_docs.layout import gbt9704 as G
+
 from ooxml import Docx, attr
 
 ALL = Catalog.default().ids()

@@ -58,7 +58,7 @@ type = "datetime"
 
 
 def test_invalid_toml_names_the_file():
-    with pytest.raises(TemplateError, match="x.toml 不是有效的 TOML"):
+    with pytest.raises(TemplateError, match=r"x\.toml 不是有效的 TOML"):
         parse_manifest("id = ", source="x.toml")
 
 

@@ -14,8 +14,9 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT
 from lianzheng_docs import Catalog
+
+from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -59,7 +60,6 @@ def test_installed_wheel_renders_every_template(wheel, tmp_path):
     paths = [work / item["path"] for item in json.loads(made.stdout)]
     assert len(paths) == len(Catalog.default()) + 1  # and the bulletin's public version
     assert all(p.read_bytes().startswith(b"PK") for p in paths)
-    where = subprocess.run(
-        [str(python), "-c", "import lianzheng_docs; print(lianzheng_docs.__file__)"], cwd=work, capture_output=True, check=True
-    )
+    command = [str(python), "-c", "import lianzheng_docs; print(lianzheng_docs.__file__)"]
+    where = subprocess.run(command, cwd=work, capture_output=True, check=True)
     assert str(ROOT) not in where.stdout.decode()  # the installed copy, not the checkout

@@ -61,7 +61,7 @@ def test_every_template_converts_with_fonts_embedded(pdfs, rendered):
 
 def test_first_page_shows_body_text(pdfs):
     for name, pdf in pdfs.items():
-        body = [l for l in lines(pdf[0]) if l[3] == 16 and l[0] > TEXT_TOP and len(l[4]) >= 20]
+        body = [line for line in lines(pdf[0]) if line[3] == 16 and line[0] > TEXT_TOP and len(line[4]) >= 20]
         assert body, name  # 7.3.3: the first page must carry body text
 
 
@@ -86,7 +86,12 @@ def test_lines_sit_on_a_22_line_grid_of_28_characters(pdfs):
             assert all(abs(slot - round(slot)) < 0.05 for slot in slots), (name, rows)
             assert round(slots[-1]) + 1 <= 22, (name, rows)
             full_pages += len(rows) == 22
-        full = [l[4] for p in pdf for l in lines(p) if l[2] > TEXT_RIGHT - 4 and l[3] == 16 and CJK_LINE.fullmatch(l[4])]
+        full = [
+            line[4]
+            for p in pdf
+            for line in lines(p)
+            if line[2] > TEXT_RIGHT - 4 and line[3] == 16 and CJK_LINE.fullmatch(line[4])
+        ]
         counts = collections.Counter(len(text) for text in full)
         assert max(counts) == 28 and counts[28] >= 3, (name, counts)  # 28 characters a full line
     assert full_pages >= 1
@@ -95,7 +100,7 @@ def test_lines_sit_on_a_22_line_grid_of_28_characters(pdfs):
 def test_page_numbers_alternate_sides_below_the_text_area(pdfs):
     for name, pdf in pdfs.items():
         for index, page in enumerate(pdf):
-            number = [l for l in lines(page) if l[0] > TEXT_BOTTOM]
+            number = [line for line in lines(page) if line[0] > TEXT_BOTTOM]
             assert len(number) == 1, (name, index)
             top, left, right, _size, text = number[0]
             assert text.replace(" ", "") == f"—{index + 1}—", text  # 7.5, 一字线
@@ -109,9 +114,9 @@ def test_page_numbers_alternate_sides_below_the_text_area(pdfs):
 @pytest.mark.parametrize("name", ["dual_report", "accountability_bulletin", "supervision_report"])
 def test_red_header_positions(pdfs, name):
     page = pdfs[name][0]
-    mark = next(l for l in lines(page) if l[3] >= 30)
+    mark = next(line for line in lines(page) if line[3] >= 30)
     assert abs(mark[0] - (TEXT_TOP + 35)) <= 1, mark  # 7.2.4: 35 mm below the text area's top
-    number = next(l for l in lines(page) if "〔" in l[4])
+    number = next(line for line in lines(page) if "〔" in line[4])
     rules = [d["rect"] for d in page.get_drawings() if d.get("color") == (1.0, 0.0, 0.0)]
     assert rules, "red rule missing"
     rule = rules[0]
@@ -133,5 +138,6 @@ def test_pages_render_to_png(pdfs, tmp_path):
     pdf = pdfs["accountability_bulletin"]
     source = tmp_path / "bulletin.pdf"
     pdf.save(source)
-    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(source), str(tmp_path / "p")], check=True)
+    command = ["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(source), str(tmp_path / "p")]
+    subprocess.run(command, check=True)
     assert (tmp_path / "p-1.png").stat().st_size > 5000

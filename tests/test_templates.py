@@ -8,10 +8,11 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT
 from lianzheng_docs import Catalog
 from lianzheng_docs.lint import lint_template
 from lianzheng_docs.manifest import parse_manifest
+
+from conftest import ROOT
 
 
 def _build_module():

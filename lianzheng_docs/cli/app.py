@@ -37,7 +37,7 @@ class LianzhengGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
             ctx.exit(130)
-        except Exception:  # noqa: BLE001 - the last line of defence, reported as a bug
+        except Exception:
             click.echo("内部错误（这是程序缺陷，请把以下信息报告给维护者）：", err=True)
             traceback.print_exc(file=sys.stderr)
             ctx.exit(int(ExitCode.INTERNAL))

@@ -40,7 +40,7 @@ def format_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A plain-text table whose columns line up with Chinese text in them."""
     table = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
     widths = [max(display_width(row[i]) for row in table) for i in range(len(headers))]
-    lines = ["  ".join(pad(cell, w) for cell, w in zip(row, widths)).rstrip() for row in table]
+    lines = ["  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in table]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
 from docx.document import Document
-from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -24,21 +23,27 @@ from lxml.etree import _Element
 
 from ..docxzip import normalize_docx
 from . import gbt9704 as G
-from .ooxml import (
-    PPR_ORDER,
-    text_box,
-    RPR_ORDER,
-    border,
-    element,
-    exact_spacing,
-    paragraph_borders,
-    run_properties,
-    set_child,
-    tabs,
+from .ooxml import PPR_ORDER, border, element, exact_spacing, paragraph_borders, set_child, tabs, text_box
+from .page import set_up_page
+from .styles import (
+    ADDRESSEE,
+    BODY,
+    DOC_NUMBER,
+    HEADING,
+    HEI,
+    IMPRINT,
+    ISSUER_MARK,
+    KAI,
+    NAMES,
+    PLAIN,
+    SIGNATURE,
+    TABLE_TEXT,
+    TITLE,
+    install_styles,
 )
 
 # A fixed timestamp keeps rebuilt templates identical.
-_EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -52,20 +57,6 @@ class Span:
 Part = str | Span
 
 # Paragraph styles: id -> (Chinese name, properties). Built once per document.
-BODY = "GwBody"
-TITLE = "GwTitle"
-HEADING = {1: "GwHeading1", 2: "GwHeading2", 3: "GwHeading3", 4: "GwHeading4"}
-ADDRESSEE = "GwAddressee"
-ISSUER_MARK = "GwIssuerMark"
-DOC_NUMBER = "GwDocNumber"
-SIGNATURE = "GwSignature"
-IMPRINT = "GwImprint"
-TABLE_TEXT = "GwTableText"
-PLAIN = "GwPlain"
-KAI = "GwKai"
-HEI = "GwHei"
-
-
 class GongwenDocument:
     """A document under construction, laid out on the GB/T 9704 page and grid.
 
@@ -76,9 +67,8 @@ class GongwenDocument:
     def __init__(self, *, title: str, page_numbers: bool = True) -> None:
         self.doc: Document = docx.Document()
         self._clear_body()
-        self._set_defaults()
-        self._add_styles()
-        self._set_section(page_numbers)
+        install_styles(self.doc)
+        set_up_page(self.doc, page_numbers=page_numbers)
         props = self.doc.core_properties
         props.title = title
         props.author = "lianzheng-docs"
@@ -95,234 +85,16 @@ class GongwenDocument:
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
 
-    def _set_defaults(self) -> None:
-        """docDefaults: 3号仿宋 everywhere, exact grid pitch, no space after paragraphs."""
-        styles = self.doc.styles.element
-        old = styles.find(qn("w:docDefaults"))
-        if old is not None:
-            styles.remove(old)
-        rpr = run_properties(font=G.FONT_FANGSONG, size=G.BODY_SIZE)
-        set_child(rpr, element("w:lang", {"w:val": "en-US", "w:eastAsia": "zh-CN"}), RPR_ORDER)
-        ppr = element("w:pPr")
-        set_child(ppr, element("w:widowControl", {"w:val": 0}), PPR_ORDER)
-        set_child(ppr, exact_spacing(G.LINE_PITCH), PPR_ORDER)
-        defaults = element(
-            "w:docDefaults",
-            None,
-            element("w:rPrDefault", None, rpr),
-            element("w:pPrDefault", None, ppr),
-        )
-        styles.insert(0, defaults)
-        # The default template's Normal carries no run size of its own; make sure of it.
-        normal = self.doc.styles["Normal"].element
-        for tag in ("w:pPr", "w:rPr"):
-            node = normal.find(qn(tag))
-            if node is not None:
-                normal.remove(node)
-
-    def _paragraph_style(
-        self,
-        style_id: str,
-        name: str,
-        *,
-        based_on: str | None = "Normal",
-        ppr: Sequence[_Element] = (),
-        rpr: _Element | None = None,
-        next_style: str | None = None,
-    ) -> None:
-        style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        el = style.element
-        el.set(qn("w:styleId"), style_id)
-        if based_on:
-            based = self.doc.styles[based_on].style_id if based_on == "Normal" else based_on
-            set_child(el, element("w:basedOn", {"w:val": based}), _STYLE_ORDER)
-        if next_style:
-            set_child(el, element("w:next", {"w:val": next_style}), _STYLE_ORDER)
-        set_child(el, element("w:qFormat"), _STYLE_ORDER)
-        if ppr:
-            node = element("w:pPr")
-            for child in ppr:
-                set_child(node, child, PPR_ORDER)
-            set_child(el, node, _STYLE_ORDER)
-        if rpr is not None:
-            set_child(el, rpr, _STYLE_ORDER)
-
-    def _character_style(self, style_id: str, name: str, rpr: _Element) -> None:
-        style = self.doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
-        style.element.set(qn("w:styleId"), style_id)
-        set_child(style.element, element("w:qFormat"), _STYLE_ORDER)
-        set_child(style.element, rpr, _STYLE_ORDER)
-
-    def _add_styles(self) -> None:
-        no_indent = element("w:ind", {"w:firstLine": 0, "w:left": 0, "w:right": 0})
-        self._paragraph_style(
-            BODY,
-            "公文正文",
-            ppr=[
-                element("w:ind", {"w:firstLine": G.BODY_FIRST_LINE_INDENT}),
-                # Punctuation must not hang past the text area (5.2.1, 6.1: within 1 mm).
-                element("w:overflowPunct", {"w:val": 0}),
-                element("w:jc", {"w:val": "both"}),
-            ],
-            rpr=run_properties(spacing=G.BODY_CHAR_SPACING),
-            next_style=BODY,
-        )
-        self._paragraph_style(
-            PLAIN,
-            "公文顶格",
-            based_on=BODY,
-            ppr=[element("w:ind", {"w:firstLine": 0})],
-        )
-        for level, font in ((1, G.FONT_HEITI), (2, G.FONT_KAITI), (3, G.FONT_FANGSONG), (4, G.FONT_FANGSONG)):
-            self._paragraph_style(
-                HEADING[level],
-                f"{'一二三四'[level - 1]}级标题",
-                based_on=BODY,
-                ppr=[element("w:keepNext"), element("w:outlineLvl", {"w:val": level - 1})],
-                rpr=run_properties(font=font, bold=False),
-                next_style=BODY,
-            )
-        self._paragraph_style(
-            TITLE,
-            "公文标题",
-            ppr=[
-                # 7.3.1; without this a 22 pt line takes two grid rows in LibreOffice.
-                element("w:snapToGrid", {"w:val": 0}),
-                no_indent,
-                element("w:jc", {"w:val": "center"}),
-            ],
-            rpr=run_properties(font=G.FONT_XIAOBIAOSONG, size=G.TITLE_SIZE, bold=False),
-            next_style=BODY,
-        )
-        self._paragraph_style(
-            ADDRESSEE,
-            "主送机关",
-            based_on=BODY,
-            ppr=[element("w:ind", {"w:firstLine": 0})],
-            next_style=BODY,
-        )
-        self._paragraph_style(
-            ISSUER_MARK,
-            "发文机关标志",
-            ppr=[
-                element("w:snapToGrid", {"w:val": 0}),
-                exact_spacing(G.pt(G.FONT_SIZES_PT["小初"] * 1.25)),
-                no_indent,
-                element("w:jc", {"w:val": "center"}),
-            ],
-            rpr=run_properties(
-                font=G.FONT_XIAOBIAOSONG, size=G.ISSUER_MARK_SIZE, color=G.RED, bold=False
-            ),
-        )
-        self._paragraph_style(
-            DOC_NUMBER,
-            "发文字号",
-            based_on=BODY,
-            ppr=[element("w:ind", {"w:firstLine": 0}), element("w:jc", {"w:val": "center"})],
-        )
-        self._paragraph_style(
-            SIGNATURE,
-            "署名和日期",
-            based_on=BODY,
-            ppr=[
-                # Centred on one tab stop, so the organ's name sits centred over the date and
-                # the date ends about four characters from the right edge (7.3.5.1).
-                tabs(("center", G.TEXT_WIDTH - G.DATE_RIGHT_INDENT - int(3.5 * G.ONE_CHAR))),
-                element("w:ind", {"w:firstLine": 0}),
-            ],
-        )
-        self._paragraph_style(
-            IMPRINT,
-            "版记",
-            ppr=[element("w:snapToGrid", {"w:val": 0}), no_indent],
-            rpr=run_properties(size=G.IMPRINT_SIZE),
-        )
-        self._paragraph_style(
-            TABLE_TEXT,
-            "表格文字",
-            ppr=[
-                element("w:snapToGrid", {"w:val": 0}),
-                exact_spacing(G.pt(20)),
-                no_indent,
-            ],
-            rpr=run_properties(size=G.IMPRINT_SIZE),
-        )
-        self._character_style(KAI, "楷体字", run_properties(font=G.FONT_KAITI))
-        self._character_style(HEI, "黑体字", run_properties(font=G.FONT_HEITI))
-
-    def _set_section(self, page_numbers: bool) -> None:
-        section = self.doc.sections[0]
-        sect = section._sectPr
-        set_child(sect, element("w:pgSz", {"w:w": G.PAGE_WIDTH, "w:h": G.PAGE_HEIGHT}), _SECT_ORDER)
-        footer_distance = G.mm(297 - G.PAGE_NUMBER_TOP_MM + _PAGE_NUMBER_RAISE_MM) - G.pt(_PAGE_NUMBER_LINE_PT)
-        set_child(
-            sect,
-            element(
-                "w:pgMar",
-                {
-                    "w:top": G.MARGIN_TOP,
-                    "w:right": G.MARGIN_RIGHT,
-                    "w:bottom": G.MARGIN_BOTTOM,
-                    "w:left": G.MARGIN_LEFT,
-                    "w:header": G.mm(15),
-                    "w:footer": footer_distance,
-                    "w:gutter": 0,
-                },
-            ),
-            _SECT_ORDER,
-        )
-        # 5.2.3: a "lines" grid only; "linesAndChars" renders 14 characters a line in LibreOffice.
-        set_child(
-            sect, element("w:docGrid", {"w:type": "lines", "w:linePitch": G.LINE_PITCH}), _SECT_ORDER
-        )
-        if page_numbers:
-            self.doc.settings.odd_and_even_pages_header_footer = True
-            self._page_number_footer(section.footer.paragraphs[0], odd=True)
-            self._page_number_footer(section.even_page_footer.paragraphs[0], odd=False)
-
-    @staticmethod
-    def _page_number_footer(paragraph: Paragraph, *, odd: bool) -> None:
-        """7.5: "— N —" in 4号宋体, one character in: odd pages right, even pages left."""
-        ppr = paragraph._p.get_or_add_pPr()
-        set_child(ppr, element("w:snapToGrid", {"w:val": 0}), PPR_ORDER)
-        set_child(ppr, exact_spacing(G.pt(_PAGE_NUMBER_LINE_PT)), PPR_ORDER)
-        indent = {"w:right": G.IMPRINT_CHAR} if odd else {"w:left": G.IMPRINT_CHAR}
-        set_child(ppr, element("w:ind", indent), PPR_ORDER)
-        set_child(ppr, element("w:jc", {"w:val": "right" if odd else "left"}), PPR_ORDER)
-
-        def run(*children: _Element) -> _Element:
-            return element(
-                "w:r", None, run_properties(font=G.FONT_SONGTI, size=G.PAGE_NUMBER_SIZE), *children
-            )
-
-        def text(value: str) -> _Element:
-            node = element("w:t", {"xml:space": "preserve"})
-            node.text = value
-            return node
-
-        instr = element("w:instrText", {"xml:space": "preserve"})
-        instr.text = " PAGE "
-        for node in (
-            run(text("— ")),
-            run(element("w:fldChar", {"w:fldCharType": "begin"})),
-            run(instr),
-            run(element("w:fldChar", {"w:fldCharType": "separate"})),
-            run(text("1")),
-            run(element("w:fldChar", {"w:fldCharType": "end"})),
-            run(text(" —")),
-        ):
-            paragraph._p.append(node)
-
     # ------------------------------------------------------------------ content
 
     def paragraph(self, *parts: Part, style: str = BODY) -> Paragraph:
         """A paragraph of the given style made of plain text and :class:`Span` runs."""
-        para = self.doc.add_paragraph(style=self.doc.styles[_NAMES[style]])
+        para = self.doc.add_paragraph(style=self.doc.styles[NAMES[style]])
         for part in parts:
             if isinstance(part, Span):
                 run = para.add_run(part.text)
                 if part.style:
-                    run.style = self.doc.styles[_NAMES[part.style]]
+                    run.style = self.doc.styles[NAMES[part.style]]
             else:
                 para.add_run(part)
         return para
@@ -450,7 +222,7 @@ class GongwenDocument:
             printed_para.add_run(part if isinstance(part, str) else part.text)
         set_child(printed_para._p.get_or_add_pPr(), tabs(("right", inner)), PPR_ORDER)
         for row in rows:
-            row.cells[0].paragraphs[0].style = self.doc.styles[_NAMES[IMPRINT]]
+            row.cells[0].paragraphs[0].style = self.doc.styles[NAMES[IMPRINT]]
         cc_para.style = printed_para.style
         tbl = table._tbl
         tbl.getparent().remove(tbl)
@@ -482,7 +254,7 @@ class GongwenDocument:
         ``rules`` (outer, inner sizes in eighths of a point) draws horizontal rules only, as in
         the 版记; ``cell_margin`` sets the left and right padding of every cell in twips.
         """
-        table = self.doc.add_table(rows=0, cols=len(widths_mm))
+        table: Table = self.doc.add_table(rows=0, cols=len(widths_mm))
         tbl = table._tbl
         tblpr = tbl.tblPr
         for old in tblpr.findall(qn("w:tblStyle")):
@@ -516,27 +288,27 @@ class GongwenDocument:
                     element("w:right", {"w:w": cell_margin, "w:type": "dxa"}),
                 )
             )
-        for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths_mm):
+        for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):
             col.set(qn("w:w"), str(G.mm(width)))
         all_rows = ([(header, True)] if header else []) + [(row, False) for row in rows]
         for cells, is_header in all_rows:
-            row = table.add_row()
+            row = table.add_row()  # type: ignore[no-untyped-call]
             trpr = row._tr.get_or_add_trPr()
             trpr.append(element("w:cantSplit"))  # a row never breaks across pages
             if is_header:
                 trpr.append(element("w:tblHeader"))  # repeated at the top of each page
             if row_height_mm:
                 trpr.append(element("w:trHeight", {"w:val": G.mm(row_height_mm), "w:hRule": "atLeast"}))
-            for index, (cell, text, width) in enumerate(zip(row.cells, cells, widths_mm)):
+            for index, (cell, text, width) in enumerate(zip(row.cells, cells, widths_mm, strict=True)):
                 cell.width = docx.shared.Mm(width)
                 tcpr = cell._tc.get_or_add_tcPr()
                 tcpr.append(element("w:vAlign", {"w:val": "top" if "\n" in text else "center"}))
                 for number, line in enumerate(text.split("\n")):
                     para = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
-                    para.style = self.doc.styles[_NAMES[TABLE_TEXT]]
+                    para.style = self.doc.styles[NAMES[TABLE_TEXT]]
                     run = para.add_run(line)
                     if is_header:
-                        run.style = self.doc.styles[_NAMES[HEI]]
+                        run.style = self.doc.styles[NAMES[HEI]]
                     if is_header or index in center_columns:
                         set_child(para._p.get_or_add_pPr(), element("w:jc", {"w:val": "center"}), PPR_ORDER)
         return table
@@ -566,38 +338,8 @@ def _make_tiny(paragraph: _Element) -> None:
     set_child(ppr, exact_spacing(G.TWIPS_PER_PT), PPR_ORDER)
 
 
-_NAMES = {
-    BODY: "公文正文",
-    PLAIN: "公文顶格",
-    TITLE: "公文标题",
-    ADDRESSEE: "主送机关",
-    ISSUER_MARK: "发文机关标志",
-    DOC_NUMBER: "发文字号",
-    SIGNATURE: "署名和日期",
-    IMPRINT: "版记",
-    TABLE_TEXT: "表格文字",
-    KAI: "楷体字",
-    HEI: "黑体字",
-    **{HEADING[level]: f"{'一二三四'[level - 1]}级标题" for level in HEADING},
-}
-
-_STYLE_ORDER = [
-    "w:name", "w:aliases", "w:basedOn", "w:next", "w:link", "w:autoRedefine", "w:hidden",
-    "w:uiPriority", "w:semiHidden", "w:unhideWhenUsed", "w:qFormat", "w:locked", "w:personal",
-    "w:personalCompose", "w:personalReply", "w:rsid", "w:pPr", "w:rPr", "w:tblPr", "w:trPr",
-    "w:tcPr", "w:tblStylePr",
-]
-_SECT_ORDER = [
-    "w:headerReference", "w:footerReference", "w:footnotePr", "w:endnotePr", "w:type", "w:pgSz",
-    "w:pgMar", "w:paperSrc", "w:pgBorders", "w:lnNumType", "w:pgNumType", "w:cols",
-    "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi",
-    "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange",
-]
-
 # Tuned on LibreOffice 7.4 renderings (see tests/test_layout_pdf.py), in twips or points.
 # The longest 署名 (in characters) that, centred over the date, stays inside the text area.
 _SIGNATURE_CENTRED_MAX = 14
-_PAGE_NUMBER_LINE_PT = 18.0
-_PAGE_NUMBER_RAISE_MM = 1.2  # LibreOffice set the line's top 1.2 mm lower than the arithmetic
 _ISSUER_MARK_BEFORE = G.ISSUER_MARK_OFFSET - G.pt(7.7)
 _RED_RULE_SPACE_PT = 6

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml.etree import _Element
 
 
-def element(tag: str, attrs: dict[str, str | int] | None = None, *children: _Element) -> _Element:
+def element(tag: str, attrs: Mapping[str, str | int] | None = None, *children: _Element) -> _Element:
     """A ``w:`` element such as ``element("w:spacing", {"w:line": 579})``."""
     node = OxmlElement(tag)
     for key, value in (attrs or {}).items():
