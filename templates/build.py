@@ -140,7 +140,7 @@ def _report(*, title: str, upward_header: bool, issuer: str = "{{ issuer }}") ->
     loop_paragraphs(doc, "problems")
     doc.heading(1, "三、下一步工作打算")
     loop_headed_items(doc, "plans")
-    doc.paragraph("特此报告。")
+    doc.keep_with_next(doc.paragraph("特此报告。"))  # never a page of signature alone
     closing(doc, issuer)
     if upward_header:
         imprint(doc)

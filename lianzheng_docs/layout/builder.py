@@ -169,12 +169,13 @@ class GongwenDocument:
         in, instead. ``seal_lines`` blank lines above leave room for the seal, whose top must
         come within a line of the body.
         """
-        self.blank(seal_lines)
+        for _ in range(seal_lines):
+            self.keep_with_next(self.paragraph(style=PLAIN))
         expression = issuer.strip("{} ")
         self.control(f"{{%p if ({expression})|string|length <= {_SIGNATURE_CENTRED_MAX} %}}")
-        self.paragraph("\t", issuer, style=SIGNATURE)
+        self.keep_with_next(self.paragraph("\t", issuer, style=SIGNATURE))
         self.control("{%p else %}")
-        long_signature = self.paragraph(issuer, style=SIGNATURE)
+        long_signature = self.keep_with_next(self.paragraph(issuer, style=SIGNATURE))
         ppr = long_signature._p.get_or_add_pPr()
         set_child(ppr, element("w:ind", {"w:firstLine": 0, "w:right": 2 * G.ONE_CHAR}), PPR_ORDER)
         set_child(ppr, element("w:jc", {"w:val": "right"}), PPR_ORDER)
@@ -312,6 +313,12 @@ class GongwenDocument:
                     if is_header or index in center_columns:
                         set_child(para._p.get_or_add_pPr(), element("w:jc", {"w:val": "center"}), PPR_ORDER)
         return table
+
+    @staticmethod
+    def keep_with_next(paragraph: Paragraph) -> Paragraph:
+        """Keep ``paragraph`` on the page of the one after it (a signature with its date)."""
+        set_child(paragraph._p.get_or_add_pPr(), element("w:keepNext"), PPR_ORDER)
+        return paragraph
 
     @staticmethod
     def start_page(paragraph: Paragraph) -> Paragraph:
