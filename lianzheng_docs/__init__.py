@@ -17,6 +17,7 @@ code; :class:`ValidationError` lists every problem in the data at once.
 from __future__ import annotations
 
 from .catalog import Catalog, Template, TemplateSource
+from .check import Finding, Report, check_document
 from .datafile import example_yaml, load_data
 from .errors import (
     DataFileError,
@@ -42,11 +43,13 @@ __all__ = [
     "ExitCode",
     "FieldSpec",
     "FieldType",
+    "Finding",
     "LianzhengError",
     "OutputError",
     "Person",
     "Problem",
     "RenderedDocument",
+    "Report",
     "Template",
     "TemplateError",
     "TemplateManifest",
@@ -55,6 +58,7 @@ __all__ = [
     "Unit",
     "ValidationError",
     "__version__",
+    "check_document",
     "example_yaml",
     "load_data",
     "render_samples",

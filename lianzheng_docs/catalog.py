@@ -47,9 +47,7 @@ class TemplateSource:
             if not entry.name.endswith(".toml") or not entry.is_file():
                 continue
             source = f"{self.owner}:{entry.name}"
-            manifest = parse_manifest(
-                entry.read_text(encoding="utf-8"), source=source, template_id=entry.name[:-5]
-            )
+            manifest = parse_manifest(entry.read_text(encoding="utf-8"), source=source, template_id=entry.name[:-5])
             docx = self.root / manifest.docx
             if not docx.is_file():
                 raise TemplateError(f"模板清单 {source} 指向的 {manifest.docx} 不存在")
@@ -112,9 +110,7 @@ class Catalog:
         for template in templates:
             existing = self._templates.get(template.id)
             if existing is not None:
-                raise TemplateError(
-                    f"模板 id {template.id!r} 重复：{existing.owner} 与 {template.owner} 都提供了它"
-                )
+                raise TemplateError(f"模板 id {template.id!r} 重复：{existing.owner} 与 {template.owner} 都提供了它")
             self._templates[template.id] = template
 
     @classmethod

@@ -106,4 +106,3 @@ def _describe(spec: FieldSpec) -> str:
     if spec.help:
         parts.append(spec.help)
     return " · ".join(parts)
-

@@ -19,6 +19,8 @@ class ExitCode(IntEnum):
     FINDINGS = 1
     #: wrong command-line usage (click's own code)
     USAGE = 2
+    #: a file to check cannot be read as a .docx (same code as usage errors: nothing was judged)
+    UNREADABLE = 2
     #: the input data is unreadable, malformed or does not satisfy the template's manifest
     INVALID_INPUT = 3
     #: the named template (or other object) does not exist
@@ -78,9 +80,7 @@ class ValidationError(LianzhengError):
     def to_dict(self) -> dict[str, object]:
         data = super().to_dict()
         data["template"] = self.template_id
-        data["problems"] = [
-            {"path": p.path, "label": p.label, "message": p.message} for p in self.problems
-        ]
+        data["problems"] = [{"path": p.path, "label": p.label, "message": p.message} for p in self.problems]
         return data
 
 
@@ -94,10 +94,7 @@ class TemplateNotFound(LianzhengError):
 
         hint = get_close_matches(template_id, known, n=1)
         suggestion = f"，是否想用 {hint[0]}？" if hint else "。"
-        super().__init__(
-            f"没有 id 为 {template_id!r} 的模板{suggestion}"
-            f"可用 `lianzheng templates list` 查看全部模板。"
-        )
+        super().__init__(f"没有 id 为 {template_id!r} 的模板{suggestion}可用 `lianzheng templates list` 查看全部模板。")
         self.template_id = template_id
 
 

@@ -124,9 +124,7 @@ class _Checker:
         if isinstance(base, FieldSpec):
             allowed = VALUE_ATTRIBUTES.get(base.type)
             if allowed is None or attr not in allowed:
-                self.problems.append(
-                    f"模板读取了 {base.name}.{attr}，但 {base.name} 是{base.type.label}，没有该属性"
-                )
+                self.problems.append(f"模板读取了 {base.name}.{attr}，但 {base.name} 是{base.type.label}，没有该属性")
         return None
 
     def _item_of(self, iterable: nodes.Node, scope: dict[str, _Item]) -> _Item:

@@ -53,9 +53,7 @@ _TYPE_LABELS = {
 }
 
 #: The 15 kinds of 公文 of the 2012《党政机关公文处理工作条例》, 第八条.
-GONGWEN_KINDS = frozenset(
-    "决议 决定 命令 令 公报 公告 通告 意见 通知 通报 报告 请示 批复 议案 函 纪要".split()
-)
+GONGWEN_KINDS = frozenset("决议 决定 命令 令 公报 公告 通告 意见 通知 通报 报告 请示 批复 议案 函 纪要".split())
 DIRECTIONS = ("上行", "下行", "平行")
 #: 保管期限 (DA/T 22-2015) and their codes.
 RETENTIONS = {"永久": "Y", "定期30年": "D30", "定期10年": "D10"}
@@ -171,9 +169,7 @@ def parse_manifest(text: str, *, source: str, template_id: str | None = None) ->
     return manifest
 
 
-def _build_manifest(
-    raw: dict[str, Any], problems: list[str], template_id: str | None
-) -> TemplateManifest | None:
+def _build_manifest(raw: dict[str, Any], problems: list[str], template_id: str | None) -> TemplateManifest | None:
     known = {"id", "title", "kind", "direction", "retention", "docx", "description", "fields", "metadata"}
     for key in sorted(set(raw) - known):
         problems.append(f"未知的键 {key!r}（可用的键：{', '.join(sorted(known))}）")
@@ -198,9 +194,7 @@ def _build_manifest(
     retention = text("retention")
     retention_code = RETENTIONS.get(retention, retention)
     if retention and retention_code not in RETENTION_NAMES:
-        problems.append(
-            f"retention：{retention!r} 不是有效的保管期限（永久、定期30年、定期10年，或 Y、D30、D10）"
-        )
+        problems.append(f"retention：{retention!r} 不是有效的保管期限（永久、定期30年、定期10年，或 Y、D30、D10）")
     docx_name = raw.get("docx", f"{tid.split(':')[-1]}.docx" if tid else "")
     if not isinstance(docx_name, str) or not docx_name.endswith(".docx") or "/" in docx_name or "\\" in docx_name:
         problems.append(f"docx：{docx_name!r} 应为同一目录下的 .docx 文件名")
@@ -230,8 +224,18 @@ def _build_manifest(
 
 
 _FIELD_KEYS = {
-    "name", "label", "type", "required", "default", "example", "help", "choices", "min", "max",
-    "min_items", "fields",
+    "name",
+    "label",
+    "type",
+    "required",
+    "default",
+    "example",
+    "help",
+    "choices",
+    "min",
+    "max",
+    "min_items",
+    "fields",
 }
 
 

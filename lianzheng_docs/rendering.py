@@ -71,8 +71,7 @@ def render_docx(
         template.save(buffer)
     except jinja2.UndefinedError as exc:
         raise TemplateError(
-            f"模板 {source} 用到了数据中没有的变量：{exc.message}。"
-            "请在模板清单中声明该字段，或修正模板中的变量名。"
+            f"模板 {source} 用到了数据中没有的变量：{exc.message}。请在模板清单中声明该字段，或修正模板中的变量名。"
         ) from exc
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(f"模板 {source} 试图执行不安全的操作，已被沙箱拦截：{exc}") from exc

@@ -43,7 +43,7 @@ class Person:
 
     @property
     def with_post(self) -> str:
-        """"局党组书记张建国" (post then name, as official prose writes it), or the name alone."""
+        """ "局党组书记张建国" (post then name, as official prose writes it), or the name alone."""
         return f"{self.post}{self.name}"
 
 

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from lianzheng_docs.layout.builder import DOC_NUMBER, HEI, KAI, TITLE, GongwenDocument, Span
+from lianzheng_docs.layout.builder import DOC_NUMBER, KAI, TITLE, GongwenDocument, Span
 
 HERE = Path(__file__).resolve().parent
 
@@ -31,9 +31,7 @@ def loop_paragraphs(doc: GongwenDocument, expression: str) -> None:
 def loop_headed_items(doc: GongwenDocument, expression: str) -> None:
     """Items with a 楷体 "（一）heading。" run-in heading, then their paragraphs (7.3.3 level 2)."""
     doc.control(f"{{%p for item in {expression} %}}")
-    doc.paragraph(
-        Span("（{{ loop.index|cn_num }}）{{ item.heading }}", KAI), "{{ item.paragraphs[0] }}"
-    )
+    doc.paragraph(Span("（{{ loop.index|cn_num }}）{{ item.heading }}", KAI), "{{ item.paragraphs[0] }}")
     doc.control("{%p for para in item.paragraphs[1:] %}")
     doc.paragraph("{{ para }}")
     doc.control("{%p endfor %}")
@@ -149,24 +147,20 @@ def _report(*, title: str, upward_header: bool, issuer: str = "{{ issuer }}") ->
 
 def dual_report() -> GongwenDocument:
     return _report(
-        title="关于{{ year }}年{% if period == '上半年' %}上半年{% endif %}"
-        "落实党风廉政建设主体责任情况的报告",
+        title="关于{{ year }}年{% if period == '上半年' %}上半年{% endif %}落实党风廉政建设主体责任情况的报告",
         upward_header=True,
     )
 
 
 def dual_report_secretary() -> GongwenDocument:
     return _report(
-        title="关于{{ year }}年{% if period == '上半年' %}上半年{% endif %}"
-        "履行党风廉政建设第一责任人职责情况的报告",
+        title="关于{{ year }}年{% if period == '上半年' %}上半年{% endif %}履行党风廉政建设第一责任人职责情况的报告",
         upward_header=True,
     )
 
 
 def supervision_report() -> GongwenDocument:
-    return _report(
-        title="关于{{ year }}年度履行党风廉政建设监督责任情况的报告", upward_header=True
-    )
+    return _report(title="关于{{ year }}年度履行党风廉政建设监督责任情况的报告", upward_header=True)
 
 
 def department_report() -> GongwenDocument:
@@ -183,15 +177,14 @@ def risk_notice() -> GongwenDocument:
     doc.paragraph("{{ doc_number }}", style=DOC_NUMBER)
     doc.blank()
     doc.addressee("{{ recipient }}：")
-    doc.paragraph(
-        "根据{{ source }}，我局发现你单位在财政资金管理中存在以下问题和廉政风险，现予告知："
-    )
+    doc.paragraph("根据{{ source }}，我局发现你单位在财政资金管理中存在以下问题和廉政风险，现予告知：")
     doc.control("{%p for finding in findings %}")
     doc.paragraph(Span("（{{ loop.index|cn_num }}）{{ finding.title }}", KAI))
-    doc.paragraph(Span("问题描述：", HEI), "{{ finding.problem }}")
-    doc.paragraph(Span("违反规定：", HEI), "{{ finding.rule }}")
-    doc.paragraph(Span("风险提示：", HEI), "{{ finding.risk }}")
-    doc.paragraph(Span("整改要求：", HEI), "{{ finding.requirement }}")
+    # Labels stay in the body's 仿宋: 黑体 inside 正文 would breach 5.2.2.
+    doc.paragraph("问题描述：{{ finding.problem }}")
+    doc.paragraph("违反规定：{{ finding.rule }}")
+    doc.paragraph("风险提示：{{ finding.risk }}")
+    doc.paragraph("整改要求：{{ finding.requirement }}")
     doc.control("{%p endfor %}")
     doc.paragraph(
         "请你单位接到本告知书后，认真剖析问题成因，逐项制定整改措施，明确整改责任人和整改时限，"

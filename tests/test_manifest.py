@@ -52,8 +52,17 @@ type = "datetime"
     with pytest.raises(TemplateError) as caught:
         parse_manifest(text, source="bad.toml")
     message = caught.value.message
-    for expected in ["bad.toml", "'colour'", "id：'Bad-Id'", "title：必填", "direction：'斜行'",
-                     "retention：'定期5年'", "records 类型须用", "label（中文名称）必填", "type 'datetime' 未知"]:
+    for expected in [
+        "bad.toml",
+        "'colour'",
+        "id：'Bad-Id'",
+        "title：必填",
+        "direction：'斜行'",
+        "retention：'定期5年'",
+        "records 类型须用",
+        "label（中文名称）必填",
+        "type 'datetime' 未知",
+    ]:
         assert expected in message, expected
 
 

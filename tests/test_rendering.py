@@ -33,7 +33,7 @@ def body_text(content: bytes) -> str:
 
 def test_markup_characters_come_out_literally(tmp_path):
     catalog = make_catalog(tmp_path, ["事由：{{ subject }}"])
-    value = '审计&监督 <专项> "资金" \'拨付\' 5>3'
+    value = "审计&监督 <专项> \"资金\" '拨付' 5>3"
     document = catalog.get("probe").render({"subject": value})
     assert f"事由：{value}" in body_text(document.content)
 

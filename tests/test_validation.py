@@ -130,7 +130,15 @@ def test_all_problems_at_once_each_with_path_and_label():
         }
     )
     assert set(found) == {
-        "doc_number", "year", "date", "period", "signer", "body", "tasks[0].deadline", "tasks[1]", "yaer",
+        "doc_number",
+        "year",
+        "date",
+        "period",
+        "signer",
+        "body",
+        "tasks[0].deadline",
+        "tasks[1]",
+        "yaer",
     }
     assert found["tasks[0].deadline"].label == "任务 第1条 完成时限"
     assert "ISO" in found["date"].message and "2026-01-15" in found["date"].message

@@ -77,6 +77,7 @@ def cli() -> None:
       lianzheng templates list              查看全部模板
       lianzheng example dual_report > d.yaml 生成示例数据
       lianzheng render dual_report --data d.yaml -o 报告.docx
+      lianzheng check 报告.docx               按 GB/T 9704 检查任意 .docx
 
     退出码：0 成功；1 检查发现问题；2 用法错误；3 数据有误；4 模板不存在；
     5 模板本身有误；6 无法写出结果；70 内部错误。

@@ -35,19 +35,23 @@ def example(template_id: str, output: Path | None, force: bool) -> None:
 @cli.command("render")
 @click.argument("template_id", metavar="模板ID")
 @click.option(
-    "-d", "--data", "data_file", required=True, metavar="文件",
+    "-d",
+    "--data",
+    "data_file",
+    required=True,
+    metavar="文件",
     help="数据文件（YAML 或 JSON；- 表示从标准输入读取）。",
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
     help="输出的 .docx 文件（默认以文档标题命名，放在当前文件夹）。",
 )
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
 @click.option("--mask-names", is_flag=True, help="公开版：人名隐去为“张某某”（用于通报曝光）。")
 @json_option
-def render(
-    template_id: str, data_file: str, output: Path | None, force: bool, mask_names: bool, as_json: bool
-) -> None:
+def render(template_id: str, data_file: str, output: Path | None, force: bool, mask_names: bool, as_json: bool) -> None:
     """用数据文件生成文档（.docx）。数据先按模板清单校验，所有问题一次列出。"""
     template = Catalog.default().get(template_id)
     data = load_data(data_file)
@@ -71,8 +75,13 @@ def render(
 
 @cli.command("samples")
 @click.option(
-    "-o", "--output", "out_dir", default="samples", show_default=True,
-    type=click.Path(file_okay=False, path_type=Path), help="样例文档的输出文件夹。",
+    "-o",
+    "--output",
+    "out_dir",
+    default="samples",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="样例文档的输出文件夹。",
 )
 @json_option
 def samples(out_dir: Path, as_json: bool) -> None:

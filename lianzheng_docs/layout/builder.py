@@ -56,6 +56,7 @@ class Span:
 
 Part = str | Span
 
+
 # Paragraph styles: id -> (Chinese name, properties). Built once per document.
 class GongwenDocument:
     """A document under construction, laid out on the GB/T 9704 page and grid.
@@ -141,9 +142,7 @@ class GongwenDocument:
         if signer is None:
             para = self.paragraph(number, style=DOC_NUMBER)
         else:
-            para = self.paragraph(
-                "\t", number, "\t签发人：", Span(signer, KAI), style=DOC_NUMBER
-            )
+            para = self.paragraph("\t", number, "\t签发人：", Span(signer, KAI), style=DOC_NUMBER)
             ppr = para._p.get_or_add_pPr()
             set_child(
                 ppr,
@@ -154,9 +153,7 @@ class GongwenDocument:
         ppr = para._p.get_or_add_pPr()
         set_child(
             ppr,
-            paragraph_borders(
-                [border("bottom", size=G.RED_RULE, color=G.RED, space=_RED_RULE_SPACE_PT)]
-            ),
+            paragraph_borders([border("bottom", size=G.RED_RULE, color=G.RED, space=_RED_RULE_SPACE_PT)]),
             PPR_ORDER,
         )
         return para

@@ -106,9 +106,7 @@ def exact_spacing(line: int, *, before: int = 0, after: int = 0) -> _Element:
 
 def border(side: str, *, size: int, color: str, space: int = 0, val: str = "single") -> _Element:
     """One side of a paragraph border (``size`` in eighths of a point, ``space`` in points)."""
-    return element(
-        f"w:{side}", {"w:val": val, "w:sz": size, "w:space": space, "w:color": color}
-    )
+    return element(f"w:{side}", {"w:val": val, "w:sz": size, "w:space": space, "w:color": color})
 
 
 def paragraph_borders(sides: Iterable[_Element]) -> _Element:
@@ -117,9 +115,7 @@ def paragraph_borders(sides: Iterable[_Element]) -> _Element:
 
 def tabs(*stops: tuple[str, int]) -> _Element:
     """``w:tabs`` from ``(alignment, position in twips)`` pairs."""
-    return element(
-        "w:tabs", None, *(element("w:tab", {"w:val": val, "w:pos": pos}) for val, pos in stops)
-    )
+    return element("w:tabs", None, *(element("w:tab", {"w:val": val, "w:pos": pos}) for val, pos in stops))
 
 
 _EMU_PER_TWIP = 635
@@ -150,7 +146,7 @@ def text_box(name: str, *, width_twips: int, content: Iterable[_Element], box_id
         '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
         f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
         '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
-        '<wps:txbx><w:txbxContent/></wps:txbx>'
+        "<wps:txbx><w:txbxContent/></wps:txbx>"
         '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="b" '
         'anchorCtr="0"><a:spAutoFit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic>'
         "</wp:anchor></w:drawing></w:r>"

@@ -37,14 +37,11 @@ def set_up_page(document: Document, *, page_numbers: bool) -> None:
         _SECT_ORDER,
     )
     # 5.2.3: a "lines" grid only; "linesAndChars" renders 14 characters a line in LibreOffice.
-    set_child(
-        sect, element("w:docGrid", {"w:type": "lines", "w:linePitch": G.LINE_PITCH}), _SECT_ORDER
-    )
+    set_child(sect, element("w:docGrid", {"w:type": "lines", "w:linePitch": G.LINE_PITCH}), _SECT_ORDER)
     if page_numbers:
         document.settings.odd_and_even_pages_header_footer = True
         _page_number_footer(section.footer.paragraphs[0], odd=True)
         _page_number_footer(section.even_page_footer.paragraphs[0], odd=False)
-
 
 
 def _page_number_footer(paragraph: Paragraph, *, odd: bool) -> None:
@@ -57,9 +54,7 @@ def _page_number_footer(paragraph: Paragraph, *, odd: bool) -> None:
     set_child(ppr, element("w:jc", {"w:val": "right" if odd else "left"}), PPR_ORDER)
 
     def run(*children: _Element) -> _Element:
-        return element(
-            "w:r", None, run_properties(font=G.FONT_SONGTI, size=G.PAGE_NUMBER_SIZE), *children
-        )
+        return element("w:r", None, run_properties(font=G.FONT_SONGTI, size=G.PAGE_NUMBER_SIZE), *children)
 
     def text(value: str) -> _Element:
         node = element("w:t", {"xml:space": "preserve"})
@@ -81,8 +76,26 @@ def _page_number_footer(paragraph: Paragraph, *, odd: bool) -> None:
 
 
 _SECT_ORDER = [
-    "w:headerReference", "w:footerReference", "w:footnotePr", "w:endnotePr", "w:type", "w:pgSz",
-    "w:pgMar", "w:paperSrc", "w:pgBorders", "w:lnNumType", "w:pgNumType", "w:cols",
-    "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi",
-    "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange",
+    "w:headerReference",
+    "w:footerReference",
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:type",
+    "w:pgSz",
+    "w:pgMar",
+    "w:paperSrc",
+    "w:pgBorders",
+    "w:lnNumType",
+    "w:pgNumType",
+    "w:cols",
+    "w:formProt",
+    "w:vAlign",
+    "w:noEndnote",
+    "w:titlePg",
+    "w:textDirection",
+    "w:bidi",
+    "w:rtlGutter",
+    "w:docGrid",
+    "w:printerSettings",
+    "w:sectPrChange",
 ]

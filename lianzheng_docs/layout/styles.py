@@ -46,7 +46,6 @@ NAMES = {
 }
 
 
-
 def install_styles(document: Document) -> None:
     """Replace the document defaults and add every style the builder uses."""
     _set_defaults(document)
@@ -116,7 +115,8 @@ def _character_style(document: Document, style_id: str, name: str, rpr: _Element
 
 def _add_styles(document: Document) -> None:
     no_indent = element("w:ind", {"w:firstLine": 0, "w:left": 0, "w:right": 0})
-    _paragraph_style(document,
+    _paragraph_style(
+        document,
         BODY,
         "公文正文",
         ppr=[
@@ -128,14 +128,16 @@ def _add_styles(document: Document) -> None:
         rpr=run_properties(spacing=G.BODY_CHAR_SPACING),
         next_style=BODY,
     )
-    _paragraph_style(document,
+    _paragraph_style(
+        document,
         PLAIN,
         "公文顶格",
         based_on=BODY,
         ppr=[element("w:ind", {"w:firstLine": 0})],
     )
     for level, font in ((1, G.FONT_HEITI), (2, G.FONT_KAITI), (3, G.FONT_FANGSONG), (4, G.FONT_FANGSONG)):
-        _paragraph_style(document,
+        _paragraph_style(
+            document,
             HEADING[level],
             f"{'一二三四'[level - 1]}级标题",
             based_on=BODY,
@@ -143,7 +145,8 @@ def _add_styles(document: Document) -> None:
             rpr=run_properties(font=font, bold=False),
             next_style=BODY,
         )
-    _paragraph_style(document,
+    _paragraph_style(
+        document,
         TITLE,
         "公文标题",
         ppr=[
@@ -155,14 +158,16 @@ def _add_styles(document: Document) -> None:
         rpr=run_properties(font=G.FONT_XIAOBIAOSONG, size=G.TITLE_SIZE, bold=False),
         next_style=BODY,
     )
-    _paragraph_style(document,
+    _paragraph_style(
+        document,
         ADDRESSEE,
         "主送机关",
         based_on=BODY,
         ppr=[element("w:ind", {"w:firstLine": 0})],
         next_style=BODY,
     )
-    _paragraph_style(document,
+    _paragraph_style(
+        document,
         ISSUER_MARK,
         "发文机关标志",
         ppr=[
@@ -171,17 +176,17 @@ def _add_styles(document: Document) -> None:
             no_indent,
             element("w:jc", {"w:val": "center"}),
         ],
-        rpr=run_properties(
-            font=G.FONT_XIAOBIAOSONG, size=G.ISSUER_MARK_SIZE, color=G.RED, bold=False
-        ),
+        rpr=run_properties(font=G.FONT_XIAOBIAOSONG, size=G.ISSUER_MARK_SIZE, color=G.RED, bold=False),
     )
-    _paragraph_style(document,
+    _paragraph_style(
+        document,
         DOC_NUMBER,
         "发文字号",
         based_on=BODY,
         ppr=[element("w:ind", {"w:firstLine": 0}), element("w:jc", {"w:val": "center"})],
     )
-    _paragraph_style(document,
+    _paragraph_style(
+        document,
         SIGNATURE,
         "署名和日期",
         based_on=BODY,
@@ -192,13 +197,15 @@ def _add_styles(document: Document) -> None:
             element("w:ind", {"w:firstLine": 0}),
         ],
     )
-    _paragraph_style(document,
+    _paragraph_style(
+        document,
         IMPRINT,
         "版记",
         ppr=[element("w:snapToGrid", {"w:val": 0}), no_indent],
         rpr=run_properties(size=G.IMPRINT_SIZE),
     )
-    _paragraph_style(document,
+    _paragraph_style(
+        document,
         TABLE_TEXT,
         "表格文字",
         ppr=[
@@ -213,8 +220,26 @@ def _add_styles(document: Document) -> None:
 
 
 _STYLE_ORDER = [
-    "w:name", "w:aliases", "w:basedOn", "w:next", "w:link", "w:autoRedefine", "w:hidden",
-    "w:uiPriority", "w:semiHidden", "w:unhideWhenUsed", "w:qFormat", "w:locked", "w:personal",
-    "w:personalCompose", "w:personalReply", "w:rsid", "w:pPr", "w:rPr", "w:tblPr", "w:trPr",
-    "w:tcPr", "w:tblStylePr",
+    "w:name",
+    "w:aliases",
+    "w:basedOn",
+    "w:next",
+    "w:link",
+    "w:autoRedefine",
+    "w:hidden",
+    "w:uiPriority",
+    "w:semiHidden",
+    "w:unhideWhenUsed",
+    "w:qFormat",
+    "w:locked",
+    "w:personal",
+    "w:personalCompose",
+    "w:personalReply",
+    "w:rsid",
+    "w:pPr",
+    "w:rPr",
+    "w:tblPr",
+    "w:trPr",
+    "w:tcPr",
+    "w:tblStylePr",
 ]

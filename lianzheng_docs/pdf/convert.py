@@ -47,9 +47,7 @@ def fontconfig_file() -> Path:
     return Path(str(resources.files("lianzheng_docs.pdf") / "fonts.conf"))
 
 
-def convert_to_pdf(
-    documents: Sequence[Path], out_dir: Path, *, timeout: float = 300.0
-) -> list[Path]:
+def convert_to_pdf(documents: Sequence[Path], out_dir: Path, *, timeout: float = 300.0) -> list[Path]:
     """Convert ``documents`` into PDFs in ``out_dir`` with one LibreOffice start.
 
     Returns the PDF paths in the order given. Raises :class:`ConversionError` when LibreOffice
@@ -85,9 +83,7 @@ def convert_to_pdf(
             *[str(p) for p in inputs],
         ]
         try:
-            result = subprocess.run(
-                command, env=env, capture_output=True, text=True, timeout=timeout, check=False
-            )
+            result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired as exc:
             raise ConversionError(
                 f"LibreOffice 转换 {len(documents)} 个文件超过 {timeout:.0f} 秒仍未完成，已终止"

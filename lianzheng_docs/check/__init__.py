@@ -1,0 +1,71 @@
+"""Judge any .docx against GB/T 9704-2012《党政机关公文格式》.
+
+``check_document(path)`` reads the OOXML directly, resolves each paragraph's formatting the way
+Word does, infers what each paragraph is (title, 主送, 正文 ...), and reports every breach with
+the standard's clause, a Chinese message, where it is, and the value found against the value
+wanted. What it had to guess is reported as a warning, never as an error.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .findings import Finding, Report, Severity
+from .model import Document, load
+from .package import UnreadableDocument, open_package
+from .roles import Layout, Role, infer
+from .rules import RULES, Context
+from .rules.context import DocumentKind
+
+__all__ = ["DocumentKind", "Finding", "Report", "Severity", "UnreadableDocument", "check_document"]
+
+_GONGWEN_TITLE = re.compile(r"^关于.+的(决议|决定|命令|公报|公告|通告|意见|通知|通报|批复|议案|函|纪要)$")
+
+
+def check_document(
+    source: str | Path | bytes, *, kind: DocumentKind | str = DocumentKind.AUTO, name: str | None = None
+) -> Report:
+    """Check one .docx (a path or its bytes).
+
+    :param kind: how to judge it; ``auto`` infers it from the header and title. A document
+        judged 非公文 gets the body-format rules as warnings only.
+    :raises UnreadableDocument: the file is not a .docx that can be read (exit code 2).
+    """
+    package = open_package(source, name)
+    doc = load(package)
+    layout = infer(doc)
+    wanted = DocumentKind(kind)
+    judged = _infer_kind(doc, layout) if wanted is DocumentKind.AUTO else wanted
+    ctx = Context(doc, layout, judged)
+    findings: list[Finding] = []
+    for rule in RULES:
+        findings.extend(rule(ctx))
+    if judged is DocumentKind.NON_GONGWEN:
+        findings = [
+            Finding(f.rule, f.clause, Severity.WARNING, f.message, f.where, f.found, f.expected) for f in findings
+        ]
+    for doubt in layout.doubts:
+        findings.append(Finding("inference", "推断", Severity.WARNING, doubt))
+    if wanted is DocumentKind.AUTO and judged is DocumentKind.NON_GONGWEN:
+        findings.append(
+            Finding(
+                "kind",
+                "推断",
+                Severity.WARNING,
+                "未发现发文机关标志、发文字号或公文标题，按非公文检查（问题只作警告）；如是公文，请加 --kind 公文",
+            )
+        )
+    return Report(package.name, judged.value, wanted is DocumentKind.AUTO, findings)
+
+
+def _infer_kind(doc: Document, layout: Layout) -> DocumentKind:
+    title = "".join(p.stripped for p in layout.with_role(doc, Role.TITLE))
+    marks = "".join(p.stripped for p in layout.with_role(doc, Role.MARK))
+    if title.endswith("纪要") or marks.endswith("纪要"):
+        return DocumentKind.MINUTES
+    if title.endswith(("报告", "请示")) or any("签发人" in p.stripped for p in doc.body()[:20]):
+        return DocumentKind.UPWARD
+    if marks or _GONGWEN_TITLE.match(title):
+        return DocumentKind.GONGWEN
+    return DocumentKind.NON_GONGWEN
