@@ -52,7 +52,7 @@ def check(files: tuple[Path, ...], kind: str, warnings: bool, as_json: bool) -> 
     elif len(files) > 1:
         failed = sum(1 for r in results if not r.get("passed", False))
         click.echo(f"\n共检查 {len(files)} 个文件，{len(files) - failed} 个通过，{failed} 个未通过或无法读取。")
-    raise SystemExit(int(worst))
+    raise click.exceptions.Exit(int(worst))
 
 
 def _print(report: Report, warnings: bool) -> None:

@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any
 
 import click
-
-T = TypeVar("T")
 
 
 def prepare_console() -> None:
@@ -51,10 +49,10 @@ def echo_json(data: Any) -> None:
 
 
 @contextmanager
-def progress(items: Sequence[T], label: str) -> Iterator[Iterable[T]]:
-    """A progress bar on a terminal; silent when output goes to a file or another program."""
-    if sys.stderr.isatty():
-        with click.progressbar(items, label=label, file=sys.stderr) as bar:
-            yield bar
-    else:
-        yield items
+def progress(total: int, label: str) -> Iterator[Callable[[], None]]:
+    """A progress bar on a terminal, advanced by calling what this yields; silent otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield lambda: bar.update(1)

@@ -87,9 +87,8 @@ def render(template_id: str, data_file: str, output: Path | None, force: bool, m
 def samples(out_dir: Path, as_json: bool) -> None:
     """用内置示例数据生成每个模板的样例文档（覆盖同名文件）。"""
     catalog = Catalog.default()
-    with progress(list(catalog), "生成样例") as bar:
-        templates = list(bar)
-    made = render_samples(out_dir, catalog=Catalog(templates))
+    with progress(len(catalog), "生成样例") as advance:
+        made = render_samples(out_dir, catalog=catalog, on_rendered=lambda _template, _path: advance())
     if as_json:
         echo_json([{"template": s.template_id, "path": str(s.path), "title": s.title} for s in made])
         return
