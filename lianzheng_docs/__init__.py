@@ -1,42 +1,47 @@
 """lianzheng-docs: the paperwork of the "two responsibilities" (两个责任) system, made right.
 
 Generate GB/T 9704-2012 official documents from templates, validated against each template's
-manifest, as deterministic .docx files::
+manifest, as deterministic .docx files; check any .docx against the standard; file documents
+in an archive with 档号, fixity and Chinese full-text search::
 
-    from lianzheng_docs import Catalog
+    from lianzheng_docs import Archive, Catalog
 
     catalog = Catalog.default()
     letter = catalog.get("responsibility_letter")
     document = letter.render(letter.example() | {"department": "国库科"})
     document.save("责任书.docx")
 
+    with Archive("archive") as archive:
+        record = archive.file_rendered(catalog.get("risk_notice"), data)  # numbered, filed, indexed
+        hits = archive.search("专项资金", year=2026)
+
 Every error raised on purpose is a :class:`LianzhengError` with a Chinese message and an exit
-code; :class:`ValidationError` lists every problem in the data at once.
+code. Names are imported on first use, so that ``lianzheng search`` starts without loading the
+.docx machinery.
 """
 
 from __future__ import annotations
 
-from .catalog import Catalog, Template, TemplateSource
-from .check import Finding, Report, check_document
-from .datafile import example_yaml, load_data
-from .errors import (
-    DataFileError,
-    ExitCode,
-    LianzhengError,
-    OutputError,
-    Problem,
-    TemplateError,
-    TemplateNotFound,
-    ValidationError,
-)
-from .manifest import FieldSpec, FieldType, TemplateManifest
-from .rendering import RenderedDocument
-from .samples import render_samples
-from .values import CnDate, Person, Unit
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+_EXPORTS = {
+    "Catalog": "catalog", "Template": "catalog", "TemplateSource": "catalog",
+    "Finding": "check", "Report": "check", "check_document": "check",
+    "example_yaml": "datafile", "load_data": "datafile",
+    "DataFileError": "errors", "ExitCode": "errors", "LianzhengError": "errors", "OutputError": "errors",
+    "Problem": "errors", "TemplateError": "errors", "TemplateNotFound": "errors", "ValidationError": "errors",
+    "FieldSpec": "manifest", "FieldType": "manifest", "TemplateManifest": "manifest",
+    "RenderedDocument": "rendering",
+    "render_samples": "samples",
+    "CnDate": "values", "Person": "values", "Unit": "values",
+    "Archive": "archive", "Record": "archive", "RecordMeta": "archive",
+}  # fmt: skip
+
 __all__ = [
+    "Archive",
     "Catalog",
     "CnDate",
     "DataFileError",
@@ -48,6 +53,8 @@ __all__ = [
     "OutputError",
     "Person",
     "Problem",
+    "Record",
+    "RecordMeta",
     "RenderedDocument",
     "Report",
     "Template",
@@ -63,3 +70,33 @@ __all__ = [
     "load_data",
     "render_samples",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lianzheng_docs' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from .archive import Archive, Record, RecordMeta
+    from .catalog import Catalog, Template, TemplateSource
+    from .check import Finding, Report, check_document
+    from .datafile import example_yaml, load_data
+    from .errors import (
+        DataFileError,
+        ExitCode,
+        LianzhengError,
+        OutputError,
+        Problem,
+        TemplateError,
+        TemplateNotFound,
+        ValidationError,
+    )
+    from .manifest import FieldSpec, FieldType, TemplateManifest
+    from .rendering import RenderedDocument
+    from .samples import render_samples
+    from .values import CnDate, Person, Unit

@@ -29,6 +29,8 @@ class ExitCode(IntEnum):
     TEMPLATE = 5
     #: the output cannot be written, or exists and ``--force`` was not given
     OUTPUT = 6
+    #: the archive (its database, files or search index) cannot do what was asked
+    ARCHIVE = 7
     #: an unexpected failure: a bug, reported with a traceback
     INTERNAL = 70
 

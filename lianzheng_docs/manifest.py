@@ -125,6 +125,8 @@ class TemplateManifest:
     description: str = ""
     #: Jinja expressions for the archive's metadata of a rendered document (题名, 文号, ...).
     metadata: Mapping[str, str] = field(default_factory=dict)
+    #: 机关代字 the archive numbers this template's documents with (X财党 -> X财党〔2026〕12号).
+    number_prefix: str = ""
 
     @property
     def is_gongwen(self) -> bool:
@@ -170,7 +172,7 @@ def parse_manifest(text: str, *, source: str, template_id: str | None = None) ->
 
 
 def _build_manifest(raw: dict[str, Any], problems: list[str], template_id: str | None) -> TemplateManifest | None:
-    known = {"id", "title", "kind", "direction", "retention", "docx", "description", "fields", "metadata"}
+    known = {"id", "title", "kind", "direction", "retention", "docx", "description", "fields", "metadata", "numbering"}
     for key in sorted(set(raw) - known):
         problems.append(f"未知的键 {key!r}（可用的键：{', '.join(sorted(known))}）")
 
@@ -203,6 +205,11 @@ def _build_manifest(raw: dict[str, Any], problems: list[str], template_id: str |
     if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
         problems.append("metadata：应为“键 = 模板表达式”形式的表")
         metadata = {}
+    numbering = raw.get("numbering", {})
+    prefix = numbering.get("prefix", "") if isinstance(numbering, dict) else None
+    if not isinstance(prefix, str) or (prefix and not prefix.strip()):
+        problems.append("numbering.prefix：应为机关代字，如 X财党")
+        prefix = ""
     raw_fields = raw.get("fields")
     if not isinstance(raw_fields, list) or not raw_fields:
         problems.append("fields：至少要声明一个字段（[[fields]]）")
@@ -220,6 +227,7 @@ def _build_manifest(raw: dict[str, Any], problems: list[str], template_id: str |
         fields=fields,
         description=str(description).strip(),
         metadata=dict(metadata),
+        number_prefix=prefix.strip(),
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from . import check_cmd, render_cmd, templates_cmd  # noqa: F401  (registers the commands)
 from .app import cli
 from .output import prepare_console
 

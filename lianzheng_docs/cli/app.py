@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 from typing import Any
@@ -15,6 +16,18 @@ from .output import echo_json
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+# Commands are imported when used: ``lianzheng search`` must not pay for loading docxtpl.
+COMMANDS = {
+    "templates": "templates_cmd:templates_group",
+    "example": "render_cmd:example",
+    "render": "render_cmd:render",
+    "samples": "render_cmd:samples",
+    "check": "check_cmd:check",
+    "archive": "archive_cmd:archive_group",
+    "search": "search_cmd:search",
+}
+
+
 class LianzhengGroup(click.Group):
     """A click group that reports library errors in Chinese with their exit codes.
 
@@ -22,6 +35,18 @@ class LianzhengGroup(click.Group):
     standard output when the command was given ``--json``) and the process exits with the
     error's code; anything else is a bug, shown with its traceback and exit code 70.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        command = getattr(importlib.import_module(f"lianzheng_docs.cli.{module}"), attribute)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

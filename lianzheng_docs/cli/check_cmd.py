@@ -8,13 +8,13 @@ import click
 
 from ..check import DocumentKind, Report, UnreadableDocument, check_document
 from ..errors import ExitCode
-from .app import cli, json_option
+from .app import json_option
 from .output import echo_json
 
 KINDS = [kind.value for kind in DocumentKind]
 
 
-@cli.command("check")
+@click.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件.docx...")
 @click.option(
     "--kind",

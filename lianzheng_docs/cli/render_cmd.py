@@ -5,20 +5,22 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 import click
 
-from ..catalog import Catalog
+from ..catalog import Catalog, Template
 from ..datafile import example_yaml, load_data
 from ..fileio import write_atomic
+from ..rendering import render_metadata
 from ..samples import render_samples
-from .app import cli, json_option
+from .app import json_option
 from .output import echo_json, progress
 
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
-@cli.command("example")
+@click.command("example")
 @click.argument("template_id", metavar="模板ID")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件（默认打印到屏幕）。")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
@@ -32,29 +34,48 @@ def example(template_id: str, output: Path | None, force: bool) -> None:
         click.echo(f"示例数据已写入 {output}", err=True)
 
 
-@cli.command("render")
+archive_flag = click.option(
+    "--archive",
+    "archive_root",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[档案文件夹]",
+    help="同时归档：自动编发文字号并写入文档，存档、建索引（默认 ./archive 或 LIANZHENG_ARCHIVE）。",
+)
+
+
+@click.command("render")
 @click.argument("template_id", metavar="模板ID")
 @click.option(
-    "-d",
-    "--data",
-    "data_file",
-    required=True,
-    metavar="文件",
+    "-d", "--data", "data_file", required=True, metavar="文件",
     help="数据文件（YAML 或 JSON；- 表示从标准输入读取）。",
-)
+)  # fmt: skip
 @click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="输出的 .docx 文件（默认以文档标题命名，放在当前文件夹）。",
-)
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    help="输出的 .docx 文件（默认以文档标题命名，放在当前文件夹；归档时不写出，除非给出 -o）。",
+)  # fmt: skip
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
 @click.option("--mask-names", is_flag=True, help="公开版：人名隐去为“张某某”（用于通报曝光）。")
+@archive_flag
+@click.option("--prefix", help="归档编号用的机关代字（默认取模板清单的 [numbering] prefix）。")
 @json_option
-def render(template_id: str, data_file: str, output: Path | None, force: bool, mask_names: bool, as_json: bool) -> None:
+def render(
+    template_id: str,
+    data_file: str,
+    output: Path | None,
+    force: bool,
+    mask_names: bool,
+    archive_root: str | None,
+    prefix: str | None,
+    as_json: bool,
+) -> None:
     """用数据文件生成文档（.docx）。数据先按模板清单校验，所有问题一次列出。"""
     template = Catalog.default().get(template_id)
     data = load_data(data_file)
+    if archive_root is not None:
+        _render_into_archive(template, data, output, force, mask_names, archive_root, prefix, as_json)
+        return
     document = template.render(data, mask_names=mask_names)
     target = output or Path(_filename(document.title or template.title) + ".docx")
     path = document.save(target, overwrite=force)
@@ -73,20 +94,39 @@ def render(template_id: str, data_file: str, output: Path | None, force: bool, m
         click.echo(f"已生成：{path}")
 
 
-@cli.command("samples")
+def _render_into_archive(
+    template: Template, data: dict[str, Any], output: Path | None, force: bool, mask_names: bool,
+    root: str, prefix: str | None, as_json: bool,
+) -> None:  # fmt: skip
+    from ..archive import Archive
+
+    if data.get("doc_number") and template.manifest.field("doc_number") is not None and not as_json:
+        click.echo(f"数据中已有文号 {data['doc_number']}，按此文号归档（不自动编号）。", err=True)
+    with Archive(root or None) as archive:
+        record = archive.file_rendered(template, data, mask_names=mask_names, prefix=prefix)
+        stored = archive.path_of(record)
+        if output is not None:
+            write_atomic(output, stored.read_bytes(), overwrite=force)
+    if as_json:
+        echo_json({**record.to_dict(), "path": str(stored), "output": str(output) if output else None})
+    else:
+        click.echo(f"已归档：{record.archival_code}  {record.doc_number or ''}  {record.title}")
+        click.echo(f"文件：{stored}" + (f"；副本：{output}" if output else ""))
+
+
+@click.command("samples")
 @click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    default="samples",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="样例文档的输出文件夹。",
-)
+    "-o", "--output", "out_dir", default="samples", show_default=True,
+    type=click.Path(file_okay=False, path_type=Path), help="样例文档的输出文件夹。",
+)  # fmt: skip
+@archive_flag
 @json_option
-def samples(out_dir: Path, as_json: bool) -> None:
-    """用内置示例数据生成每个模板的样例文档（覆盖同名文件）。"""
+def samples(out_dir: Path, archive_root: str | None, as_json: bool) -> None:
+    """用内置示例数据生成每个模板的样例文档；加 --archive 则归档（已归档的样例不重复归档）。"""
     catalog = Catalog.default()
+    if archive_root is not None:
+        _samples_into_archive(catalog, archive_root, as_json)
+        return
     with progress(len(catalog), "生成样例") as advance:
         made = render_samples(out_dir, catalog=catalog, on_rendered=lambda _template, _path: advance())
     if as_json:
@@ -95,6 +135,30 @@ def samples(out_dir: Path, as_json: bool) -> None:
     for sample in made:
         click.echo(f"  {sample.path}  {sample.title}")
     click.echo(f"已生成 {len(made)} 份样例文档，位于 {out_dir.resolve()}")
+
+
+def _samples_into_archive(catalog: Catalog, root: str, as_json: bool) -> None:
+    from ..archive import Archive
+
+    results = []
+    with Archive(root or None) as archive, progress(len(catalog), "归档样例") as advance:
+        for template in catalog:
+            data = template.example()
+            title = render_metadata(template.manifest, template.validate(data)).get("title", template.title)
+            data.pop("doc_number", None)  # the archive numbers it
+            existing = [r for r in archive.list(template=template.id) if r.title == title]
+            record = existing[0] if existing else archive.file_rendered(template, data)
+            results.append({"template": template.id, "archival_code": record.archival_code,
+                            "doc_number": record.doc_number, "title": record.title, "new": not existing})  # fmt: skip
+            advance()
+        root_path = archive.root.resolve()
+    if as_json:
+        echo_json({"archive": str(root_path), "records": results})
+        return
+    for item in results:
+        state = "已归档" if item["new"] else "已存在"
+        click.echo(f"  {state}  {item['archival_code']}  {item['doc_number'] or ''}  {item['title']}")
+    click.echo(f"档案位于 {root_path}")
 
 
 def _filename(title: str) -> str:

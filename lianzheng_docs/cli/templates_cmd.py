@@ -6,11 +6,11 @@ import click
 
 from ..catalog import Catalog
 from ..manifest import FieldSpec
-from .app import cli, json_option
+from .app import json_option
 from .output import echo_json, format_table
 
 
-@cli.group("templates")
+@click.group("templates")
 def templates_group() -> None:
     """查看模板：有哪些模板，每个模板需要哪些数据。"""
 

@@ -1,0 +1,18 @@
+"""The archive: 档号, 文号, fixity, audit log and full-text search of every document filed."""
+
+from .archive import Archive, resolve_root
+from .errors import ArchiveError, DuplicateDocument, MetadataError, RecordNotFound, SearchIndexError
+from .records import Record, RecordMeta, StoredFile
+
+__all__ = [
+    "Archive",
+    "ArchiveError",
+    "DuplicateDocument",
+    "MetadataError",
+    "Record",
+    "RecordMeta",
+    "RecordNotFound",
+    "SearchIndexError",
+    "StoredFile",
+    "resolve_root",
+]

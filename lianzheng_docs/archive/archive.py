@@ -1,0 +1,405 @@
+"""The archive: number, file, find and verify documents (DA/T 22-2015, DA/T 46-2009).
+
+Filing is one ordered sequence of small steps: the file is staged (copied in and hashed), its
+format and text are read, then one registry transaction takes the numbers (件号, and the 文号
+when the archive assigns it), renders the document when it is generated, writes the record,
+its file row and the audit entry, and puts the file in place. Any failure rolls everything
+back, numbers included; the staged file is always removed. The search index is updated after
+the commit and, being derived, is caught up or rebuilt from the registry whenever it lags.
+"""
+
+from __future__ import annotations
+
+import builtins
+import getpass
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..search import IndexedDocument, SearchQuery, SearchResult, open_engine
+from .codes import ArchivalCode, check_code, format_doc_number, parse_doc_number, retention_code
+from .errors import ArchiveError, DuplicateDocument, MetadataError, RecordNotFound
+from .export import export
+from .extract import extract, sniff
+from .records import Record, RecordMeta
+from .registry import Registry, now
+from .storage import Staged, place, stage
+from .verify import VerifyReport, verify
+
+if TYPE_CHECKING:
+    from ..catalog import Template
+
+ENV_ROOT = "LIANZHENG_ARCHIVE"
+DEFAULT_ROOT = Path("archive")
+DEFAULTS = {"fonds": "Z001", "category": "WS", "org": "BGS", "retention": "D30"}
+FORMATS = {"pdf": "PDF", "docx": "Word .docx", "ofd": "OFD"}
+
+
+def resolve_root(root: str | os.PathLike[str] | None = None) -> Path:
+    """The archive folder: the one given, else ``$LIANZHENG_ARCHIVE``, else ``./archive``."""
+    if root:
+        return Path(root)
+    return Path(os.environ.get(ENV_ROOT) or DEFAULT_ROOT)
+
+
+class Archive:
+    """An archive folder: ``registry.sqlite3``, ``files/<年度>/<档号>.<ext>``, ``index/``, ``tmp/``."""
+
+    def __init__(
+        self, root: str | os.PathLike[str] | None = None, *, actor: str | None = None, lock_timeout: float = 30.0
+    ) -> None:
+        self.root = resolve_root(root)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ArchiveError(f"无法创建档案文件夹 {self.root}：{exc.strerror}") from exc
+        self.registry = Registry(self.root / "registry.sqlite3")
+        self.index = open_engine(self.root / "index", lock_timeout=lock_timeout)
+        self.actor = actor or os.environ.get("LIANZHENG_USER") or _user()
+
+    def close(self) -> None:
+        self.registry.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ settings
+
+    def setting(self, key: str) -> str:
+        return self.registry.setting(key, DEFAULTS[key])
+
+    def configure(self, *, fonds: str | None = None, org: str | None = None) -> None:
+        """Set the 全宗号 and the default 机构（问题）代码 of this archive."""
+        with self.registry.transaction():
+            if fonds:
+                self.registry.set_setting("fonds", check_code(fonds, "全宗号"))
+            if org:
+                self.registry.set_setting("org", check_code(org, "机构代码"))
+            self.registry.audit(self.actor, "configure", None, {"fonds": fonds, "org": org})
+
+    # ------------------------------------------------------------------ filing
+
+    def add(
+        self,
+        source: Path,
+        meta: RecordMeta | None = None,
+        *,
+        allow_duplicate: bool = False,
+    ) -> Record:
+        """File an external document (a received PDF or .docx) with the metadata given."""
+        meta = meta or RecordMeta()
+        if not source.is_file():
+            raise MetadataError(f"找不到要归档的文件 {source}")
+        if source.stat().st_size == 0:
+            raise MetadataError(f"{source} 是空文件（0 字节），不能归档")
+        with self._staged(source) as staged:
+            fmt = self._format_of(staged, source)
+            text, pages = self._text_of(staged, fmt, source)
+            if not meta.title:
+                meta.title = _own_title(staged.path, fmt) or source.stem
+            with self._transaction_filing() as placed:
+                record_id = self._insert(
+                    staged, fmt, meta, text, pages or meta.page_count,
+                    source="external", template_id=None, allow_duplicate=allow_duplicate,
+                    original_name=source.name, placed=placed,
+                )  # fmt: skip
+        record = self.get(record_id)
+        self._index_new()
+        return record
+
+    def file_rendered(
+        self,
+        template: Template,
+        data: Mapping[str, Any],
+        *,
+        mask_names: bool = False,
+        prefix: str | None = None,
+        org: str | None = None,
+        allow_duplicate: bool = False,
+    ) -> Record:
+        """Number, render, store and index a document from a template, as one step.
+
+        When the template has a 发文字号 field and the data leaves it empty, the next number of
+        (机关代字, year) is taken and rendered into the document; if rendering or storing fails,
+        the number is not consumed.
+        """
+        data = dict(data)
+        with self._transaction_filing() as placed:
+            number_field = template.manifest.field("doc_number")
+            if number_field is not None and not data.get("doc_number"):
+                code = prefix or template.manifest.number_prefix
+                if not code:
+                    raise MetadataError(
+                        f"模板 {template.id} 没有声明机关代字（[numbering] prefix），请用 --prefix 指定"
+                    )
+                year = _year_of(template, data)
+                sequence = self.registry.next_number("doc_number", f"{code}|{year}")
+                data["doc_number"] = format_doc_number(code, year, sequence)
+            document = template.render(data, mask_names=mask_names)
+            meta = _meta_from(document.metadata, template, org)
+            with self._staged(document.content) as staged:
+                text, pages = extract(staged.path, "docx")
+                record_id = self._insert(
+                    staged, "docx", meta, text, pages, source="rendered", template_id=template.id,
+                    allow_duplicate=allow_duplicate, original_name=None, placed=placed,
+                )  # fmt: skip
+        record = self.get(record_id)
+        self._index_new()
+        return record
+
+    @contextmanager
+    def _staged(self, source: Path | bytes) -> Iterator[Staged]:
+        staged = stage(source, self.root / "tmp")
+        try:
+            yield staged
+        finally:
+            staged.path.unlink(missing_ok=True)
+
+    @contextmanager
+    def _transaction_filing(self) -> Iterator[list[Path]]:
+        """A registry transaction; files placed inside it are removed again if it does not commit."""
+        placed: list[Path] = []
+        try:
+            with self.registry.transaction():
+                yield placed
+        except BaseException:
+            for path in placed:
+                path.unlink(missing_ok=True)
+            raise
+
+    def _insert(
+        self,
+        staged: Staged,
+        fmt: str,
+        meta: RecordMeta,
+        text: str,
+        pages: int | None,
+        *,
+        source: str,
+        template_id: str | None,
+        allow_duplicate: bool,
+        original_name: str | None,
+        placed: list[Path],
+    ) -> int:
+        registry = self.registry
+        existing = registry.file_by_hash(staged.sha256)
+        if existing is not None and not allow_duplicate:
+            raise DuplicateDocument(existing["archival_code"], staged.sha256)
+        if meta.doc_number:
+            taken = registry.record_by("doc_number", meta.doc_number)
+            if taken is not None:
+                raise MetadataError(f"文号 {meta.doc_number} 已被档号 {taken['archival_code']} 使用，文号不得重复")
+            parsed = parse_doc_number(meta.doc_number)
+            if parsed:
+                registry.raise_sequence("doc_number", f"{parsed[0]}|{parsed[1]}", parsed[2])
+        year = meta.year or (meta.date.year if meta.date else date.today().year)
+        retention = retention_code(meta.retention or self.setting("retention"))
+        org = check_code(meta.org or self.setting("org"), "机构代码")
+        fonds, category = self.setting("fonds"), self.setting("category")
+        item = registry.next_number("item", f"{fonds}|{year}|{retention}|{org}")
+        code = ArchivalCode(fonds, category, year, retention, org, item)
+        record_id = registry.insert_record({
+            "fonds": fonds, "category": category, "year": year, "retention": retention, "org": org,
+            "item": item, "archival_code": str(code), "doc_number": meta.doc_number or None,
+            "title": meta.title, "author": meta.author, "date": meta.date.isoformat() if meta.date else None,
+            "kind": meta.kind, "secrecy": meta.secrecy, "recipients": meta.recipients, "cc": meta.cc,
+            "unit": meta.unit, "template_id": template_id, "page_count": pages, "source": source,
+            "text": text, "filed_at": now(), "filed_by": self.actor,
+        })  # fmt: skip
+        relative = f"files/{year}/{code}.{fmt}"
+        registry.insert_file(
+            record_id, role="original", path=relative, format=fmt, size=staged.size, sha256=staged.sha256,
+            original_name=original_name,
+        )  # fmt: skip
+        registry.audit(self.actor, "file", record_id, {
+            "archival_code": str(code), "doc_number": meta.doc_number, "source": source,
+            "files": [{"role": "original", "path": relative, "sha256": staged.sha256, "size": staged.size}],
+        })  # fmt: skip
+        target = self.root / relative
+        place(staged, target)
+        placed.append(target)
+        return record_id
+
+    def _format_of(self, staged: Staged, source: Path) -> str:
+        fmt = sniff(staged.head, staged.path)
+        suffix = source.suffix.lower().lstrip(".")
+        if fmt is None:
+            raise MetadataError(f"{source.name} 不是可归档的格式：只接受 {'、'.join(FORMATS.values())}")
+        if suffix in FORMATS and suffix != fmt:
+            raise MetadataError(f"{source.name} 的扩展名是 .{suffix}，但内容是 {FORMATS[fmt]}；请核对文件")
+        return fmt
+
+    def _text_of(self, staged: Staged, fmt: str, source: Path) -> tuple[str, int | None]:
+        try:
+            return extract(staged.path, fmt)
+        except Exception as exc:
+            raise MetadataError(f"无法读取 {source.name} 的内容（文件可能已损坏或加密）：{exc}") from exc
+
+    # ------------------------------------------------------------------ reading
+
+    def get(self, key: int | str) -> Record:
+        """A record by id, 档号 or 文号."""
+        row = None
+        text = str(key).strip()
+        if text.isdigit():
+            row = self.registry.record(int(text))
+        if row is None:
+            row = self.registry.record_by("archival_code", text) or self.registry.record_by("doc_number", text)
+        if row is None:
+            raise RecordNotFound(f"档案中没有 id、档号或文号为 {text!r} 的记录；可用 lianzheng archive list 查看")
+        return Record.from_row(row, self.registry.files_of(row["id"]))
+
+    def list(
+        self,
+        *,
+        year: int | None = None,
+        kind: str | None = None,
+        unit: str | None = None,
+        template: str | None = None,
+        retention: str | None = None,
+        limit: int | None = None,
+    ) -> builtins.list[Record]:
+        clauses, params = [], []
+        for column, value in (("year", year), ("kind", kind), ("unit", unit), ("template_id", template)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if retention:
+            clauses.append("retention = ?")
+            params.append(retention_code(retention))
+        rows = self.registry.records(" AND ".join(clauses), tuple(params), limit=limit)
+        return [Record.from_row(row, self.registry.files_of(row["id"])) for row in rows]
+
+    def path_of(self, record: Record, role: str = "original") -> Path:
+        stored = next((f for f in record.files if f.role == role), None)
+        if stored is None:
+            raise RecordNotFound(f"档号 {record.archival_code} 没有 {role} 文件")
+        return self.root / stored.path
+
+    # ------------------------------------------------------------------ search
+
+    def search(
+        self,
+        text: str,
+        *,
+        kind: str | None = None,
+        unit: str | None = None,
+        year: int | None = None,
+        template: str | None = None,
+        limit: int = 10,
+    ) -> SearchResult:
+        """Records containing ``text`` (or whose 文号/档号 is ``text``), best first."""
+        self.ensure_index()
+        return self.index.search(SearchQuery(text, kind=kind, unit=unit, year=year, template=template, limit=limit))
+
+    def ensure_index(self) -> None:
+        """Catch the index up with the registry, or rebuild it if it is missing, stale or broken."""
+        if not self.index.healthy():
+            self.reindex()
+            return
+        if self.index.count() != self.registry.count():
+            self._index_new()
+            if self.index.count() != self.registry.count():
+                self.reindex()
+
+    def _index_new(self) -> None:
+        last = self.index.last_id() if self.index.healthy() else None
+        if last is None:
+            self.reindex()
+            return
+        for batch in self.registry.iter_records():
+            documents = [_indexed(row) for row in batch if row["id"] > last]
+            self.index.update(documents)
+
+    # ------------------------------------------------------------------ fixity and export
+
+    def verify(self) -> VerifyReport:
+        """Re-hash every file, check the audit chain, find missing and unknown files and numbering gaps."""
+        return verify(self.root, self.registry)
+
+    def export(self, target: Path, *, records: builtins.list[Record] | None = None, overwrite: bool = False) -> Path:
+        """A zip of the records' files and a manifest of their metadata and the audit log."""
+        return export(self.root, self.registry, self.list() if records is None else records, target,
+                      overwrite=overwrite)  # fmt: skip
+
+    def reindex(self, *, batch: int = 500, on_batch: Callable[[int], None] | None = None) -> int:
+        """Rebuild the index from the registry, ``batch`` records per commit; returns the count."""
+        self.index.reset()
+        done = 0
+        for rows in self.registry.iter_records(batch):
+            self.index.update([_indexed(row) for row in rows])
+            done += len(rows)
+            if on_batch:
+                on_batch(len(rows))
+        return done
+
+
+def _indexed(row: Any) -> IndexedDocument:
+    return IndexedDocument(
+        id=row["id"], title=row["title"], body=row["text"], doc_number=row["doc_number"] or "",
+        archival_code=row["archival_code"], kind=row["kind"], unit=row["unit"], year=row["year"],
+        date=row["date"] or "", secrecy=row["secrecy"], template=row["template_id"] or "",
+    )  # fmt: skip
+
+
+def _year_of(template: Template, data: Mapping[str, Any]) -> int:
+    """The year a generated document is numbered in: its date's, else its year field's, else this year's."""
+    for value in (data.get("date"), data.get("year")):
+        if isinstance(value, date):
+            return value.year
+        if isinstance(value, int) and 1900 < value < 3000:
+            return value
+        if isinstance(value, str) and value[:4].isdigit():
+            return int(value[:4])
+    return date.today().year
+
+
+def _meta_from(metadata: Mapping[str, str], template: Template, org: str | None) -> RecordMeta:
+    manifest = template.manifest
+    when = metadata.get("date")
+    return RecordMeta(
+        title=metadata.get("title") or manifest.title,
+        kind=manifest.kind,
+        unit=metadata.get("unit", ""),
+        date=date.fromisoformat(when) if when else None,
+        author=metadata.get("issuer", ""),
+        doc_number=metadata.get("doc_number", ""),
+        recipients=metadata.get("recipients", ""),
+        cc=metadata.get("cc", ""),
+        retention=manifest.retention,
+        org=org or "",
+    )
+
+
+def _own_title(path: Path, fmt: str) -> str:
+    """The title a file carries itself: the .docx core property or the PDF's /Title."""
+    try:
+        if fmt == "docx":
+            import zipfile
+
+            with zipfile.ZipFile(path) as archive:
+                core = archive.read("docProps/core.xml").decode("utf-8", "replace")
+            start = core.find("<dc:title>")
+            return core[start + 10 : core.find("</dc:title>")].strip() if start >= 0 else ""
+        if fmt == "pdf":
+            from pypdf import PdfReader
+
+            metadata = PdfReader(str(path)).metadata
+            title = metadata.get("/Title") if metadata else None
+            return str(title).strip() if title else ""
+    except Exception:
+        return ""
+    return ""
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"

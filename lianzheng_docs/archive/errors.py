@@ -1,0 +1,41 @@
+"""Errors of the archive, each with its exit code (see :class:`lianzheng_docs.errors.ExitCode`)."""
+
+from __future__ import annotations
+
+from ..errors import ExitCode, LianzhengError
+
+
+class ArchiveError(LianzhengError):
+    """The archive cannot do what was asked (its files, database or index)."""
+
+    exit_code = ExitCode.ARCHIVE
+
+
+class DuplicateDocument(ArchiveError):
+    """The same bytes are already filed; carries the existing record's 档号."""
+
+    exit_code = ExitCode.INVALID_INPUT
+
+    def __init__(self, existing_code: str, digest: str) -> None:
+        super().__init__(f"同样内容的文件已归档，档号 {existing_code}；如确需重复归档，请加 --allow-duplicate")
+        self.existing_code = existing_code
+        self.digest = digest
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "existing": self.existing_code, "sha256": self.digest}
+
+
+class RecordNotFound(LianzhengError):
+    """No record has the id, 档号 or 文号 asked for."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+
+class MetadataError(LianzhengError):
+    """Metadata given for filing is missing or malformed."""
+
+    exit_code = ExitCode.INVALID_INPUT
+
+
+class SearchIndexError(ArchiveError):
+    """The search index is locked by another writer for too long, or cannot be read or written."""

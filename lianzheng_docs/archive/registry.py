@@ -1,0 +1,263 @@
+"""The archive's registry: one SQLite database holding every 件, its files, the number
+sequences and an append-only audit log chained by hashes.
+
+SQLite in WAL mode with foreign keys on; every write happens inside ``BEGIN IMMEDIATE`` so
+that two processes filing at once are serialised by the database and numbers are assigned
+without gaps or repeats. The schema is versioned (``PRAGMA user_version``) and migrated
+forward on open.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import ArchiveError
+
+MIGRATIONS: list[str] = [
+    # version 1
+    """
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE records (
+        id INTEGER PRIMARY KEY,
+        fonds TEXT NOT NULL,                 -- 全宗号
+        category TEXT NOT NULL,              -- 档案门类代码, WS = 文书
+        year INTEGER NOT NULL,               -- 年度
+        retention TEXT NOT NULL CHECK (retention IN ('Y', 'D30', 'D10')),  -- 保管期限
+        org TEXT NOT NULL,                   -- 机构（问题）代码
+        item INTEGER NOT NULL CHECK (item > 0),  -- 件号
+        archival_code TEXT NOT NULL UNIQUE,  -- 档号
+        doc_number TEXT UNIQUE,              -- 文号 (文件编号)
+        title TEXT NOT NULL,                 -- 题名
+        author TEXT NOT NULL DEFAULT '',     -- 责任者
+        date TEXT,                           -- 日期, ISO
+        kind TEXT NOT NULL DEFAULT '',       -- 文种
+        secrecy TEXT NOT NULL DEFAULT '',    -- 密级
+        recipients TEXT NOT NULL DEFAULT '', -- 主送
+        cc TEXT NOT NULL DEFAULT '',         -- 抄送
+        unit TEXT NOT NULL DEFAULT '',       -- the 科室（单位） the document concerns
+        template_id TEXT,
+        page_count INTEGER,                  -- 页数
+        source TEXT NOT NULL CHECK (source IN ('rendered', 'external')),
+        text TEXT NOT NULL DEFAULT '',       -- extracted full text, for (re)indexing
+        filed_at TEXT NOT NULL,
+        filed_by TEXT NOT NULL,
+        UNIQUE (fonds, year, retention, org, item)
+    );
+    CREATE INDEX records_year_kind ON records (year, kind);
+    CREATE INDEX records_template ON records (template_id, year);
+    CREATE TABLE files (
+        id INTEGER PRIMARY KEY,
+        record_id INTEGER NOT NULL REFERENCES records (id) ON DELETE RESTRICT,
+        role TEXT NOT NULL,                  -- original, pdf ...
+        path TEXT NOT NULL UNIQUE,           -- relative to the archive root, '/' separated
+        format TEXT NOT NULL,                -- 格式信息: docx, pdf
+        size INTEGER NOT NULL,               -- 计算机文件大小
+        sha256 TEXT NOT NULL,                -- 'sha256:<hex>'
+        original_name TEXT,                  -- 计算机文件名 as received
+        UNIQUE (record_id, role)
+    );
+    CREATE INDEX files_sha256 ON files (sha256);
+    CREATE TABLE sequences (
+        kind TEXT NOT NULL,                  -- doc_number | item
+        scope TEXT NOT NULL,                 -- 'X财党|2026' | 'Z001|2026|Y|BGS'
+        last INTEGER NOT NULL,
+        PRIMARY KEY (kind, scope)
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        record_id INTEGER,
+        detail TEXT NOT NULL,                -- JSON: file hashes, numbers ...
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE
+    );
+    CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    """,
+]
+
+GENESIS = "sha256:" + "0" * 64
+RECORD_COLUMNS = (
+    "fonds", "category", "year", "retention", "org", "item", "archival_code", "doc_number", "title",
+    "author", "date", "kind", "secrecy", "recipients", "cc", "unit", "template_id", "page_count",
+    "source", "text", "filed_at", "filed_by",
+)  # fmt: skip
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def chain_hash(prev_hash: str, at: str, actor: str, action: str, record_id: int | None, detail: str) -> str:
+    """The hash of one audit entry: it covers the previous entry's hash, so history cannot be rewritten."""
+    payload = json.dumps([prev_hash, at, actor, action, record_id, detail], ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class Registry:
+    """The registry database of one archive."""
+
+    def __init__(self, path: Path, *, busy_timeout_ms: int = 60_000) -> None:
+        self.path = path
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"无法打开档案登记库 {path}：{exc}") from exc
+        self.db.row_factory = sqlite3.Row
+        self.db.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = FULL")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        with self.transaction():
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise ArchiveError(
+                    f"档案登记库 {self.path} 的版本（{version}）比本程序新（{len(MIGRATIONS)}）；请升级 lianzheng-docs"
+                )
+            for number in range(version, len(MIGRATIONS)):
+                for statement in MIGRATIONS[number].split(";\n"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number + 1}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction taking the database's write lock at once (``BEGIN IMMEDIATE``)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # ------------------------------------------------------------------ settings and sequences
+
+    def setting(self, key: str, default: str) -> str:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return str(row["value"]) if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = ?",
+                        (key, value, value))  # fmt: skip
+
+    def next_number(self, kind: str, scope: str) -> int:
+        """Take the next number of a sequence; call inside a transaction, so a rollback returns it."""
+        self.db.execute(
+            "INSERT INTO sequences (kind, scope, last) VALUES (?, ?, 1) "
+            "ON CONFLICT (kind, scope) DO UPDATE SET last = last + 1",
+            (kind, scope),
+        )
+        return int(
+            self.db.execute("SELECT last FROM sequences WHERE kind = ? AND scope = ?", (kind, scope)).fetchone()[0]
+        )
+
+    def raise_sequence(self, kind: str, scope: str, at_least: int) -> None:
+        """Make a sequence continue after a number given by hand, so it is never assigned again."""
+        self.db.execute(
+            "INSERT INTO sequences (kind, scope, last) VALUES (?, ?, ?) "
+            "ON CONFLICT (kind, scope) DO UPDATE SET last = max(last, excluded.last)",
+            (kind, scope, at_least),
+        )
+
+    # ------------------------------------------------------------------ records and files
+
+    def insert_record(self, values: dict[str, Any]) -> int:
+        columns = [c for c in RECORD_COLUMNS if c in values]
+        placeholders = ", ".join("?" for _ in columns)
+        cursor = self.db.execute(
+            f"INSERT INTO records ({', '.join(columns)}) VALUES ({placeholders})", [values[c] for c in columns]
+        )
+        return int(cursor.lastrowid or 0)
+
+    def insert_file(self, record_id: int, **values: Any) -> None:
+        self.db.execute(
+            "INSERT INTO files (record_id, role, path, format, size, sha256, original_name) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (record_id, values["role"], values["path"], values["format"], values["size"], values["sha256"],
+             values.get("original_name")),
+        )  # fmt: skip
+
+    def record(self, record_id: int) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.db.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
+        return row
+
+    def record_by(self, column: str, value: str) -> sqlite3.Row | None:
+        assert column in ("archival_code", "doc_number")
+        row: sqlite3.Row | None = self.db.execute(f"SELECT * FROM records WHERE {column} = ?", (value,)).fetchone()
+        return row
+
+    def files_of(self, record_id: int) -> list[sqlite3.Row]:
+        return list(self.db.execute("SELECT * FROM files WHERE record_id = ? ORDER BY id", (record_id,)))
+
+    def file_by_hash(self, digest: str) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.db.execute(
+            "SELECT files.*, records.archival_code FROM files JOIN records ON records.id = files.record_id "
+            "WHERE files.sha256 = ? ORDER BY files.id LIMIT 1",
+            (digest,),
+        ).fetchone()
+        return row
+
+    def all_files(self) -> list[sqlite3.Row]:
+        return list(
+            self.db.execute("SELECT files.*, records.archival_code FROM files JOIN records ON records.id = record_id")
+        )
+
+    def records(self, where: str = "", params: tuple[Any, ...] = (), *, limit: int | None = None) -> list[sqlite3.Row]:
+        sql = "SELECT * FROM records" + (f" WHERE {where}" if where else "") + " ORDER BY year, retention, org, item"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return list(self.db.execute(sql, params))
+
+    def iter_records(self, batch: int = 500) -> Iterator[list[sqlite3.Row]]:
+        """All records in batches, by id, so that a reindex keeps memory bounded."""
+        last = 0
+        while True:
+            rows = list(self.db.execute("SELECT * FROM records WHERE id > ? ORDER BY id LIMIT ?", (last, batch)))
+            if not rows:
+                return
+            yield rows
+            last = rows[-1]["id"]
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM records").fetchone()[0])
+
+    # ------------------------------------------------------------------ audit log
+
+    def audit(self, actor: str, action: str, record_id: int | None, detail: dict[str, Any]) -> str:
+        """Append an entry chained to the previous one; call inside the transaction it describes."""
+        row = self.db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        prev = row["hash"] if row else GENESIS
+        at = now()
+        text = json.dumps(detail, ensure_ascii=False, sort_keys=True)
+        digest = chain_hash(prev, at, actor, action, record_id, text)
+        self.db.execute(
+            "INSERT INTO audit (at, actor, action, record_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (at, actor, action, record_id, text, prev, digest),
+        )
+        return digest
+
+    def audit_entries(self) -> list[sqlite3.Row]:
+        return list(self.db.execute("SELECT * FROM audit ORDER BY id"))

@@ -1,0 +1,112 @@
+"""Check an archive's fixity and history: every file re-hashed, the audit chain recomputed,
+missing and unknown files found, and gaps in the numbering reported (DA/T 70's 真实性, 完整性)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .codes import parse_doc_number
+from .registry import GENESIS, Registry, chain_hash
+from .storage import digest_of
+
+
+@dataclass(frozen=True)
+class Issue:
+    kind: str  # altered | missing | unknown | audit | gap | stray
+    message: str
+    path: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "message": self.message, "path": self.path}
+
+
+@dataclass
+class VerifyReport:
+    records: int = 0
+    files: int = 0
+    audit_entries: int = 0
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "records": self.records,
+            "files": self.files,
+            "audit_entries": self.audit_entries,
+            "issues": [issue.to_dict() for issue in self.issues],
+        }
+
+
+def verify(root: Path, registry: Registry) -> VerifyReport:
+    report = VerifyReport(records=registry.count())
+    known: set[str] = set()
+    for row in registry.all_files():
+        report.files += 1
+        known.add(row["path"])
+        path = root / row["path"]
+        if not path.is_file():
+            report.issues.append(Issue("missing", f"档号 {row['archival_code']} 的文件丢失", row["path"]))
+            continue
+        digest, size = digest_of(path)
+        if digest != row["sha256"] or size != row["size"]:
+            report.issues.append(
+                Issue("altered", f"档号 {row['archival_code']} 的文件已被改动（哈希值与登记不符）", row["path"])
+            )
+    files_dir = root / "files"
+    if files_dir.is_dir():
+        for path in sorted(files_dir.rglob("*")):
+            relative = path.relative_to(root).as_posix()
+            if path.is_file() and relative not in known:
+                report.issues.append(Issue("unknown", "文件不在登记库中（来历不明）", relative))
+    tmp = root / "tmp"
+    if tmp.is_dir():
+        for path in sorted(tmp.iterdir()):
+            report.issues.append(Issue("stray", "中断的归档留下的临时文件，可删除", path.relative_to(root).as_posix()))
+    _check_audit(registry, report)
+    _check_numbering(registry, report)
+    return report
+
+
+def _check_audit(registry: Registry, report: VerifyReport) -> None:
+    previous = GENESIS
+    for entry in registry.audit_entries():
+        report.audit_entries += 1
+        expected = chain_hash(
+            previous, entry["at"], entry["actor"], entry["action"], entry["record_id"], entry["detail"]
+        )
+        if entry["prev_hash"] != previous or entry["hash"] != expected:
+            report.issues.append(Issue("audit", f"审计日志第 {entry['id']} 条与前后记录的哈希链不符：日志被改写过"))
+            return
+        previous = entry["hash"]
+    filed = {row["record_id"] for row in registry.db.execute("SELECT record_id FROM audit WHERE action = 'file'")}
+    for row in registry.db.execute("SELECT id, archival_code FROM records"):
+        if row["id"] not in filed:
+            report.issues.append(Issue("audit", f"档号 {row['archival_code']} 没有归档的审计记录"))
+
+
+def _check_numbering(registry: Registry, report: VerifyReport) -> None:
+    items: dict[tuple[str, int, str, str], list[int]] = defaultdict(list)
+    numbers: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for row in registry.db.execute("SELECT fonds, year, retention, org, item, doc_number FROM records"):
+        items[(row["fonds"], row["year"], row["retention"], row["org"])].append(row["item"])
+        parsed = parse_doc_number(row["doc_number"] or "")
+        if parsed:
+            numbers[(parsed[0], parsed[1])].append(parsed[2])
+    for (fonds, year, retention, org), taken in sorted(items.items()):
+        missing = sorted(set(range(1, max(taken) + 1)) - set(taken))
+        if missing:
+            report.issues.append(
+                Issue("gap", f"{fonds}·{year}-{retention}-{org} 的件号不连续，缺 {', '.join(map(str, missing[:10]))}")
+            )
+    for (prefix, year), taken in sorted(numbers.items()):
+        missing = sorted(set(range(1, max(taken) + 1)) - set(taken))
+        if missing:
+            report.issues.append(
+                Issue("gap", f"{prefix}〔{year}〕的文号不连续，缺 {', '.join(map(str, missing[:10]))} 号")
+            )

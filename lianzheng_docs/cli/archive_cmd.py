@@ -1,0 +1,226 @@
+"""``lianzheng archive ...``: file, list, show, verify, reindex and export the archive."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..archive import Archive, MetadataError, Record, RecordMeta
+from ..errors import ExitCode, LianzhengError
+from .app import json_option
+from .output import echo_json, format_table, progress
+
+archive_option = click.option(
+    "--archive",
+    "root",
+    envvar="LIANZHENG_ARCHIVE",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="档案文件夹（默认 ./archive，或环境变量 LIANZHENG_ARCHIVE）。",
+)
+ACCEPTED = (".pdf", ".docx", ".ofd")
+
+
+@click.group("archive")
+def archive_group() -> None:
+    """档案：归档、查看、校验、导出、重建索引。每件文件有档号、哈希值和审计记录。"""
+
+
+@archive_group.command("init")
+@click.option("--fonds", help="全宗号，如 Z109。")
+@click.option("--org", help="默认的机构（问题）代码，如 BGS。")
+@archive_option
+@json_option
+def init(fonds: str | None, org: str | None, root: Path | None, as_json: bool) -> None:
+    """创建档案（如不存在）并设置全宗号和默认机构代码。"""
+    with Archive(root) as archive:
+        archive.configure(fonds=fonds, org=org)
+        settings = {key: archive.setting(key) for key in ("fonds", "category", "org", "retention")}
+        if as_json:
+            echo_json({"archive": str(archive.root), **settings})
+        else:
+            click.echo(f"档案：{archive.root.resolve()}  全宗号 {settings['fonds']}  默认机构代码 {settings['org']}")
+
+
+@archive_group.command("add")
+@click.argument(
+    "sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path), metavar="文件或文件夹..."
+)
+@click.option("--title", help="题名（只归档一个文件时可用；默认取文件自带的标题，否则取文件名）。")
+@click.option("--type", "kind", help="文种，如 通知、报告、告知书。")
+@click.option("--unit", help="所涉科室（单位）。")
+@click.option("--date", "when", help="日期，ISO 格式，如 2026-03-05。")
+@click.option("--doc-number", help="文号，如 X纪〔2026〕3号。")
+@click.option("--retention", help="保管期限：永久、定期30年、定期10年（或 Y、D30、D10）。")
+@click.option("--org", help="机构（问题）代码。")
+@click.option("--author", help="责任者。")
+@click.option("--meta", "meta_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="元数据文件（YAML/JSON，键可用中文：题名、文种、日期、文号……）。")  # fmt: skip
+@click.option("--allow-duplicate", is_flag=True, help="允许归档与已有文件内容相同的文件。")
+@archive_option
+@json_option
+def add(sources: tuple[Path, ...], root: Path | None, meta_file: Path | None, allow_duplicate: bool,
+        as_json: bool, **options: Any) -> None:  # fmt: skip
+    """归档外来文件（PDF、.docx）：一个文件、多个文件或整个文件夹。"""
+    files = _expand(sources)
+    if options["title"] and len(files) > 1:
+        raise MetadataError("--title 只能用于归档单个文件；多个文件请用 --meta 或分别归档")
+    base = _meta(meta_file, options)
+    filed: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    with Archive(root) as archive, progress(len(files), "归档") as advance:
+        for path in files:
+            try:
+                record = archive.add(path, RecordMeta(**vars(base)), allow_duplicate=allow_duplicate)
+                filed.append({"file": str(path), "archival_code": record.archival_code, "id": record.id})
+            except LianzhengError as exc:
+                failed.append({"file": str(path), **exc.to_dict()})
+            advance()
+    if as_json:
+        echo_json({"filed": filed, "failed": failed})
+    else:
+        for item in filed:
+            click.echo(f"已归档：{item['archival_code']}  {item['file']}")
+        for item in failed:
+            click.echo(f"未归档：{item['file']}：{item['message']}", err=True)
+    if failed:
+        raise click.exceptions.Exit(int(failed[0]["exit_code"]))
+
+
+def _expand(sources: tuple[Path, ...]) -> list[Path]:
+    files: list[Path] = []
+    for source in sources:
+        if source.is_dir():
+            files.extend(sorted(p for p in source.rglob("*") if p.is_file() and p.suffix.lower() in ACCEPTED))
+        else:
+            files.append(source)
+    if not files:
+        raise MetadataError(f"没有找到可归档的文件（{'、'.join(ACCEPTED)}）")
+    return files
+
+
+def _meta(meta_file: Path | None, options: dict[str, Any]) -> RecordMeta:
+    from ..datafile import load_data
+
+    values: dict[str, Any] = dict(load_data(meta_file)) if meta_file else {}
+    names = {"title": "title", "kind": "kind", "unit": "unit", "when": "date", "doc_number": "doc_number",
+             "retention": "retention", "org": "org", "author": "author"}  # fmt: skip
+    for option, key in names.items():
+        if options.get(option):
+            values[key] = options[option]
+    if isinstance(values.get("date"), str):
+        try:
+            values["date"] = date.fromisoformat(values["date"])
+        except ValueError:
+            raise MetadataError(f"日期应为 ISO 格式，如 2026-03-05，实际是 {values['date']!r}") from None
+    return RecordMeta.from_mapping(values, str(meta_file) if meta_file else "命令行元数据")
+
+
+@archive_group.command("list")
+@click.option("--year", type=int, help="年度。")
+@click.option("--type", "kind", help="文种。")
+@click.option("--unit", help="科室（单位）。")
+@click.option("--template", help="模板 id。")
+@click.option("--retention", help="保管期限。")
+@click.option("--limit", type=int, help="最多显示多少条。")
+@archive_option
+@json_option
+def list_records(root: Path | None, as_json: bool, **filters: Any) -> None:
+    """列出档案记录（归档文件目录）。"""
+    with Archive(root) as archive:
+        records = archive.list(**filters)
+    if as_json:
+        echo_json([_summary(r) for r in records])
+        return
+    rows = [(r.archival_code, r.doc_number or "", r.kind, r.date or "", r.title) for r in records]
+    click.echo(format_table(["档号", "文号", "文种", "日期", "题名"], rows))
+    click.echo(f"\n共 {len(records)} 件。")
+
+
+def _summary(record: Record) -> dict[str, Any]:
+    data = record.to_dict()
+    data["files"] = [{"path": f["path"], "format": f["format"], "sha256": f["sha256"]} for f in data["files"]]
+    return data
+
+
+@archive_group.command("show")
+@click.argument("key", metavar="ID|档号|文号")
+@archive_option
+@json_option
+def show(key: str, root: Path | None, as_json: bool) -> None:
+    """显示一件档案的全部元数据和文件。"""
+    with Archive(root) as archive:
+        record = archive.get(key)
+        location = archive.root
+    if as_json:
+        echo_json(record.to_dict())
+        return
+    labels = [("档号", record.archival_code), ("文号", record.doc_number), ("题名", record.title),
+              ("责任者", record.author), ("日期", record.date), ("文种", record.kind), ("密级", record.secrecy),
+              ("主送", record.recipients), ("抄送", record.cc), ("单位", record.unit),
+              ("保管期限", record.retention), ("页数", record.page_count), ("模板", record.template_id),
+              ("来源", "本系统生成" if record.source == "rendered" else "外来文件"),
+              ("归档", f"{record.filed_at} {record.filed_by}")]  # fmt: skip
+    for label, value in labels:
+        if value not in (None, ""):
+            click.echo(f"{label}：{value}")
+    for stored in record.files:
+        click.echo(f"文件：{location / stored.path}（{stored.format}，{stored.size} 字节，{stored.sha256}）")
+
+
+@archive_group.command("verify")
+@archive_option
+@json_option
+def verify(root: Path | None, as_json: bool) -> None:
+    """校验档案：重算每个文件的哈希、检查审计日志链、找出丢失或来历不明的文件和编号缺口。"""
+    with Archive(root) as archive:
+        report = archive.verify()
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        click.echo(f"检查了 {report.records} 件、{report.files} 个文件、{report.audit_entries} 条审计记录。")
+        for issue in report.issues:
+            click.echo(f"  [{issue.kind}] {issue.message}" + (f"：{issue.path}" if issue.path else ""))
+        click.echo("校验通过。" if report.ok else f"发现 {len(report.issues)} 个问题。")
+    if not report.ok:
+        raise click.exceptions.Exit(int(ExitCode.FINDINGS))
+
+
+@archive_group.command("reindex")
+@archive_option
+@json_option
+def reindex(root: Path | None, as_json: bool) -> None:
+    """从登记库重建全文检索索引（分批进行，内存占用有上限）。"""
+    with Archive(root) as archive:
+        total = archive.registry.count()
+        with progress(total, "重建索引") as advance:
+
+            def advance_by(count: int) -> None:
+                for _ in range(count):
+                    advance()
+
+            done = archive.reindex(on_batch=advance_by)
+    if as_json:
+        echo_json({"indexed": done})
+    else:
+        click.echo(f"已重建索引：{done} 件。")
+
+
+@archive_group.command("export")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path), metavar="OUT.zip")
+@click.option("--year", type=int, help="只导出某一年度。")
+@click.option("--type", "kind", help="只导出某一文种。")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+@archive_option
+@json_option
+def export(target: Path, year: int | None, kind: str | None, force: bool, root: Path | None, as_json: bool) -> None:
+    """导出为 zip：文件按档号命名，另附 manifest.json（元数据、哈希值、审计日志）。"""
+    with Archive(root) as archive:
+        records = archive.list(year=year, kind=kind)
+        path = archive.export(target, records=records, overwrite=force)
+    if as_json:
+        echo_json({"path": str(path), "records": len(records)})
+    else:
+        click.echo(f"已导出 {len(records)} 件到 {path}")

@@ -1,0 +1,94 @@
+"""Full-text search of the archive, behind a small interface so another engine can replace Whoosh.
+
+Callers use :class:`SearchEngine` (``update``, ``search``, ``count``, ``reset``) with
+:class:`IndexedDocument` in and :class:`SearchResult` out; :func:`open_engine` returns the Whoosh
+implementation. The index is derived data: the archive's registry can always rebuild it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .text import Fragment
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    """What the index holds of one record."""
+
+    id: int
+    title: str
+    body: str
+    doc_number: str = ""
+    archival_code: str = ""
+    kind: str = ""
+    unit: str = ""
+    year: int | None = None
+    date: str = ""
+    secrecy: str = ""
+    template: str = ""
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    kind: str | None = None
+    unit: str | None = None
+    year: int | None = None
+    template: str | None = None
+    limit: int = 10
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    score: float
+    title: str
+    archival_code: str
+    doc_number: str
+    kind: str
+    unit: str
+    year: int | None
+    date: str
+    fragments: list[Fragment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    hits: list[Hit]
+
+
+class SearchEngine(Protocol):
+    """The operations the archive needs from a search engine."""
+
+    def update(self, documents: Sequence[IndexedDocument]) -> None:
+        """Add or replace documents (by id) in one commit; all or none."""
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Documents containing ``query.text`` as a substring, best first."""
+
+    def count(self) -> int:
+        """How many documents the index holds."""
+
+    def last_id(self) -> int:
+        """The highest record id indexed so far (0 for an empty index)."""
+
+    def reset(self) -> None:
+        """Empty the index, at the current schema version."""
+
+    def healthy(self) -> bool:
+        """Whether the index opens and is of the current schema version."""
+
+
+def open_engine(folder: Path, *, lock_timeout: float = 30.0) -> SearchEngine:
+    """The search engine whose index lives in ``folder`` (created when missing)."""
+    from .whoosh_engine import WhooshEngine
+
+    return WhooshEngine(folder, lock_timeout=lock_timeout)
+
+
+__all__ = ["Fragment", "Hit", "IndexedDocument", "SearchEngine", "SearchQuery", "SearchResult", "open_engine"]
