@@ -222,8 +222,10 @@ class Archive:
             "files": [{"role": "original", "path": relative, "sha256": staged.sha256, "size": staged.size}],
         })  # fmt: skip
         target = self.root / relative
+        if target.exists():
+            raise ArchiveError(f"档案中已有文件 {relative}，拒绝覆盖；请运行 lianzheng archive verify 检查")
+        placed.append(target)  # from here on a rollback removes it, whatever place() got to
         place(staged, target)
-        placed.append(target)
         return record_id
 
     def _format_of(self, staged: Staged, source: Path) -> str:

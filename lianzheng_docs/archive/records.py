@@ -55,8 +55,8 @@ class RecordMeta:
                 continue
             try:
                 values[key] = _coerce(key, value)
-            except ValueError as exc:
-                problems.append(Problem(key, str(raw_key), str(exc)))
+            except (ValueError, MetadataError) as exc:
+                problems.append(Problem(key, str(raw_key), getattr(exc, "message", str(exc))))
         if problems:
             lines = "\n".join(f"  - {p}" for p in problems)
             raise MetadataError(f"{source} 有 {len(problems)} 处问题：\n{lines}")

@@ -31,7 +31,8 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
-        return not self.issues
+        """No breach of fixity, completeness or history; stray temporary files do not count."""
+        return not [issue for issue in self.issues if issue.kind != "stray"]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -63,7 +64,9 @@ def verify(root: Path, registry: Registry) -> VerifyReport:
         for path in sorted(files_dir.rglob("*")):
             relative = path.relative_to(root).as_posix()
             if path.is_file() and relative not in known:
-                report.issues.append(Issue("unknown", "文件不在登记库中（来历不明）", relative))
+                report.issues.append(
+                    Issue("unknown", "文件不在登记库中：来历不明，或是被中断的归档留下的；核实后可移走", relative)
+                )
     tmp = root / "tmp"
     if tmp.is_dir():
         for path in sorted(tmp.iterdir()):
