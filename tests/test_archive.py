@@ -136,7 +136,7 @@ def test_bad_files_are_refused(archive, tmp_path, name, content, message):
 def test_extension_must_match_the_content(archive, tmp_path, rendered):
     path = tmp_path / "其实是.pdf"
     path.write_bytes(rendered["dual_report"].content)
-    with pytest.raises(MetadataError, match="扩展名是 .pdf，但内容是 Word"):
+    with pytest.raises(MetadataError, match=r"扩展名是 \.pdf，但内容是 Word"):
         archive.add(path)
 
 

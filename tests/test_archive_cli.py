@@ -1,0 +1,111 @@
+"""The archive and search commands: what a clerk types, its output, JSON and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pymupdf
+import pytest
+from click.testing import CliRunner
+
+from lianzheng_docs import ExitCode
+from lianzheng_docs.cli import cli
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LIANZHENG_ARCHIVE", str(tmp_path / "档案"))
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def pdf(path, text):
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), text, fontname="china-s", fontsize=12)
+    doc.save(path)
+    return path
+
+
+def test_render_into_the_archive_then_find_it(run, tmp_path):
+    (tmp_path / "d.yaml").write_text(run("example", "risk_notice").output, encoding="utf-8")
+    data = (tmp_path / "d.yaml").read_text(encoding="utf-8").replace("doc_number: X财廉告〔2026〕3号", "")
+    (tmp_path / "d.yaml").write_text(data, encoding="utf-8")
+    result = run("render", "risk_notice", "--data", "d.yaml", "--archive", "--json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert record["doc_number"] == "X财廉告〔2026〕1号" and record["archival_code"].startswith("Z001-WS·2026-D30")
+    found = json.loads(run("search", "专项资金", "--json").output)
+    assert found["total"] == 1 and found["hits"][0]["doc_number"] == "X财廉告〔2026〕1号"
+    fragment = found["hits"][0]["fragments"][0]
+    assert "【专项资金】" in fragment["text"] and fragment["end"] - fragment["start"] == 4
+    shown = run("archive", "show", "X财廉告〔2026〕1号")
+    assert "题名：廉政风险告知书（××县财政局）" in shown.output and "sha256:" in shown.output
+
+
+def test_add_files_and_folders_with_metadata(run, tmp_path):
+    folder = tmp_path / "来文"
+    folder.mkdir()
+    pdf(folder / "一.pdf", "关于做好2025年度专项检查的通知")
+    pdf(folder / "二.pdf", "关于开展廉政谈话的通知")
+    (folder / "说明.txt").write_text("不归档")
+    (tmp_path / "meta.yaml").write_text("文种: 通知\n日期: 2025-03-05\n保管期限: 永久\n", encoding="utf-8")
+    result = run("archive", "add", folder, "--meta", "meta.yaml", "--unit", "监察室", "--json")
+    assert result.exit_code == 0, result.output
+    filed = json.loads(result.output)["filed"]
+    assert len(filed) == 2 and all(item["archival_code"].startswith("Z001-WS·2025-Y-BGS-") for item in filed)
+    listed = json.loads(run("archive", "list", "--year", "2025", "--type", "通知", "--json").output)
+    assert {r["unit"] for r in listed} == {"监察室"} and len(listed) == 2
+    table = run("archive", "list")
+    assert "档号" in table.output and "共 2 件" in table.output
+    assert run("search", "廉政谈话", "--year", "2025").output.count("Z001-WS·2025") == 1
+
+
+def test_add_reports_bad_files_and_exits_non_zero(run, tmp_path):
+    good = pdf(tmp_path / "好.pdf", "正文")
+    (tmp_path / "空.pdf").write_bytes(b"")
+    result = run("archive", "add", good, tmp_path / "空.pdf", "--json")
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    data = json.loads(result.output)
+    assert len(data["filed"]) == 1 and "空文件" in data["failed"][0]["message"]
+    duplicate = run("archive", "add", good)
+    assert duplicate.exit_code == ExitCode.INVALID_INPUT and "已归档，档号" in duplicate.output
+    assert run("archive", "add", good, "--title", "x", "--date", "2025年3月5日").exit_code == ExitCode.INVALID_INPUT
+    assert run("archive", "add", good, "--org", "../x", "--allow-duplicate").exit_code == ExitCode.INVALID_INPUT
+
+
+def test_verify_export_reindex(run, tmp_path):
+    run("archive", "add", pdf(tmp_path / "a.pdf", "甲文件"))
+    record = json.loads(run("archive", "show", "1", "--json").output)
+    assert run("archive", "verify").exit_code == 0
+    exported = run("archive", "export", "out.zip", "--json")
+    assert json.loads(exported.output)["records"] == 1 and (tmp_path / "out.zip").exists()
+    assert run("archive", "export", "out.zip").exit_code == ExitCode.OUTPUT
+    assert json.loads(run("archive", "reindex", "--json").output) == {"indexed": 1}
+    (tmp_path / "档案" / record["files"][0]["path"]).write_bytes(b"%PDF-tampered")
+    report = run("archive", "verify", "--json")
+    assert report.exit_code == ExitCode.FINDINGS and json.loads(report.output)["issues"][0]["kind"] == "altered"
+
+
+def test_search_finds_nothing_politely_and_show_unknown_fails(run):
+    assert "没有找到" in run("search", "不存在的词").output
+    assert run("archive", "show", "Z001-WS·2026-Y-BGS-0009").exit_code == ExitCode.NOT_FOUND
+
+
+def test_init_sets_the_fonds(run, tmp_path):
+    result = run("archive", "init", "--fonds", "Z109", "--org", "JJZ", "--json")
+    assert json.loads(result.output)["fonds"] == "Z109"
+    run("archive", "add", pdf(tmp_path / "a.pdf", "文"))
+    assert json.loads(run("archive", "show", "1", "--json").output)["archival_code"].startswith("Z109-WS·")
+    assert run("archive", "init", "--fonds", "../etc").exit_code == ExitCode.INVALID_INPUT
+
+
+def test_samples_into_the_archive_are_filed_once(run):
+    first = json.loads(run("samples", "--archive", "--json").output)
+    again = json.loads(run("samples", "--archive", "--json").output)
+    assert all(item["new"] for item in first["records"]) and not any(item["new"] for item in again["records"])
+    assert [i["archival_code"] for i in first["records"]] == [i["archival_code"] for i in again["records"]]
