@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..search import IndexedDocument, SearchQuery, SearchResult, open_engine
 from .codes import ArchivalCode, check_code, format_doc_number, parse_doc_number, retention_code
-from .errors import ArchiveError, DuplicateDocument, MetadataError, RecordNotFound
+from .errors import ArchiveError, DuplicateDocument, MetadataError, RecordNotFound, SearchIndexError
 from .export import export
 from .extract import extract, sniff
 from .records import Record, RecordMeta
@@ -59,6 +59,7 @@ class Archive:
         self.registry = Registry(self.root / "registry.sqlite3")
         self.index = open_engine(self.root / "index", lock_timeout=lock_timeout)
         self.actor = actor or os.environ.get("LIANZHENG_USER") or _user()
+        self._index_checked = False  # the index's schema and health are checked once per Archive
 
     def close(self) -> None:
         self.registry.close()
@@ -297,14 +298,25 @@ class Archive:
         limit: int = 10,
     ) -> SearchResult:
         """Records containing ``text`` (or whose 文号/档号 is ``text``), best first."""
-        self.ensure_index()
-        return self.index.search(SearchQuery(text, kind=kind, unit=unit, year=year, template=template, limit=limit))
+        query = SearchQuery(text, kind=kind, unit=unit, year=year, template=template, limit=limit)
+        try:
+            self.ensure_index()
+            return self.index.search(query)
+        except SearchIndexError as exc:
+            if "检索词为空" in exc.message:
+                raise
+        except Exception:  # a segment broken since it was checked: rebuild from the registry, once
+            pass
+        self._index_checked = False
+        self.reindex()
+        return self.index.search(query)
 
     def ensure_index(self) -> None:
         """Catch the index up with the registry, or rebuild it if it is missing, stale or broken."""
-        if not self.index.healthy():
-            self.reindex()
-            return
+        if not self._index_checked:
+            if not self.index.healthy():
+                self.reindex()
+            self._index_checked = True
         if self.index.count() != self.registry.count():
             self._index_new()
             if self.index.count() != self.registry.count():
@@ -333,6 +345,7 @@ class Archive:
     def reindex(self, *, batch: int = 500, on_batch: Callable[[int], None] | None = None) -> int:
         """Rebuild the index from the registry, ``batch`` records per commit; returns the count."""
         self.index.reset()
+        self._index_checked = True
         done = 0
         for rows in self.registry.iter_records(batch):
             self.index.update([_indexed(row) for row in rows])

@@ -142,8 +142,14 @@ class WhooshEngine:
         self._write_state(0)
 
     def count(self) -> int:
-        with self._open().searcher() as searcher:
-            return int(searcher.doc_count())
+        try:
+            with self._open().searcher() as searcher:
+                return int(searcher.doc_count())
+        except SearchIndexError:
+            raise
+        except Exception as exc:
+            self._index = None
+            raise SearchIndexError(f"检索索引 {self.folder} 已损坏：{exc}") from exc
 
     def last_id(self) -> int:
         return self._state()["last_id"]
@@ -195,7 +201,14 @@ class WhooshEngine:
                 conditions.append(Term(name, value))
         if query.year is not None:
             conditions.append(NumericRange("year", query.year, query.year))
-        with self._open().searcher() as searcher:
+        try:
+            searcher = self._open().searcher()
+        except SearchIndexError:
+            raise
+        except Exception as exc:
+            self._index = None
+            raise SearchIndexError(f"检索索引 {self.folder} 已损坏：{exc}") from exc
+        with searcher:
             results = searcher.search(
                 AndMaybe(matches, title_is_query),
                 limit=query.limit,
