@@ -62,6 +62,7 @@ class Archive:
         self._index_checked = False  # the index's schema and health are checked once per Archive
 
     def close(self) -> None:
+        self.index.close()
         self.registry.close()
 
     def __enter__(self) -> Archive:
@@ -348,10 +349,11 @@ class Archive:
         self._index_checked = True
         done = 0
         for rows in self.registry.iter_records(batch):
-            self.index.update([_indexed(row) for row in rows])
+            self.index.update([_indexed(row) for row in rows], merge=False)
             done += len(rows)
             if on_batch:
                 on_batch(len(rows))
+        self.index.optimize()
         return done
 
 

@@ -65,8 +65,14 @@ class SearchResult:
 class SearchEngine(Protocol):
     """The operations the archive needs from a search engine."""
 
-    def update(self, documents: Sequence[IndexedDocument]) -> None:
+    def update(self, documents: Sequence[IndexedDocument], *, merge: bool = True) -> None:
         """Add or replace documents (by id) in one commit; all or none."""
+
+    def optimize(self) -> None:
+        """Compact the index after bulk updates."""
+
+    def close(self) -> None:
+        """Release open files."""
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Documents containing ``query.text`` as a substring, best first."""

@@ -97,6 +97,7 @@ class WhooshEngine:
         self.folder = folder
         self.lock_timeout = lock_timeout
         self._index: Any = None
+        self._searcher: Any = None  # kept open between searches; refreshed when the index changes
 
     # ------------------------------------------------------------------ index lifecycle
 
@@ -124,44 +125,63 @@ class WhooshEngine:
                 raise SearchIndexError(f"检索索引 {self.folder} 无法打开：{exc}") from exc
         return self._index
 
+    def _current_searcher(self) -> Any:
+        """One searcher reused across searches (opening one costs a read of every segment)."""
+        try:
+            if self._searcher is not None and not self._searcher.up_to_date():
+                # not refresh(): on an empty index it fails inside Whoosh (EmptyReader has no segments)
+                self._searcher.close()
+                self._searcher = None
+                self._index = None
+            if self._searcher is None:
+                self._searcher = self._open().searcher()
+        except SearchIndexError:
+            raise
+        except Exception as exc:
+            self.close()
+            raise SearchIndexError(f"检索索引 {self.folder} 已损坏：{exc}") from exc
+        return self._searcher
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            try:
+                self._searcher.close()
+            except Exception:
+                pass
+        self._searcher = None
+        self._index = None
+
     def healthy(self) -> bool:
         if self._state()["schema_version"] != SCHEMA_VERSION:
             return False
         try:
-            index = self._open()
-            with index.searcher() as searcher:
-                searcher.doc_count()
+            self._current_searcher().doc_count()
         except Exception:
-            self._index = None
+            self.close()
             return False
         return True
 
     def reset(self) -> None:
+        self.close()
         self.folder.mkdir(parents=True, exist_ok=True)
         self._index = whoosh_index.create_in(str(self.folder), make_schema(), indexname=INDEX_NAME)
         self._write_state(0)
 
     def count(self) -> int:
-        try:
-            with self._open().searcher() as searcher:
-                return int(searcher.doc_count())
-        except SearchIndexError:
-            raise
-        except Exception as exc:
-            self._index = None
-            raise SearchIndexError(f"检索索引 {self.folder} 已损坏：{exc}") from exc
+        return int(self._current_searcher().doc_count())
 
     def last_id(self) -> int:
         return self._state()["last_id"]
 
     # ------------------------------------------------------------------ writing
 
-    def update(self, documents: Sequence[IndexedDocument]) -> None:
+    def update(self, documents: Sequence[IndexedDocument], *, merge: bool = True) -> None:
+        """Add or replace ``documents`` in one commit; ``merge=False`` leaves segments for optimize()."""
         if not documents:
             return
         fields = [_fields(doc) for doc in documents]  # checked before the writer sees any
         try:
-            writer = self._open().writer(timeout=self.lock_timeout)
+            writer = self._open().writer(timeout=self.lock_timeout, limitmb=64)
         except LockError as exc:
             raise SearchIndexError(
                 f"检索索引正被另一个进程写入，等待 {self.lock_timeout:.0f} 秒后仍未释放；请稍后重试"
@@ -172,9 +192,16 @@ class WhooshEngine:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
-        self._index = None  # see the new segment on the next read
+        writer.commit(merge=merge)
         self._write_state(max(self.last_id(), max(doc.id for doc in documents)))
+
+    def optimize(self) -> None:
+        """Merge all segments into one: searches then open one set of files instead of dozens."""
+        try:
+            writer = self._open().writer(timeout=self.lock_timeout, limitmb=64)
+        except LockError as exc:
+            raise SearchIndexError("检索索引正被另一个进程写入，无法合并；请稍后重试") from exc
+        writer.commit(optimize=True)
 
     # ------------------------------------------------------------------ searching
 
@@ -201,21 +228,14 @@ class WhooshEngine:
                 conditions.append(Term(name, value))
         if query.year is not None:
             conditions.append(NumericRange("year", query.year, query.year))
-        try:
-            searcher = self._open().searcher()
-        except SearchIndexError:
-            raise
-        except Exception as exc:
-            self._index = None
-            raise SearchIndexError(f"检索索引 {self.folder} 已损坏：{exc}") from exc
-        with searcher:
-            results = searcher.search(
-                AndMaybe(matches, title_is_query),
-                limit=query.limit,
-                filter=And(conditions) if conditions else None,
-            )
-            hits = [_hit(result, query.text) for result in results]
-            return SearchResult(total=len(results), hits=hits)
+        searcher = self._current_searcher()
+        results = searcher.search(
+            AndMaybe(matches, title_is_query),
+            limit=query.limit,
+            filter=And(conditions) if conditions else None,
+        )
+        hits = [_hit(result, query.text) for result in results]
+        return SearchResult(total=len(results), hits=hits)
 
 
 def _phrase(field: str, grams: list[str]) -> Query:
