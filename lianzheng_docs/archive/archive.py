@@ -155,6 +155,30 @@ class Archive:
         self._index_new()
         return record
 
+    def attach(self, key: int | str, source: Path, *, role: str = "pdf") -> Record:
+        """Store another rendition of a filed record (its PDF/A copy), with its own hash and audit entry."""
+        record = self.get(key)
+        if any(f.role == role for f in record.files):
+            raise MetadataError(f"档号 {record.archival_code} 已有 {role} 文件")
+        with self._staged(source) as staged:
+            fmt = self._format_of(staged, source)
+            relative = f"files/{record.year}/{record.archival_code}.{fmt}"
+            if any(f.path == relative for f in record.files):
+                relative = f"files/{record.year}/{record.archival_code}.{role}.{fmt}"
+            with self._transaction_filing() as placed:
+                self.registry.insert_file(record.id, role=role, path=relative, format=fmt, size=staged.size,
+                                          sha256=staged.sha256, original_name=source.name)  # fmt: skip
+                self.registry.audit(self.actor, "attach", record.id, {
+                    "archival_code": record.archival_code,
+                    "files": [{"role": role, "path": relative, "sha256": staged.sha256, "size": staged.size}],
+                })  # fmt: skip
+                target = self.root / relative
+                if target.exists():
+                    raise ArchiveError(f"档案中已有文件 {relative}，拒绝覆盖")
+                placed.append(target)
+                place(staged, target)
+        return self.get(record.id)
+
     @contextmanager
     def _staged(self, source: Path | bytes) -> Iterator[Staged]:
         staged = stage(source, self.root / "tmp")

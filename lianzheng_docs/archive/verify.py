@@ -88,6 +88,13 @@ def _check_audit(registry: Registry, report: VerifyReport) -> None:
             return
         previous = entry["hash"]
     filed = {row["record_id"] for row in registry.db.execute("SELECT record_id FROM audit WHERE action = 'file'")}
+    attached = {
+        row["record_id"]
+        for row in registry.db.execute("SELECT record_id FROM audit WHERE action IN ('file', 'attach')")
+    }
+    for row in registry.db.execute("SELECT record_id, path FROM files"):
+        if row["record_id"] not in attached:
+            report.issues.append(Issue("audit", "文件没有归档的审计记录", row["path"]))
     for row in registry.db.execute("SELECT id, archival_code FROM records"):
         if row["id"] not in filed:
             report.issues.append(Issue("audit", f"档号 {row['archival_code']} 没有归档的审计记录"))

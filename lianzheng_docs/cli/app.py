@@ -25,6 +25,7 @@ COMMANDS = {
     "check": "check_cmd:check",
     "archive": "archive_cmd:archive_group",
     "search": "search_cmd:search",
+    "pdf": "pdf_cmd:pdf_group",
 }
 
 

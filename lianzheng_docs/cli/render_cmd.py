@@ -59,6 +59,7 @@ archive_flag = click.option(
 @click.option("--mask-names", is_flag=True, help="公开版：人名隐去为“张某某”（用于通报曝光）。")
 @archive_flag
 @click.option("--prefix", help="归档编号用的机关代字（默认取模板清单的 [numbering] prefix）。")
+@click.option("--pdf", "with_pdf", is_flag=True, help="同时生成 PDF（归档时为 PDF/A-2b，并存入档案）。")
 @json_option
 def render(
     template_id: str,
@@ -68,17 +69,19 @@ def render(
     mask_names: bool,
     archive_root: str | None,
     prefix: str | None,
+    with_pdf: bool,
     as_json: bool,
 ) -> None:
     """用数据文件生成文档（.docx）。数据先按模板清单校验，所有问题一次列出。"""
     template = Catalog.default().get(template_id)
     data = load_data(data_file)
     if archive_root is not None:
-        _render_into_archive(template, data, output, force, mask_names, archive_root, prefix, as_json)
+        _render_into_archive(template, data, output, force, mask_names, archive_root, prefix, with_pdf, as_json)
         return
     document = template.render(data, mask_names=mask_names)
     target = output or Path(_filename(document.title or template.title) + ".docx")
     path = document.save(target, overwrite=force)
+    pdf = _pdf_of(path, pdfa=False) if with_pdf else None
     if as_json:
         echo_json(
             {
@@ -88,15 +91,27 @@ def render(
                 "bytes": len(document.content),
                 "sha256": hashlib.sha256(document.content).hexdigest(),
                 "metadata": dict(document.metadata),
+                "pdf": str(pdf) if pdf else None,
             }
         )
     else:
-        click.echo(f"已生成：{path}")
+        click.echo(f"已生成：{path}" + (f"，{pdf}" if pdf else ""))
+
+
+def _pdf_of(docx: Path, *, pdfa: bool, out_dir: Path | None = None) -> Path:
+    """The PDF of one .docx beside it (or in ``out_dir``); font problems are warned about."""
+    from ..pdf.convert import convert_to_pdf
+    from ..pdf.fonts import font_warnings
+
+    (pdf,) = convert_to_pdf([docx], out_dir or docx.parent, pdfa=pdfa)
+    for warning in font_warnings(pdf):
+        click.echo(f"警告：{warning}", err=True)
+    return pdf
 
 
 def _render_into_archive(
     template: Template, data: dict[str, Any], output: Path | None, force: bool, mask_names: bool,
-    root: str, prefix: str | None, as_json: bool,
+    root: str, prefix: str | None, with_pdf: bool, as_json: bool,
 ) -> None:  # fmt: skip
     from ..archive import Archive
 
@@ -105,6 +120,12 @@ def _render_into_archive(
     with Archive(root or None) as archive:
         record = archive.file_rendered(template, data, mask_names=mask_names, prefix=prefix)
         stored = archive.path_of(record)
+        if with_pdf:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as folder:
+                pdf = _pdf_of(stored, pdfa=True, out_dir=Path(folder))
+                record = archive.attach(record.id, pdf, role="pdf")
         if output is not None:
             write_atomic(output, stored.read_bytes(), overwrite=force)
     if as_json:

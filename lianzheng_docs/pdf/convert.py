@@ -2,18 +2,24 @@
 
 Starting LibreOffice costs about 1.3 s per document when done once per file, against about
 0.26 s per document when one start converts a batch, so conversion always takes a batch. Each
-converter uses its own LibreOffice profile (two converters never share one, which LibreOffice
+conversion uses its own LibreOffice profile (two converters never share one, which LibreOffice
 does not survive) and the package's fontconfig file, which maps the proprietary 公文 fonts to
-free stand-ins for this process only.
+free stand-ins for this process only. PDFs are written into a private folder and moved into
+place when complete, so a failure never leaves half a PDF; a file LibreOffice cannot convert is
+named and the rest of the batch still converts; a batch that hangs is killed at its timeout,
+the file it hung on is named, and the files after it are converted in a new batch.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -25,12 +31,27 @@ INSTALL_HINT = (
     "需要 LibreOffice 才能生成 PDF。Debian/Ubuntu：sudo apt-get install libreoffice-writer-nogui "
     "fonts-noto-cjk fonts-arphic-gkai00mp fonts-liberation2；其他系统请安装 LibreOffice 并确保 soffice 在 PATH 中。"
 )
+PDF_FILTER = "pdf:writer_pdf_Export"
+# PDF/A-2b, the long-term form archives want (GB/T 18894); JSON filter options need LibreOffice 7.4+.
+PDFA_FILTER = PDF_FILTER + ":" + json.dumps({"SelectPdfVersion": {"type": "long", "value": "2"}})
 
 
 class ConversionError(LianzhengError):
-    """LibreOffice is missing, failed, or took too long."""
+    """LibreOffice is missing, or failed or timed out on some files."""
 
     exit_code = ExitCode.OUTPUT
+
+
+@dataclass
+class Conversion:
+    """What a batch produced: a PDF for each source that converted, a reason for each that did not."""
+
+    pdfs: dict[Path, Path] = field(default_factory=dict)
+    failed: dict[Path, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
 
 
 def find_soffice() -> str:
@@ -47,52 +68,120 @@ def fontconfig_file() -> Path:
     return Path(str(resources.files("lianzheng_docs.pdf") / "fonts.conf"))
 
 
-def convert_to_pdf(documents: Sequence[Path], out_dir: Path, *, timeout: float = 300.0) -> list[Path]:
-    """Convert ``documents`` into PDFs in ``out_dir`` with one LibreOffice start.
+def convert(
+    documents: Sequence[Path],
+    out_dir: Path,
+    *,
+    pdfa: bool = False,
+    timeout: float | None = None,
+    overwrite: bool = True,
+) -> Conversion:
+    """Convert ``documents`` into ``out_dir`` (one PDF each, same stem), as few LibreOffice starts as possible.
 
-    Returns the PDF paths in the order given. Raises :class:`ConversionError` when LibreOffice
-    is missing, exits with an error, exceeds ``timeout`` seconds, or leaves a PDF unwritten.
+    :param pdfa: write PDF/A-2b (archive copies).
+    :param timeout: seconds for a batch; default 60 s plus 10 s per document.
     """
+    result = Conversion()
     if not documents:
-        return []
-    names = [p.stem for p in documents]
-    if len(set(names)) != len(names):
+        return result
+    stems = [p.stem for p in documents]
+    if len(set(stems)) != len(stems):
         raise ConversionError("同一批转换的文件不能重名（输出 PDF 会互相覆盖）")
     soffice = find_soffice()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConversionError(f"无法创建输出文件夹 {out_dir}：{exc.strerror}") from exc
+    if not os.access(out_dir, os.W_OK):
+        raise ConversionError(f"输出文件夹 {out_dir} 不可写")
     with tempfile.TemporaryDirectory(prefix="lianzheng-lo-") as work:
-        profile = Path(work) / "profile"
-        copies = Path(work) / "in"
-        copies.mkdir()
-        inputs = []
-        for document in documents:
-            copy = copies / document.name
-            copy.write_bytes(for_libreoffice(document.read_bytes()))
-            inputs.append(copy)
-        env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()), HOME=work)
-        command = [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            "pdf:writer_pdf_Export",
-            "--outdir",
-            str(out_dir),
-            *[str(p) for p in inputs],
-        ]
+        pending = _prepare(documents, Path(work) / "in", result)
+        while pending:
+            pending = _run_batch(soffice, pending, Path(work), out_dir, pdfa, timeout, overwrite, result)
+    return result
+
+
+def convert_to_pdf(
+    documents: Sequence[Path], out_dir: Path, *, pdfa: bool = False, timeout: float | None = None
+) -> list[Path]:
+    """Like :func:`convert`, but every file must convert: returns the PDFs in the order given."""
+    result = convert(documents, out_dir, pdfa=pdfa, timeout=timeout)
+    if result.failed:
+        details = "；".join(f"{path.name}：{reason}" for path, reason in result.failed.items())
+        raise ConversionError(f"{len(result.failed)} 个文件未能转换为 PDF：{details}")
+    return [result.pdfs[path] for path in documents]
+
+
+def _prepare(documents: Sequence[Path], folder: Path, result: Conversion) -> list[tuple[Path, Path]]:
+    """Private copies adjusted for LibreOffice's import (see compat); unreadable sources fail here."""
+    folder.mkdir(parents=True)
+    pending = []
+    for source in documents:
         try:
-            result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise ConversionError(
-                f"LibreOffice 转换 {len(documents)} 个文件超过 {timeout:.0f} 秒仍未完成，已终止"
-            ) from exc
-    pdfs = [out_dir / f"{name}.pdf" for name in names]
-    missing = [p.name for p in pdfs if not p.is_file()]
-    if result.returncode != 0 or missing:
-        detail = (result.stderr or result.stdout).strip()[-500:]
-        raise ConversionError(
-            f"LibreOffice 未能生成 {', '.join(missing) or 'PDF'}（退出码 {result.returncode}）：{detail}"
-        )
-    return pdfs
+            data = source.read_bytes()
+        except OSError as exc:
+            result.failed[source] = f"无法读取：{exc.strerror}"
+            continue
+        copy = folder / source.name
+        try:
+            copy.write_bytes(for_libreoffice(data))
+        except Exception:  # not a zip: hand it over unchanged and let LibreOffice judge
+            copy.write_bytes(data)
+        pending.append((source, copy))
+    return pending
+
+
+def _run_batch(
+    soffice: str,
+    batch: list[tuple[Path, Path]],
+    work: Path,
+    out_dir: Path,
+    pdfa: bool,
+    timeout: float | None,
+    overwrite: bool,
+    result: Conversion,
+) -> list[tuple[Path, Path]]:
+    """Convert one batch; returns what is left to convert after a hang (empty otherwise)."""
+    produced = work / "out"
+    produced.mkdir(exist_ok=True)
+    profile = work / "profile"
+    env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()), HOME=str(work))
+    command = [
+        soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
+        "--convert-to", PDFA_FILTER if pdfa else PDF_FILTER, "--outdir", str(produced),
+        *[str(copy) for _, copy in batch],
+    ]  # fmt: skip
+    limit = timeout if timeout is not None else 60 + 10 * len(batch)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    timed_out = False
+    try:
+        process.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        _kill(process)
+    left: list[tuple[Path, Path]] = []
+    for position, (source, copy) in enumerate(batch):
+        pdf = produced / f"{copy.stem}.pdf"
+        if pdf.is_file() and pdf.stat().st_size > 0 and pdf.read_bytes()[:5] == b"%PDF-":
+            target = out_dir / pdf.name
+            if target.exists() and not overwrite:
+                result.failed[source] = f"{target} 已存在"
+            else:
+                shutil.move(str(pdf), str(target))
+                result.pdfs[source] = target
+        elif timed_out:
+            result.failed[source] = f"LibreOffice 处理此文件超过 {limit:.0f} 秒未完成，已终止"
+            left = batch[position + 1 :]  # LibreOffice takes files in order: the rest never started
+            break
+        else:
+            result.failed[source] = "LibreOffice 未能转换（文件可能已损坏，或不是 Word 文档）"
+    return left
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    """End LibreOffice and the soffice.bin it started (its own process group)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        process.kill()
+    process.communicate()

@@ -1,0 +1,56 @@
+"""``lianzheng pdf convert``: .docx to PDF (or PDF/A-2b) in one LibreOffice start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import ExitCode
+from .app import json_option
+from .output import echo_json
+
+
+@click.group("pdf")
+def pdf_group() -> None:
+    """PDF：把 .docx 转为 PDF（一次启动 LibreOffice 转换一批），检查嵌入字体。"""
+
+
+@pdf_group.command("convert")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                metavar="文件.docx...")  # fmt: skip
+@click.option("--outdir", type=click.Path(file_okay=False, path_type=Path), help="输出文件夹（默认与源文件相同）。")
+@click.option("--pdfa", is_flag=True, help="输出 PDF/A-2b（长期保存用的归档格式）。")
+@click.option("--timeout", type=float, help="一批的超时秒数（默认 60 秒加每个文件 10 秒）。")
+@json_option
+def convert_command(files: tuple[Path, ...], outdir: Path | None, pdfa: bool, timeout: float | None,
+                    as_json: bool) -> None:  # fmt: skip
+    """转换为 PDF。坏文件会被指出，其余照常转换；转换后检查字体是否嵌入、是否回退到意外字体。"""
+    from ..pdf.convert import convert
+    from ..pdf.fonts import font_warnings
+
+    groups: dict[Path, list[Path]] = {}
+    for path in files:
+        groups.setdefault(outdir or path.parent, []).append(path)
+    pdfs: dict[Path, Path] = {}
+    failed: dict[Path, str] = {}
+    for target, sources in groups.items():
+        result = convert(sources, target, pdfa=pdfa, timeout=timeout)
+        pdfs.update(result.pdfs)
+        failed.update(result.failed)
+    warnings = [w for pdf in pdfs.values() for w in font_warnings(pdf)]
+    if as_json:
+        echo_json({
+            "converted": [{"source": str(s), "pdf": str(p)} for s, p in pdfs.items()],
+            "failed": [{"source": str(s), "reason": r} for s, r in failed.items()],
+            "font_warnings": warnings,
+        })  # fmt: skip
+    else:
+        for source, pdf in pdfs.items():
+            click.echo(f"已转换：{source} → {pdf}")
+        for warning in warnings:
+            click.echo(f"警告：{warning}", err=True)
+        for source, reason in failed.items():
+            click.echo(f"未转换：{source}：{reason}", err=True)
+    if failed:
+        raise click.exceptions.Exit(int(ExitCode.OUTPUT))

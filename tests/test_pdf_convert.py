@@ -1,0 +1,136 @@
+"""PDF conversion: batches, a corrupt file inside one, a hang, PDF/A, fonts, missing LibreOffice."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+import textwrap
+from pathlib import Path
+
+import pymupdf
+import pytest
+from click.testing import CliRunner
+
+from lianzheng_docs.cli import cli
+from lianzheng_docs.pdf.convert import INSTALL_HINT, ConversionError, convert, convert_to_pdf
+from lianzheng_docs.pdf.fonts import font_warnings, fonts_of
+
+FAKE_SOFFICE = textwrap.dedent(
+    f"""\
+    #!{sys.executable}
+    # Stands in for LibreOffice: writes a tiny PDF per file, and hangs on a file named hang*.
+    import sys, time, pathlib
+    args = sys.argv[1:]
+    out = pathlib.Path(args[args.index("--outdir") + 1])
+    for name in [a for a in args if a.endswith(".docx")]:
+        path = pathlib.Path(name)
+        if path.stem.startswith("hang"):
+            time.sleep(120)
+        (out / (path.stem + ".pdf")).write_bytes(b"%PDF-1.4 fake")
+    """
+)
+
+
+@pytest.fixture
+def fake_soffice(tmp_path, monkeypatch):
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    script = folder / "soffice"
+    script.write_text(FAKE_SOFFICE)
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", str(folder))
+    return script
+
+
+def docx_files(folder: Path, names: list[str], content: bytes) -> list[Path]:
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for name in names:
+        path = folder / f"{name}.docx"
+        path.write_bytes(content)
+        paths.append(path)
+    return paths
+
+
+def test_a_hang_is_killed_named_and_the_rest_still_converts(fake_soffice, tmp_path, rendered):
+    sources = docx_files(tmp_path / "in", ["a", "b", "hang", "c", "d"], rendered["risk_notice"].content)
+    result = convert(sources, tmp_path / "out", timeout=3)
+    assert sorted(p.name for p in result.pdfs) == ["a.docx", "b.docx", "c.docx", "d.docx"]
+    assert list(result.failed) == [sources[2]] and "超过 3 秒" in result.failed[sources[2]]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.pdf", "b.pdf", "c.pdf", "d.pdf"]
+
+
+def test_missing_libreoffice_says_how_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ConversionError) as caught:
+        convert([tmp_path / "x.docx"], tmp_path / "out")
+    assert caught.value.message == INSTALL_HINT and "apt-get install libreoffice-writer-nogui" in INSTALL_HINT
+
+
+def test_unwritable_output_folder(fake_soffice, tmp_path, rendered):
+    (tmp_path / "file").write_text("x")
+    sources = docx_files(tmp_path / "in", ["a"], rendered["risk_notice"].content)
+    with pytest.raises(ConversionError, match="无法创建输出文件夹"):
+        convert(sources, tmp_path / "file" / "out")
+
+
+def test_same_stems_are_refused(tmp_path):
+    with pytest.raises(ConversionError, match="重名"):
+        convert([tmp_path / "a" / "x.docx", tmp_path / "b" / "x.docx"], tmp_path / "out")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_a_corrupt_file_in_a_batch_is_named_and_pdfa_is_written(soffice, tmp_path, rendered):
+    good = docx_files(tmp_path / "in", ["甲", "乙"], rendered["dual_report"].content)
+    bad = tmp_path / "in" / "坏.docx"
+    bad.write_bytes(b"PK\x03\x04 not a document")
+    result = convert([good[0], bad, good[1]], tmp_path / "out", pdfa=True)
+    assert set(result.pdfs) == set(good) and list(result.failed) == [bad]
+    pdf = result.pdfs[good[0]]
+    raw = pdf.read_bytes()
+    assert b"<pdfaid:part>2</pdfaid:part>" in raw and b"<pdfaid:conformance>B</pdfaid:conformance>" in raw
+    assert all(font.embedded for font in fonts_of(pdf)) and font_warnings(pdf) == []
+    with pytest.raises(ConversionError, match=r"坏\.docx"):
+        convert_to_pdf([bad], tmp_path / "out2")
+
+
+def test_font_warnings_name_unembedded_and_unexpected_fonts(tmp_path):
+    path = tmp_path / "helvetica.pdf"
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "Hello", fontname="helv")
+    doc.save(path)
+    (warning,) = font_warnings(path)
+    assert "Helvetica" in warning and "没有嵌入" in warning
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_render_into_the_archive_with_a_pdfa_copy(soffice, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    example = runner.invoke(cli, ["example", "risk_notice"]).output
+    (tmp_path / "d.yaml").write_text(example.replace("doc_number: X财廉告〔2026〕3号", ""), encoding="utf-8")
+    result = runner.invoke(cli, ["render", "risk_notice", "--data", "d.yaml", "--archive", "档案", "--pdf", "--json"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    roles = {f["role"]: f for f in record["files"]}
+    assert set(roles) == {"original", "pdf"} and roles["pdf"]["path"].endswith(".pdf")
+    assert (tmp_path / "档案" / roles["pdf"]["path"]).read_bytes().startswith(b"%PDF-")
+    verify = runner.invoke(cli, ["archive", "verify", "--archive", "档案", "--json"])
+    assert json.loads(verify.output)["ok"], verify.output
+    (tmp_path / "full.yaml").write_text(example, encoding="utf-8")
+    plain = runner.invoke(cli, ["render", "risk_notice", "--data", "full.yaml", "-o", "告知书.docx", "--pdf"])
+    assert plain.exit_code == 0 and (tmp_path / "告知书.pdf").exists()
+
+
+def test_pdf_convert_command_reports_failures(fake_soffice, tmp_path, rendered):
+    sources = docx_files(tmp_path / "in", ["a", "hang"], rendered["risk_notice"].content)
+    result = CliRunner().invoke(cli, ["pdf", "convert", *map(str, sources), "--timeout", "3", "--json"])
+    assert result.exit_code == 6
+    data = json.loads(result.output)
+    assert [Path(c["pdf"]).name for c in data["converted"]] == ["a.pdf"]
+    assert Path(data["failed"][0]["source"]).name == "hang.docx"
+    assert os.path.exists(data["converted"][0]["pdf"])
