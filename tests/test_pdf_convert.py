@@ -134,3 +134,43 @@ def test_pdf_convert_command_reports_failures(fake_soffice, tmp_path, rendered):
     assert [Path(c["pdf"]).name for c in data["converted"]] == ["a.pdf"]
     assert Path(data["failed"][0]["source"]).name == "hang.docx"
     assert os.path.exists(data["converted"][0]["pdf"])
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_a_yearly_dossier_has_a_catalog_nested_bookmarks_and_page_counts(soffice, tmp_path):
+    from pypdf import PdfReader
+
+    from lianzheng_docs import Catalog
+    from lianzheng_docs.archive import Archive, RecordMeta
+    from lianzheng_docs.pdf.dossier import build_dossier
+
+    received = tmp_path / "来文.pdf"
+    doc = pymupdf.open()
+    for _ in range(2):
+        doc.new_page().insert_text((72, 72), "关于开展专项检查的通知", fontname="china-s", fontsize=12)
+    doc.save(received)
+    with Archive(tmp_path / "档案") as archive:
+        for template_id in ("risk_notice", "dual_report"):
+            template = Catalog.default().get(template_id)
+            data = template.example()
+            data.pop("doc_number")
+            archive.file_rendered(template, data)
+        archive.add(received, RecordMeta(kind="通知", date=__import__("datetime").date(2026, 3, 5)))
+        records = archive.list(year=2026)
+        result = build_dossier(archive, records, tmp_path / "2026年度汇编.pdf", heading="2026年度汇编")
+        reader = PdfReader(str(result.path))
+        catalog = reader.pages[0].extract_text()
+        assert "归档文件目录" in catalog and all(r.archival_code.split("-")[-1] in catalog for r in records)
+        outline = reader.outline
+        kinds = [item.title for item in outline if not isinstance(item, list)]
+        assert kinds == ["归档文件目录", "告知书", "通知", "报告"]
+        children = [item for item in outline if isinstance(item, list)]
+        assert [len(group) for group in children] == [1, 1, 1]
+        filed = archive.list(year=2026)
+        assert all(r.page_count and r.page_count >= 1 for r in filed)
+        assert result.pages == result.catalog_pages + sum(r.page_count or 0 for r in filed)
+        assert all(any(f.format == "pdf" for f in r.files) for r in filed)  # PDF/A copies kept
+        assert archive.verify().ok
+        with pytest.raises(Exception, match="已存在"):
+            build_dossier(archive, records, result.path, heading="x")

@@ -179,6 +179,15 @@ class Archive:
                 place(staged, target)
         return self.get(record.id)
 
+    def set_page_count(self, record_id: int, pages: int) -> None:
+        """Record a 页数 learnt later (from the PDF copy); audited like every change."""
+        with self.registry.transaction():
+            row = self.registry.record(record_id)
+            if row is None or row["page_count"] == pages:
+                return
+            self.registry.db.execute("UPDATE records SET page_count = ? WHERE id = ?", (pages, record_id))
+            self.registry.audit(self.actor, "update", record_id, {"page_count": [row["page_count"], pages]})
+
     @contextmanager
     def _staged(self, source: Path | bytes) -> Iterator[Staged]:
         staged = stage(source, self.root / "tmp")

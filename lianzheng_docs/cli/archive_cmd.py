@@ -224,3 +224,27 @@ def export(target: Path, year: int | None, kind: str | None, force: bool, root: 
         echo_json({"path": str(path), "records": len(records)})
     else:
         click.echo(f"已导出 {len(records)} 件到 {path}")
+
+
+@archive_group.command("dossier")
+@click.option("--year", type=int, required=True, help="年度。")
+@click.option("--type", "kind", help="只汇编某一文种。")
+@click.option("--unit", help="只汇编某一科室（单位）。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出的 PDF。")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+@archive_option
+@json_option
+def dossier(year: int, kind: str | None, unit: str | None, output: Path, force: bool, root: Path | None,
+            as_json: bool) -> None:  # fmt: skip
+    """年度汇编：把选中的档案合并为一个 PDF，前附归档文件目录，书签按文种、文件两级。"""
+    from ..pdf.dossier import build_dossier
+
+    with Archive(root) as archive:
+        records = archive.list(year=year, kind=kind, unit=unit)
+        heading = f"{year}年度" + (f"{kind}" if kind else "") + (f"（{unit}）" if unit else "") + "汇编"
+        result = build_dossier(archive, records, output, heading=heading, overwrite=force)
+    if as_json:
+        echo_json({"path": str(result.path), "records": result.records, "pages": result.pages,
+                   "catalog_pages": result.catalog_pages})  # fmt: skip
+    else:
+        click.echo(f"已汇编 {result.records} 件、共 {result.pages} 页（目录 {result.catalog_pages} 页）：{result.path}")

@@ -246,8 +246,11 @@ class GongwenDocument:
         row_height_mm: float | None = None,
         rules: tuple[int, int] | None = None,
         cell_margin: int | None = None,
+        text_size: str | None = None,
     ) -> Table:
         """A table across the text area in 4号 text; rows may hold docxtpl ``{%tr %}`` tags.
+
+        ``text_size`` names a smaller 字号 (e.g. "五号") for dense tables such as a 归档文件目录.
 
         ``rules`` (outer, inner sizes in eighths of a point) draws horizontal rules only, as in
         the 版记; ``cell_margin`` sets the left and right padding of every cell in twips.
@@ -305,6 +308,10 @@ class GongwenDocument:
                     para = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
                     para.style = self.doc.styles[NAMES[TABLE_TEXT]]
                     run = para.add_run(line)
+                    if text_size:
+                        size = G.FONT_SIZES_PT[text_size]
+                        run.font.size = docx.shared.Pt(size)
+                        set_child(para._p.get_or_add_pPr(), exact_spacing(G.pt(size * 1.35)), PPR_ORDER)
                     if is_header:
                         run.style = self.doc.styles[NAMES[HEI]]
                     if is_header or index in center_columns:
