@@ -174,3 +174,31 @@ def test_a_yearly_dossier_has_a_catalog_nested_bookmarks_and_page_counts(soffice
         assert archive.verify().ok
         with pytest.raises(Exception, match="已存在"):
             build_dossier(archive, records, result.path, heading="x")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_archive_copies_carry_the_stamp_and_metadata(soffice, tmp_path):
+    from pypdf import PdfReader
+
+    from lianzheng_docs import Catalog
+    from lianzheng_docs.archive import Archive
+    from lianzheng_docs.pdf.copies import make_archive_copies
+
+    template = Catalog.default().get("dual_report")
+    data = template.example()
+    data.pop("doc_number")
+    with Archive(tmp_path / "档案") as archive:
+        record = archive.file_rendered(template, data)
+        (copied,) = make_archive_copies(archive, [record])
+        pdf = archive.path_of(copied, "pdf")
+        reader = PdfReader(str(pdf))
+        first = reader.pages[0].extract_text()
+        for text in ("全宗号", "Z001", "年度", "2026", "件号", "0001", "保管期限", "永久", "BGS"):
+            assert text in first, text
+        assert reader.metadata["/Title"] == record.title and record.archival_code in reader.metadata["/Keywords"]
+        xmp = reader.xmp_metadata
+        assert xmp.dc_identifier == record.archival_code and xmp.pdfaid_part == "2"
+        assert xmp.dc_title["x-default"] == record.title
+        assert make_archive_copies(archive, [copied]) == [copied]  # already has its copy
+        assert archive.verify().ok

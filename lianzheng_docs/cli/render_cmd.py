@@ -121,11 +121,12 @@ def _render_into_archive(
         record = archive.file_rendered(template, data, mask_names=mask_names, prefix=prefix)
         stored = archive.path_of(record)
         if with_pdf:
-            import tempfile
+            from ..pdf.copies import make_archive_copies
+            from ..pdf.fonts import font_warnings
 
-            with tempfile.TemporaryDirectory() as folder:
-                pdf = _pdf_of(stored, pdfa=True, out_dir=Path(folder))
-                record = archive.attach(record.id, pdf, role="pdf")
+            (record,) = make_archive_copies(archive, [record])
+            for warning in font_warnings(archive.path_of(record, "pdf")):
+                click.echo(f"警告：{warning}", err=True)
         if output is not None:
             write_atomic(output, stored.read_bytes(), overwrite=force)
     if as_json:

@@ -260,7 +260,7 @@ class GongwenDocument:
         tblpr = tbl.tblPr
         for old in tblpr.findall(qn("w:tblStyle")):
             tblpr.remove(old)
-        tblpr.append(element("w:tblW", {"w:w": G.TEXT_WIDTH, "w:type": "dxa"}))
+        tblpr.append(element("w:tblW", {"w:w": G.mm(sum(widths_mm)), "w:type": "dxa"}))
         tblpr.append(element("w:jc", {"w:val": "center"}))
         line = "single" if borders else "nil"
         sizes = dict.fromkeys(("top", "left", "bottom", "right", "insideH", "insideV"), 4)

@@ -1,8 +1,8 @@
 """The yearly dossier (年度汇编): chosen records' PDFs merged behind a 归档文件目录, with bookmarks.
 
-Each record is represented by its PDF copy; a record filed only as .docx gets its PDF/A copy made
-(one LibreOffice batch for all of them, the catalog page included) and attached to the record
-first, so the archive keeps it and the next dossier is faster. The catalog lists 序号, 档号, 文号,
+Each record is represented by its PDF copy; a record filed only as .docx gets its stamped PDF/A
+copy made first (one LibreOffice batch for all of them) and attached to the record, so the
+archive keeps it and the next dossier is faster. The catalog lists 序号, 档号, 文号,
 责任者, 题名, 日期 (YYYYMMDD), 密级, 页数, 备注 (DA/T 22-2015); bookmarks are nested by 文种, then
 by document. Page counts are recorded on the records.
 """
@@ -22,6 +22,7 @@ from ..errors import OutputError
 from ..layout import gbt9704 as G
 from ..layout.builder import GongwenDocument
 from .convert import ConversionError, convert
+from .copies import make_archive_copies
 
 COLUMNS = ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注"]
 WIDTHS_MM = [8, 31, 24, 21, 37, 16, 7, 7, 5]
@@ -46,7 +47,7 @@ def build_dossier(
     records = sorted(records, key=lambda r: (r.year, r.retention, r.org, r.item))
     with tempfile.TemporaryDirectory(prefix="lianzheng-dossier-") as tmp:
         work = Path(tmp)
-        records = _with_pdfs(archive, records, work)
+        records = make_archive_copies(archive, records)
         pdfs = {r.id: archive.path_of(r, _pdf_role(r)) for r in records}
         pages = {r.id: len(PdfReader(str(pdfs[r.id])).pages) for r in records}
         catalog = _catalog(records, pages, heading, work)
@@ -84,20 +85,6 @@ def build_dossier(
 
 def _pdf_role(record: Record) -> str:
     return next((f.role for f in record.files if f.format == "pdf"), "original")
-
-
-def _with_pdfs(archive: Archive, records: list[Record], work: Path) -> list[Record]:
-    """Records, each with a PDF: .docx originals converted to PDF/A in one batch and attached."""
-    missing = [r for r in records if not any(f.format == "pdf" for f in r.files)]
-    if not missing:
-        return records
-    sources = [archive.path_of(r) for r in missing]
-    result = convert(sources, work / "pdf", pdfa=True)
-    if result.failed:
-        details = "；".join(f"{p.name}：{reason}" for p, reason in result.failed.items())
-        raise ConversionError(f"以下档案无法转为 PDF，未能汇编：{details}")
-    attached = {r.id: archive.attach(r.id, result.pdfs[archive.path_of(r)], role="pdf") for r in missing}
-    return [attached.get(r.id, r) for r in records]
 
 
 def _catalog(records: list[Record], pages: dict[int, int], heading: str, work: Path) -> Path:
