@@ -26,12 +26,23 @@ _GONGWEN_TITLE = re.compile(r"^关于.+的(决议|决定|命令|公报|公告|�
 def check_document(
     source: str | Path | bytes, *, kind: DocumentKind | str = DocumentKind.AUTO, name: str | None = None
 ) -> Report:
-    """Check one .docx (a path or its bytes).
+    """Check one .docx (a path or its bytes); a PDF is judged on its rendered layout instead.
 
     :param kind: how to judge it; ``auto`` infers it from the header and title. A document
         judged 非公文 gets the body-format rules as warnings only.
     :raises UnreadableDocument: the file is not a .docx that can be read (exit code 2).
     """
+    if _is_pdf(source):
+        from .pdf import check_pdf
+
+        if isinstance(source, bytes):
+            import tempfile
+
+            with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+                handle.write(source)
+                handle.flush()
+                return check_pdf(handle.name, name or "PDF")
+        return check_pdf(source, name)
     package = open_package(source, name)
     doc = load(package)
     layout = infer(doc)
@@ -57,6 +68,16 @@ def check_document(
             )
         )
     return Report(package.name, judged.value, wanted is DocumentKind.AUTO, findings)
+
+
+def _is_pdf(source: str | Path | bytes) -> bool:
+    if isinstance(source, bytes):
+        return source.startswith(b"%PDF-")
+    try:
+        with open(source, "rb") as handle:
+            return handle.read(5) == b"%PDF-"
+    except OSError:
+        return False
 
 
 def _infer_kind(doc: Document, layout: Layout) -> DocumentKind:

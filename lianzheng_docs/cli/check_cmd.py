@@ -26,7 +26,7 @@ KINDS = [kind.value for kind in DocumentKind]
 @click.option("--warnings/--no-warnings", default=True, show_default=True, help="是否显示警告。")
 @json_option
 def check(files: tuple[Path, ...], kind: str, warnings: bool, as_json: bool) -> None:
-    """按 GB/T 9704-2012 检查 .docx 的格式，逐条列出不符合之处（条款、位置、实际值和应有值）。
+    """按 GB/T 9704-2012 检查 .docx（或生成的 PDF）的格式，逐条列出不符合之处（条款、位置、实际值和应有值）。
 
     \b
     退出码：0 没有错误（可能有警告）；1 发现错误；2 有文件无法读取。
