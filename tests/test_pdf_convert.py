@@ -202,3 +202,63 @@ def test_archive_copies_carry_the_stamp_and_metadata(soffice, tmp_path):
         assert xmp.dc_title["x-default"] == record.title
         assert make_archive_copies(archive, [copied]) == [copied]  # already has its copy
         assert archive.verify().ok
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_protect_adds_a_watermark_and_aes_encryption(soffice, tmp_path):
+    from pypdf import PdfReader
+
+    from lianzheng_docs.pdf.protect import protect
+
+    source = tmp_path / "原件.pdf"
+    doc = pymupdf.open()
+    for _ in range(2):
+        doc.new_page().insert_text((72, 300), "关于专项检查的通知", fontname="china-s", fontsize=16)
+    doc.save(source)
+    marked = protect(source, tmp_path / "水印.pdf", watermark="内部资料 注意保存")
+    reader = PdfReader(str(marked))
+    assert len(reader.pages) == 2 and all("内部资料" in page.extract_text() for page in reader.pages)
+    locked = protect(source, tmp_path / "加密.pdf", password="财政2026")
+    reader = PdfReader(str(locked))
+    assert reader.is_encrypted and reader.decrypt("错误") == 0 and reader.decrypt("财政2026") != 0
+    assert "专项检查" in reader.pages[0].extract_text()
+    with pytest.raises(Exception, match="已存在"):
+        protect(source, locked, password="x")
+
+
+def test_encrypted_or_corrupt_pdfs_are_refused_for_filing(tmp_path):
+    from pypdf import PdfWriter
+
+    from lianzheng_docs.archive import Archive, MetadataError
+
+    plain = tmp_path / "明文.pdf"
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "正文", fontname="china-s", fontsize=12)
+    doc.save(plain)
+    writer = PdfWriter(clone_from=str(plain))
+    writer.encrypt(user_password="x", algorithm="AES-256")
+    locked = tmp_path / "加密.pdf"
+    writer.write(locked)
+    broken = tmp_path / "损坏.pdf"
+    broken.write_bytes(b"%PDF-1.4\n1 0 obj garbage")
+    with Archive(tmp_path / "档案") as archive:
+        with pytest.raises(MetadataError, match="加密的 PDF"):
+            archive.add(locked)
+        with pytest.raises(MetadataError, match="无法读取"):
+            archive.add(broken)
+        assert archive.registry.count() == 0 and archive.verify().ok
+
+
+def test_text_extraction_of_a_long_pdf_is_bounded(tmp_path, monkeypatch):
+    from lianzheng_docs.archive import extract
+
+    path = tmp_path / "长.pdf"
+    doc = pymupdf.open()
+    for number in range(60):
+        doc.new_page().insert_text((72, 72), f"第{number}页 2025 年 专项 资金", fontname="china-s", fontsize=12)
+    doc.save(path)
+    monkeypatch.setattr(extract, "MAX_PAGES", 10)
+    text, pages = extract.pdf_text(path)
+    assert pages == 60 and "第9页" in text and "第10页" not in text
+    assert "2025年专项资金" in text  # the spaces extractors put between Han characters and digits are gone

@@ -273,6 +273,8 @@ class Archive:
         return fmt
 
     def _text_of(self, staged: Staged, fmt: str, source: Path) -> tuple[str, int | None]:
+        if fmt == "pdf" and _encrypted(staged.path):
+            raise MetadataError(f"{source.name} 是加密的 PDF：电子档案不得加密（DA/T 70-2018），请先解除密码再归档")
         try:
             return extract(staged.path, fmt)
         except Exception as exc:
@@ -425,6 +427,15 @@ def _meta_from(metadata: Mapping[str, str], template: Template, org: str | None)
         retention=manifest.retention,
         org=org or "",
     )
+
+
+def _encrypted(path: Path) -> bool:
+    from pypdf import PdfReader
+
+    try:
+        return bool(PdfReader(str(path)).is_encrypted)
+    except Exception:
+        return False  # unreadable: extraction says so with its own message
 
 
 def _own_title(path: Path, fmt: str) -> str:

@@ -54,3 +54,22 @@ def convert_command(files: tuple[Path, ...], outdir: Path | None, pdfa: bool, ti
             click.echo(f"未转换：{source}：{reason}", err=True)
     if failed:
         raise click.exceptions.Exit(int(ExitCode.OUTPUT))
+
+
+@pdf_group.command("protect")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="文件.pdf")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出的 PDF。")
+@click.option("--watermark", help="水印文字，如“内部资料 注意保存”（浅灰色，压在正文之下）。")
+@click.option("--password", help="打开文件所需的密码（AES-256 加密）。")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+@json_option
+def protect_command(source: Path, output: Path, watermark: str | None, password: str | None, force: bool,
+                    as_json: bool) -> None:  # fmt: skip
+    """给 PDF 加水印和/或 AES-256 加密，写出新文件（原文件不变）。"""
+    from ..pdf.protect import protect
+
+    path = protect(source, output, watermark=watermark, password=password, overwrite=force)
+    if as_json:
+        echo_json({"path": str(path), "watermark": watermark, "encrypted": bool(password)})
+    else:
+        click.echo(f"已生成：{path}" + ("（已加密）" if password else ""))
