@@ -262,3 +262,30 @@ def test_text_extraction_of_a_long_pdf_is_bounded(tmp_path, monkeypatch):
     text, pages = extract.pdf_text(path)
     assert pages == 60 and "第9页" in text and "第10页" not in text
     assert "2025年专项资金" in text  # the spaces extractors put between Han characters and digits are gone
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_a_received_pdf_keeps_its_original_and_gets_a_stamped_copy(soffice, tmp_path):
+    import hashlib
+
+    from pypdf import PdfReader
+
+    received = tmp_path / "市纪委来文.pdf"
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 200), "关于开展专项检查的通知", fontname="china-s", fontsize=16)
+    doc.save(received)
+    digest = "sha256:" + hashlib.sha256(received.read_bytes()).hexdigest()
+    runner = CliRunner()
+    result = runner.invoke(cli, ["archive", "add", str(received), "--type", "通知", "--date", "2026-03-05",
+                                 "--archive", str(tmp_path / "档案"), "--json"])  # fmt: skip
+    assert result.exit_code == 0 and json.loads(result.output)["warning"] is None, result.output
+    shown = json.loads(
+        runner.invoke(cli, ["archive", "show", "1", "--archive", str(tmp_path / "档案"), "--json"]).output
+    )
+    files = {f["role"]: f for f in shown["files"]}
+    assert files["original"]["sha256"] == digest  # the original as received
+    copy = PdfReader(str(tmp_path / "档案" / files["pdf"]["path"]))
+    text = copy.pages[0].extract_text()
+    assert "专项检查" in text and "全宗号" in text and "0001" in text
+    assert copy.xmp_metadata.dc_identifier == shown["archival_code"]

@@ -59,9 +59,11 @@ def init(fonds: str | None, org: str | None, root: Path | None, as_json: bool) -
 @click.option("--meta", "meta_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="元数据文件（YAML/JSON，键可用中文：题名、文种、日期、文号……）。")  # fmt: skip
 @click.option("--allow-duplicate", is_flag=True, help="允许归档与已有文件内容相同的文件。")
+@click.option("--stamp/--no-stamp", default=True, show_default=True,
+              help="为每件生成加盖归档章的 PDF 副本（原件不变；需要 LibreOffice）。")  # fmt: skip
 @archive_option
 @json_option
-def add(sources: tuple[Path, ...], root: Path | None, meta_file: Path | None, allow_duplicate: bool,
+def add(sources: tuple[Path, ...], root: Path | None, meta_file: Path | None, allow_duplicate: bool, stamp: bool,
         as_json: bool, **options: Any) -> None:  # fmt: skip
     """归档外来文件（PDF、.docx）：一个文件、多个文件或整个文件夹。"""
     files = _expand(sources)
@@ -78,15 +80,30 @@ def add(sources: tuple[Path, ...], root: Path | None, meta_file: Path | None, al
             except LianzhengError as exc:
                 failed.append({"file": str(path), **exc.to_dict()})
             advance()
+        warning = _stamp(archive, [item["id"] for item in filed]) if stamp and filed else None
     if as_json:
-        echo_json({"filed": filed, "failed": failed})
+        echo_json({"filed": filed, "failed": failed, "warning": warning})
     else:
+        if warning:
+            click.echo(f"警告：{warning}", err=True)
         for item in filed:
             click.echo(f"已归档：{item['archival_code']}  {item['file']}")
         for item in failed:
             click.echo(f"未归档：{item['file']}：{item['message']}", err=True)
     if failed:
         raise click.exceptions.Exit(int(failed[0]["exit_code"]))
+
+
+def _stamp(archive: Archive, ids: list[int]) -> str | None:
+    """Stamped archive copies for the records just filed; a warning instead of a failure."""
+    from ..pdf.convert import ConversionError
+    from ..pdf.copies import make_archive_copies
+
+    try:
+        make_archive_copies(archive, [archive.get(i) for i in ids])
+    except ConversionError as exc:
+        return f"文件已归档，但未能生成加盖归档章的 PDF 副本：{exc.message}"
+    return None
 
 
 def _expand(sources: tuple[Path, ...]) -> list[Path]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from ..archive import Archive, Record
+from ..archive import Archive, ArchiveError, Record
 from ..errors import OutputError
 from ..layout import gbt9704 as G
 from ..layout.builder import GongwenDocument
@@ -49,7 +49,7 @@ def build_dossier(
         work = Path(tmp)
         records = make_archive_copies(archive, records)
         pdfs = {r.id: archive.path_of(r, _pdf_role(r)) for r in records}
-        pages = {r.id: len(PdfReader(str(pdfs[r.id])).pages) for r in records}
+        pages = {r.id: _page_count(r, pdfs[r.id]) for r in records}
         catalog = _catalog(records, pages, heading, work)
         writer = PdfWriter()
         writer.append(str(catalog), import_outline=False)
@@ -83,8 +83,17 @@ def build_dossier(
     return Dossier(target, len(records), total, catalog_pages)
 
 
+def _page_count(record: Record, pdf: Path) -> int:
+    try:
+        return len(PdfReader(str(pdf)).pages)
+    except Exception as exc:
+        raise ArchiveError(f"档号 {record.archival_code} 的 PDF 无法读取（请运行 archive verify）：{exc}") from exc
+
+
 def _pdf_role(record: Record) -> str:
-    return next((f.role for f in record.files if f.format == "pdf"), "original")
+    """The stamped archive copy when there is one, else a PDF original."""
+    roles = {f.role for f in record.files}
+    return "pdf" if "pdf" in roles else "original"
 
 
 def _catalog(records: list[Record], pages: dict[int, int], heading: str, work: Path) -> Path:
