@@ -8,7 +8,7 @@ import click
 
 from ..errors import ExitCode
 from .app import json_option
-from .output import echo_json
+from .output import echo_json, progress
 
 
 @click.group("pdf")
@@ -34,10 +34,16 @@ def convert_command(files: tuple[Path, ...], outdir: Path | None, pdfa: bool, ti
         groups.setdefault(outdir or path.parent, []).append(path)
     pdfs: dict[Path, Path] = {}
     failed: dict[Path, str] = {}
-    for target, sources in groups.items():
-        result = convert(sources, target, pdfa=pdfa, timeout=timeout)
-        pdfs.update(result.pdfs)
-        failed.update(result.failed)
+    with progress(len(files), "转换") as advance:
+
+        def advance_by(count: int) -> None:
+            for _ in range(count):
+                advance()
+
+        for target, sources in groups.items():
+            result = convert(sources, target, pdfa=pdfa, timeout=timeout, on_progress=advance_by)
+            pdfs.update(result.pdfs)
+            failed.update(result.failed)
     warnings = [w for pdf in pdfs.values() for w in font_warnings(pdf)]
     if as_json:
         echo_json({

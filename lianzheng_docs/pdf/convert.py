@@ -18,7 +18,8 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -75,11 +76,14 @@ def convert(
     pdfa: bool = False,
     timeout: float | None = None,
     overwrite: bool = True,
+    on_progress: Callable[[int], None] | None = None,
 ) -> Conversion:
     """Convert ``documents`` into ``out_dir`` (one PDF each, same stem), as few LibreOffice starts as possible.
 
     :param pdfa: write PDF/A-2b (archive copies).
     :param timeout: seconds for a batch; default 60 s plus 10 s per document.
+    :param on_progress: called with the number of files finished since the last call, as
+        LibreOffice writes them (for a progress bar over a single batch).
     """
     result = Conversion()
     if not documents:
@@ -97,7 +101,8 @@ def convert(
     with tempfile.TemporaryDirectory(prefix="lianzheng-lo-") as work:
         pending = _prepare(documents, Path(work) / "in", result)
         while pending:
-            pending = _run_batch(soffice, pending, Path(work), out_dir, pdfa, timeout, overwrite, result)
+            pending = _run_batch(soffice, pending, Path(work), out_dir, pdfa, timeout, overwrite, result,
+                                 on_progress)  # fmt: skip
     return result
 
 
@@ -140,6 +145,7 @@ def _run_batch(
     timeout: float | None,
     overwrite: bool,
     result: Conversion,
+    on_progress: Callable[[int], None] | None = None,
 ) -> list[tuple[Path, Path]]:
     """Convert one batch; returns what is left to convert after a hang (empty otherwise)."""
     produced = work / "out"
@@ -153,12 +159,7 @@ def _run_batch(
     ]  # fmt: skip
     limit = timeout if timeout is not None else 60 + 10 * len(batch)
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    timed_out = False
-    try:
-        process.communicate(timeout=limit)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        _kill(process)
+    timed_out = _wait(process, limit, produced, on_progress)
     left: list[tuple[Path, Path]] = []
     for position, (source, copy) in enumerate(batch):
         pdf = produced / f"{copy.stem}.pdf"
@@ -176,6 +177,30 @@ def _run_batch(
         else:
             result.failed[source] = "LibreOffice 未能转换（文件可能已损坏，或不是 Word 文档）"
     return left
+
+
+def _wait(
+    process: subprocess.Popen[bytes], limit: float, produced: Path, on_progress: Callable[[int], None] | None
+) -> bool:
+    """Wait for LibreOffice, reporting finished files as they appear; True if it had to be killed."""
+    deadline = time.monotonic() + limit
+    reported = 0
+    while True:
+        try:
+            process.communicate(timeout=0.25)
+            finished = True
+        except subprocess.TimeoutExpired:
+            finished = False
+        if on_progress is not None:
+            done = sum(1 for _ in produced.glob("*.pdf"))
+            if done > reported:
+                on_progress(done - reported)
+                reported = done
+        if finished:
+            return False
+        if time.monotonic() > deadline:
+            _kill(process)
+            return True
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
