@@ -50,6 +50,7 @@ def test_wheel_contains_templates_and_package_data(wheel):
         assert f"lianzheng_docs/builtin_templates/{template_id}.toml" in names
     assert "lianzheng_docs/py.typed" in names
     assert "lianzheng_docs/pdf/fonts.conf" in names
+    assert "lianzheng_docs/pdf/xiaobiaosong.conf.part" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "lianzheng = lianzheng_docs.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

@@ -289,3 +289,16 @@ def test_a_received_pdf_keeps_its_original_and_gets_a_stamped_copy(soffice, tmp_
     text = copy.pages[0].extract_text()
     assert "专项检查" in text and "全宗号" in text and "0001" in text
     assert copy.xmp_metadata.dc_identifier == shown["archival_code"]
+
+
+def test_licensed_fonts_win_over_the_stand_ins(tmp_path, monkeypatch):
+    from lianzheng_docs.pdf import convert as module
+
+    module._installed.cache_clear()
+    monkeypatch.setattr(module, "_installed", lambda family: False)
+    text = module.fontconfig_file(tmp_path).read_text(encoding="utf-8")
+    assert "<prefer>" not in text and "<accept><family>Noto Serif CJK SC</family></accept>" in text
+    assert "方正小标宋简体" in text and "<const>bold</const>" in text
+    monkeypatch.setattr(module, "_installed", lambda family: True)  # a host with 方正小标宋简体
+    text = module.fontconfig_file(tmp_path).read_text(encoding="utf-8")
+    assert "<const>bold</const>" not in text and "仿宋_GB2312" in text

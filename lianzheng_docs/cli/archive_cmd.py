@@ -72,7 +72,7 @@ def add(sources: tuple[Path, ...], root: Path | None, meta_file: Path | None, al
     base = _meta(meta_file, options)
     filed: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
-    with Archive(root) as archive, progress(len(files), "归档") as advance:
+    with Archive(root) as archive, progress(len(files), "归档", quiet=as_json) as advance:
         for path in files:
             try:
                 record = archive.add(path, RecordMeta(**vars(base)), allow_duplicate=allow_duplicate)
@@ -212,7 +212,7 @@ def reindex(root: Path | None, as_json: bool) -> None:
     """从登记库重建全文检索索引（分批进行，内存占用有上限）。"""
     with Archive(root) as archive:
         total = archive.registry.count()
-        with progress(total, "重建索引") as advance:
+        with progress(total, "重建索引", quiet=as_json) as advance:
 
             def advance_by(count: int) -> None:
                 for _ in range(count):

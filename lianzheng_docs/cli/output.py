@@ -49,9 +49,10 @@ def echo_json(data: Any) -> None:
 
 
 @contextmanager
-def progress(total: int, label: str) -> Iterator[Callable[[], None]]:
-    """A progress bar on a terminal, advanced by calling what this yields; silent otherwise."""
-    if not sys.stderr.isatty():
+def progress(total: int, label: str, *, quiet: bool = False) -> Iterator[Callable[[], None]]:
+    """A progress bar on a terminal, advanced by calling what this yields; silent with ``quiet``
+    (``--json``) or when standard error is not a terminal."""
+    if quiet or not sys.stderr.isatty():
         yield lambda: None
         return
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:

@@ -34,7 +34,7 @@ def convert_command(files: tuple[Path, ...], outdir: Path | None, pdfa: bool, ti
         groups.setdefault(outdir or path.parent, []).append(path)
     pdfs: dict[Path, Path] = {}
     failed: dict[Path, str] = {}
-    with progress(len(files), "转换") as advance:
+    with progress(len(files), "转换", quiet=as_json) as advance:
 
         def advance_by(count: int) -> None:
             for _ in range(count):

@@ -149,7 +149,7 @@ def samples(out_dir: Path, archive_root: str | None, as_json: bool) -> None:
     if archive_root is not None:
         _samples_into_archive(catalog, archive_root, as_json)
         return
-    with progress(len(catalog), "生成样例") as advance:
+    with progress(len(catalog), "生成样例", quiet=as_json) as advance:
         made = render_samples(out_dir, catalog=catalog, on_rendered=lambda _template, _path: advance())
     if as_json:
         echo_json([{"template": s.template_id, "path": str(s.path), "title": s.title} for s in made])
@@ -163,7 +163,7 @@ def _samples_into_archive(catalog: Catalog, root: str, as_json: bool) -> None:
     from ..archive import Archive
 
     results = []
-    with Archive(root or None) as archive, progress(len(catalog), "归档样例") as advance:
+    with Archive(root or None) as archive, progress(len(catalog), "归档样例", quiet=as_json) as advance:
         for template in catalog:
             data = template.example()
             title = render_metadata(template.manifest, template.validate(data)).get("title", template.title)

@@ -12,6 +12,7 @@ the file it hung on is named, and the files after it are converted in a new batc
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -64,9 +65,31 @@ def find_soffice() -> str:
     raise ConversionError(INSTALL_HINT)
 
 
-def fontconfig_file() -> Path:
-    """The packaged fontconfig file (aliases for 仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312, 宋体)."""
-    return Path(str(resources.files("lianzheng_docs.pdf") / "fonts.conf"))
+def fontconfig_file(work: Path) -> Path:
+    """The fontconfig file for LibreOffice, written into ``work``.
+
+    The packaged aliases (仿宋_GB2312, 黑体, 楷体_GB2312, 宋体 -> free stand-ins, used only when the
+    named font is missing), plus the 小标宋 rules unless the host has 方正小标宋简体 itself.
+    """
+    package = resources.files("lianzheng_docs.pdf")
+    text = (package / "fonts.conf").read_text(encoding="utf-8")
+    block = "" if _installed("方正小标宋简体") else (package / "xiaobiaosong.conf.part").read_text(encoding="utf-8")
+    path = work / "fonts.conf"
+    path.write_text(text.replace("  <!-- XIAOBIAOSONG -->\n", block), encoding="utf-8")
+    return path
+
+
+@functools.cache
+def _installed(family: str) -> bool:
+    """Whether the system's fontconfig knows ``family`` (without our aliases)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    try:
+        found = subprocess.run([fc_list, f":family={family}", "family"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return family in found.stdout
 
 
 def convert(
@@ -151,7 +174,7 @@ def _run_batch(
     produced = work / "out"
     produced.mkdir(exist_ok=True)
     profile = work / "profile"
-    env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()), HOME=str(work))
+    env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file(work)), HOME=str(work))
     command = [
         soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
         "--convert-to", PDFA_FILTER if pdfa else PDF_FILTER, "--outdir", str(produced),
