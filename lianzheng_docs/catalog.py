@@ -23,6 +23,7 @@ from .rendering import RenderedDocument, prepare_context, render_docx
 from .validation import validate
 
 BUILTIN_PACKAGE = "lianzheng_docs.builtin_templates"
+LOCAL_OWNERS = frozenset({"builtin", "local"})  # their template ids are not namespaced
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,11 @@ class TemplateSource:
     @classmethod
     def folder(cls, path: str | Path, owner: str = "local") -> TemplateSource:
         return cls(owner, Path(path))
+
+    @classmethod
+    def package(cls, package: str, owner: str) -> TemplateSource:
+        """Templates shipped as package data of ``package`` (found the same way in a wheel)."""
+        return cls(owner, resources.files(package))
 
     def load(self) -> list[Template]:
         """Every template in this source, in id order; a broken manifest raises TemplateError."""
@@ -67,7 +73,10 @@ class Template:
 
     @property
     def id(self) -> str:
-        return self.manifest.id
+        """The catalog id: a plugin's templates are namespaced by the plugin (``tzps:report``)."""
+        if self.owner in LOCAL_OWNERS or ":" in self.manifest.id:
+            return self.manifest.id
+        return f"{self.owner}:{self.manifest.id}"
 
     @property
     def title(self) -> str:
@@ -94,8 +103,27 @@ class Template:
         :raises ValidationError: the data does not satisfy the manifest (every problem listed).
         :raises TemplateError: the template itself is broken.
         """
-        context = prepare_context(self.validate(data), mask_names=mask_names)
+        context = prepare_context(self.validate(self.prepared(data)), mask_names=mask_names)
         return render_docx(self.manifest, self.docx_bytes(), context, source=f"{self.owner}:{self.id}")
+
+    def prepared(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``data`` after the owning plugin filled in its defaults (built-in templates: unchanged)."""
+        if self.owner in LOCAL_OWNERS:
+            return data
+        from .plugins import get_plugins
+
+        changed = get_plugins().owner_call(self.owner, "lianzheng_prepare_data", template_id=self.id, data=dict(data))
+        return data if changed is None else changed
+
+    def number_prefix(self) -> str:
+        """The 机关代字 this template's documents are numbered with: the owner's answer, else the manifest's."""
+        if self.owner not in LOCAL_OWNERS:
+            from .plugins import get_plugins
+
+            prefix = get_plugins().owner_call(self.owner, "lianzheng_number_prefix", template_id=self.id)
+            if prefix:
+                return str(prefix)
+        return self.manifest.number_prefix
 
     def example(self) -> dict[str, Any]:
         """Complete, valid sample data built from the manifest's examples and defaults."""
@@ -119,8 +147,32 @@ class Catalog:
 
     @classmethod
     def default(cls) -> Catalog:
-        """The built-in templates."""
-        return cls.from_sources([TemplateSource.builtin()])
+        """The built-in templates and those of every plugin that loaded (see ``lianzheng plugins list``)."""
+        from .plugins import get_plugins
+
+        return cls.from_plugins(get_plugins())
+
+    @classmethod
+    def from_plugins(cls, plugins: Any) -> Catalog:
+        """Templates of all loaded plugins; a plugin whose templates are broken is marked failed, alone."""
+        catalog = cls([])
+        for owner, source in plugins.template_sources():
+            try:
+                templates = source.load()
+                for template in templates:
+                    namespace = template.id.split(":")[0] if ":" in template.id else None
+                    if owner not in LOCAL_OWNERS and namespace != owner:
+                        raise TemplateError(f"模板 id {template.id} 属于插件 {namespace}，插件 {owner} 不能提供它")
+                    if template.id in catalog._templates:
+                        other = catalog._templates[template.id].owner
+                        raise TemplateError(f"模板 id {template.id!r} 重复：{other} 与 {owner} 都提供了它")
+            except TemplateError as exc:
+                plugins._fail(owner, exc.message)
+                continue
+            for template in templates:
+                catalog._templates[template.id] = template
+                plugins.info[owner].templates.append(template.id)
+        return catalog
 
     @classmethod
     def from_folder(cls, path: str | Path, owner: str = "local") -> Catalog:

@@ -77,11 +77,15 @@ def dump_yaml(data: Any) -> str:
     return str(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100))
 
 
-def example_yaml(manifest: TemplateManifest) -> str:
-    """A complete example data file, each field preceded by a comment saying what it is."""
+def example_yaml(manifest: TemplateManifest, template_id: str | None = None) -> str:
+    """A complete example data file, each field preceded by a comment saying what it is.
+
+    ``template_id`` is the catalog id (a plugin's templates are namespaced); default the manifest's.
+    """
+    shown = template_id or manifest.id
     lines = [
-        f"# {manifest.title}（{manifest.id}）示例数据",
-        f"# 用法：lianzheng render {manifest.id} --data 本文件 -o 输出.docx",
+        f"# {manifest.title}（{shown}）示例数据",
+        f"# 用法：lianzheng render {shown} --data 本文件 -o 输出.docx",
         "# 每个字段上方注明：中文名 · 类型 · 必填/选填 · 说明。日期写作 2026-01-15。",
         "",
     ]

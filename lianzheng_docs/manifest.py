@@ -186,7 +186,7 @@ def _build_manifest(raw: dict[str, Any], problems: list[str], template_id: str |
     tid = text("id")
     if tid and not _TEMPLATE_ID.match(tid):
         problems.append(f"id：{tid!r} 只能由小写字母、数字和下划线组成，以字母开头")
-    if template_id is not None and tid and tid != template_id:
+    if template_id is not None and tid and tid.split(":")[-1] != template_id:
         problems.append(f"id：{tid!r} 与文件名 {template_id!r} 不一致")
     title = text("title")
     kind = text("kind")

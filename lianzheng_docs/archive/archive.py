@@ -60,6 +60,8 @@ class Archive:
         self.index = open_engine(self.root / "index", lock_timeout=lock_timeout)
         self.actor = actor or os.environ.get("LIANZHENG_USER") or _user()
         self._index_checked = False  # the index's schema and health are checked once per Archive
+        #: problems reported by plugins reacting to a filing (the filing itself succeeded)
+        self.warnings: list[str] = []
 
     def close(self) -> None:
         self.index.close()
@@ -113,6 +115,7 @@ class Archive:
                 )  # fmt: skip
         record = self.get(record_id)
         self._index_new()
+        self._notify(record)
         return record
 
     def file_rendered(
@@ -135,7 +138,7 @@ class Archive:
         with self._transaction_filing() as placed:
             number_field = template.manifest.field("doc_number")
             if number_field is not None and not data.get("doc_number"):
-                code = prefix or template.manifest.number_prefix
+                code = prefix or template.number_prefix()
                 if not code:
                     raise MetadataError(
                         f"模板 {template.id} 没有声明机关代字（[numbering] prefix），请用 --prefix 指定"
@@ -153,7 +156,13 @@ class Archive:
                 )  # fmt: skip
         record = self.get(record_id)
         self._index_new()
+        self._notify(record)
         return record
+
+    def _notify(self, record: Record) -> None:
+        from ..plugins import get_plugins
+
+        self.warnings.extend(get_plugins().notify("lianzheng_record_filed", record=record))
 
     def attach(self, key: int | str, source: Path, *, role: str = "pdf") -> Record:
         """Store another rendition of a filed record (its PDF/A copy), with its own hash and audit entry."""

@@ -26,6 +26,7 @@ COMMANDS = {
     "archive": "archive_cmd:archive_group",
     "search": "search_cmd:search",
     "pdf": "pdf_cmd:pdf_group",
+    "plugins": "plugins_cmd:plugins_group",
 }
 
 
@@ -38,12 +39,12 @@ class LianzhengGroup(click.Group):
     """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
+        return sorted({*COMMANDS, *_plugin_commands()})
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         target = COMMANDS.get(name)
         if target is None:
-            return None
+            return _plugin_commands().get(name)
         module, attribute = target.split(":")
         command = getattr(importlib.import_module(f"lianzheng_docs.cli.{module}"), attribute)
         assert isinstance(command, click.Command)
@@ -67,6 +68,17 @@ class LianzhengGroup(click.Group):
             click.echo("内部错误（这是程序缺陷，请把以下信息报告给维护者）：", err=True)
             traceback.print_exc(file=sys.stderr)
             ctx.exit(int(ExitCode.INTERNAL))
+
+
+def _plugin_commands() -> dict[str, click.Command]:
+    """Commands that plugins add (``lianzheng_commands``); built-in names cannot be taken over."""
+    from ..plugins import get_plugins
+
+    commands = {}
+    for _plugin, command in get_plugins().collect("lianzheng_commands"):
+        if isinstance(command, click.Command) and command.name and command.name not in COMMANDS:
+            commands[command.name] = command
+    return commands
 
 
 def _wants_json(ctx: click.Context) -> bool:

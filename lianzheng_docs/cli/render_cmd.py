@@ -26,7 +26,8 @@ _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
 def example(template_id: str, output: Path | None, force: bool) -> None:
     """打印一份完整、有效的示例数据（YAML），可作为填写的起点。"""
-    text = example_yaml(Catalog.default().get(template_id).manifest)
+    template = Catalog.default().get(template_id)
+    text = example_yaml(template.manifest, template.id)
     if output is None:
         click.echo(text)
     else:

@@ -21,7 +21,7 @@ def list_templates(as_json: bool) -> None:
     """列出全部模板。"""
     catalog = Catalog.default()
     if as_json:
-        echo_json([{**t.manifest.to_dict(), "owner": t.owner} for t in catalog])
+        echo_json([{**t.manifest.to_dict(), "id": t.id, "owner": t.owner} for t in catalog])
         return
     rows = [
         (
@@ -46,9 +46,9 @@ def show_template(template_id: str, as_json: bool) -> None:
     template = Catalog.default().get(template_id)
     manifest = template.manifest
     if as_json:
-        echo_json({**manifest.to_dict(), "owner": template.owner})
+        echo_json({**manifest.to_dict(), "id": template.id, "owner": template.owner})
         return
-    click.echo(f"{manifest.title}（{manifest.id}）")
+    click.echo(f"{manifest.title}（{template.id}）")
     if manifest.description:
         click.echo(manifest.description)
     click.echo(
@@ -56,7 +56,7 @@ def show_template(template_id: str, as_json: bool) -> None:
         f"行文方向：{manifest.direction}  默认保管期限：{manifest.retention_name}\n"
     )
     click.echo(format_table(["字段", "中文名", "类型", "必填", "说明"], _field_rows(manifest.fields)))
-    click.echo(f"\n示例数据：lianzheng example {manifest.id}")
+    click.echo(f"\n示例数据：lianzheng example {template.id}")
 
 
 def _field_rows(fields: tuple[FieldSpec, ...], indent: str = "") -> list[tuple[str, ...]]:

@@ -1,0 +1,164 @@
+"""Plugins: discovery through entry points, isolation of every failure, ownership of templates."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from fake_plugins import samples
+
+from lianzheng_docs import Catalog, TemplateError, ValidationError
+from lianzheng_docs.archive import Archive
+from lianzheng_docs.cli import cli
+from lianzheng_docs.layout.builder import GongwenDocument
+from lianzheng_docs.plugins import Plugins, reset_plugins
+
+MANIFEST = """
+id = "{id}"
+title = "专项检查报告"
+kind = "报告"
+direction = "上行"
+retention = "定期30年"
+{docx}
+
+[metadata]
+title = "关于{{{{ subject }}}}的专项检查报告"
+doc_number = "{{{{ doc_number }}}}"
+unit = "{{{{ unit }}}}"
+
+[[fields]]
+name = "doc_number"
+label = "发文字号"
+type = "doc_number"
+example = "X财评〔2026〕5号"
+
+[[fields]]
+name = "subject"
+label = "检查事项"
+type = "text"
+example = "2026年度财政投资评审项目"
+
+[[fields]]
+name = "unit"
+label = "被检查单位"
+type = "text"
+example = "某单位"
+"""
+
+ENTRY_POINTS = {
+    "good": "fake_plugins.samples:good",
+    "misspelt": "fake_plugins.samples:misspelt",
+    "raiser": "fake_plugins.samples:raiser",
+    "missing": "fake_plugins.samples:missing",
+    "claimer": "fake_plugins.samples:claimer",
+    "thief": "fake_plugins.samples:thief",
+    "broken": "fake_plugins.does_not_exist:plugin",
+}
+
+
+def template_folder(path, template_id, *, docx=True, name="inspection"):
+    path.mkdir(parents=True)
+    doc = GongwenDocument(title="专项检查报告")
+    doc.title("关于{{ subject }}的专项检查报告")
+    doc.paragraph("{{ doc_number }}　{{ unit }}")
+    if docx:
+        doc.save(path / f"{name}.docx")
+    (path / f"{name}.toml").write_text(MANIFEST.format(id=template_id, docx=""), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def installed(tmp_path, monkeypatch):
+    """A fake distribution whose entry points name the sample plugins, on sys.path."""
+    dist = tmp_path / "site" / "lianzheng_fake_plugins-1.2.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: lianzheng-fake-plugins\nVersion: 1.2\n")
+    lines = "\n".join(f"{name} = {target}" for name, target in ENTRY_POINTS.items())
+    (dist / "entry_points.txt").write_text(f"[lianzheng_docs.plugins]\n{lines}\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    samples.TEMPLATES.update(
+        good=template_folder(tmp_path / "good", "inspection"),
+        raiser=template_folder(tmp_path / "raiser", "inspection"),
+        missing=template_folder(tmp_path / "missing", "inspection", docx=False),
+        claimer=template_folder(tmp_path / "claimer", "good:inspection"),
+    )
+    reset_plugins()
+    yield
+    reset_plugins()
+
+
+def test_every_failure_is_isolated_and_explained(installed):
+    plugins = Plugins()
+    status = {name: (info.status, info.reason) for name, info in plugins.info.items()}
+    assert status["builtin"][0] == "loaded" and status["good"][0] == "loaded"
+    assert status["broken"][0] == "failed" and "导入失败" in status["broken"][1]
+    assert status["misspelt"][0] == "failed" and "lianzheng_templat_sources" in status["misspelt"][1]
+    catalog = Catalog.from_plugins(plugins)
+    assert "good:inspection" in catalog and "raiser:inspection" in catalog and "dual_report" in catalog
+    assert plugins.info["missing"].status == "failed" and "inspection.docx 不存在" in plugins.info["missing"].reason
+    assert plugins.info["claimer"].status == "failed" and "属于插件 good" in plugins.info["claimer"].reason
+    assert plugins.info["good"].templates == ["good:inspection"]
+    assert plugins.info["good"].distribution == "lianzheng-fake-plugins" and plugins.info["good"].version == "1.2"
+
+
+def test_the_allow_list_blocks_and_autoload_can_be_switched_off(installed, monkeypatch):
+    monkeypatch.setenv("LIANZHENG_PLUGINS", "good")
+    plugins = Plugins()
+    assert plugins.info["good"].status == "loaded"
+    assert plugins.info["thief"].status == "blocked" and "LIANZHENG_PLUGINS" in plugins.info["thief"].reason
+    monkeypatch.setenv("LIANZHENG_DISABLE_PLUGIN_AUTOLOAD", "1")
+    assert list(Plugins().info) == ["builtin"]
+
+
+def test_a_plugin_numbers_only_its_own_templates(installed, tmp_path):
+    catalog = Catalog.default()
+    template = catalog.get("good:inspection")
+    assert template.number_prefix() == "X财评"  # the owner's answer; the thief is never asked
+    assert catalog.get("dual_report").number_prefix() == "X财党"
+    data = template.example()
+    data.pop("doc_number")
+    with Archive(tmp_path / "档案") as archive:
+        record = archive.file_rendered(template, data)
+        assert record.doc_number == "X财评〔2026〕1号" and record.template_id == "good:inspection"
+        assert record.unit == "财政投资评审中心" or record.unit  # the plugin's default applied before validation
+        assert archive.search("财政投资评审").total == 1
+        assert samples.FILED[-1] == record.archival_code  # the owner was told
+        assert any("插件 thief 的 lianzheng_record_filed 出错" in w for w in archive.warnings)
+
+
+def test_plugin_data_rules_and_hook_errors(installed):
+    catalog = Catalog.default()
+    good = catalog.get("good:inspection")
+    with pytest.raises(ValidationError, match="不得为“拒绝”"):
+        good.render(good.example() | {"subject": "拒绝"})
+    raiser = catalog.get("raiser:inspection")
+    with pytest.raises(TemplateError, match="插件 raiser 的 lianzheng_prepare_data 出错：KeyError"):
+        raiser.render(raiser.example())
+    assert catalog.get("dual_report").render(catalog.get("dual_report").example()).content  # the rest still works
+
+
+def test_plugin_templates_render_in_the_sandbox(installed, tmp_path):
+    evil = template_folder(tmp_path / "evil", "inspection")
+    doc = GongwenDocument(title="恶意")
+    doc.paragraph("{{ subject.__class__.__mro__[1].__subclasses__() }}{{ doc_number }}{{ unit }}")
+    doc.save(evil / "inspection.docx")
+    samples.TEMPLATES["good"] = evil
+    template = Catalog.default().get("good:inspection")
+    with pytest.raises(TemplateError, match="沙箱"):
+        template.render(template.example())
+
+
+def test_plugins_list_command(installed):
+    result = CliRunner().invoke(cli, ["plugins", "list", "--json"])
+    assert result.exit_code == 0
+    listed = {item["name"]: item for item in json.loads(result.output)}
+    assert listed["good"]["status"] == "loaded" and "lianzheng_number_prefix" in listed["good"]["hooks"]
+    assert listed["broken"]["status"] == "failed" and listed["builtin"]["version"]
+    table = CliRunner().invoke(cli, ["plugins", "list"])
+    assert "good" in table.output and "失败" in table.output and "未知的钩子" in table.output
+    hello = CliRunner().invoke(cli, ["tzps-hello"])
+    assert hello.exit_code == 0 and "评审中心插件已加载" in hello.output
+    assert "tzps-hello" in CliRunner().invoke(cli, ["--help"]).output
+    templates = CliRunner().invoke(cli, ["templates", "list", "--json"])
+    assert "good:inspection" in {t["id"] for t in json.loads(templates.output)}
