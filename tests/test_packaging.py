@@ -21,25 +21,25 @@ from conftest import ROOT
 pytestmark = pytest.mark.slow
 
 
+def build_wheel(source, out):
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--disable-pip-version-check",
+               "--wheel-dir", str(out), str(source)]  # fmt: skip
+    subprocess.run(command, check=True)
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--wheel-dir",
-            str(out),
-            str(ROOT),
-        ],
-        check=True,
-    )
+    build_wheel(ROOT, out)
     (path,) = out.glob("lianzheng_docs-*.whl")
+    return path
+
+
+@pytest.fixture(scope="module")
+def plugin_wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("plugin_wheel")
+    build_wheel(ROOT / "plugins" / "lianzheng-tzps", out)
+    (path,) = out.glob("lianzheng_tzps-*.whl")
     return path
 
 
@@ -74,3 +74,30 @@ def test_installed_wheel_renders_every_template(wheel, tmp_path):
     command = [str(python), "-c", "import lianzheng_docs; print(lianzheng_docs.__file__)"]
     where = subprocess.run(command, cwd=work, capture_output=True, check=True)
     assert str(ROOT) not in where.stdout.decode()  # the installed copy, not the checkout
+
+
+def test_the_example_plugin_from_its_wheel(wheel, plugin_wheel, tmp_path):
+    """Installed from wheels (not editable), the plugin's templates render, file and are found."""
+    names = set(zipfile.ZipFile(plugin_wheel).namelist())
+    assert "lianzheng_tzps/templates/rectification_report.docx" in names
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    pip = [str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, str(wheel), str(plugin_wheel)], check=True)
+    lianzheng = str(env_dir / "bin" / "lianzheng")
+    work = tmp_path / "work"
+    work.mkdir()
+
+    def run(*args):
+        return subprocess.run([lianzheng, *args], cwd=work, capture_output=True, check=True, text=True).stdout
+
+    plugins = {p["name"]: p for p in json.loads(run("plugins", "list", "--json"))}
+    assert plugins["tzps"]["status"] == "loaded" and plugins["tzps"]["distribution"] == "lianzheng-tzps"
+    assert plugins["tzps"]["templates"] == ["tzps:rectification_report"]
+    example = run("example", "tzps:rectification_report").replace("doc_number: X财评〔2026〕4号", "")
+    (work / "d.yaml").write_text(example, encoding="utf-8")
+    record = json.loads(run("render", "tzps:rectification_report", "--data", "d.yaml", "--archive", "--json"))
+    assert record["doc_number"] == "X财评〔2026〕1号" and record["template_id"] == "tzps:rectification_report"
+    found = json.loads(run("search", "评审报告", "--json"))
+    assert found["total"] == 1 and found["hits"][0]["doc_number"] == "X财评〔2026〕1号"
+    print(run("plugins", "list"))
