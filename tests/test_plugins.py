@@ -162,3 +162,30 @@ def test_plugins_list_command(installed):
     assert "tzps-hello" in CliRunner().invoke(cli, ["--help"]).output
     templates = CliRunner().invoke(cli, ["templates", "list", "--json"])
     assert "good:inspection" in {t["id"] for t in json.loads(templates.output)}
+
+
+def test_a_new_plugin_scaffold_passes_its_check_and_a_broken_one_does_not(tmp_path):
+    runner = CliRunner()
+    created = runner.invoke(cli, ["plugins", "new", "mycenter", "--dir", str(tmp_path)])
+    assert created.exit_code == 0, created.output
+    root = tmp_path / "lianzheng-mycenter"
+    assert (root / "lianzheng_mycenter" / "templates" / "notice.docx").exists()
+    checked = runner.invoke(cli, ["plugins", "check", str(root), "--json"])
+    assert checked.exit_code == 0 and json.loads(checked.output) == {
+        "ok": True,
+        "templates": ["mycenter:notice"],
+        "problems": [],
+    }
+    assert runner.invoke(cli, ["plugins", "new", "mycenter", "--dir", str(tmp_path)]).exit_code != 0
+    assert runner.invoke(cli, ["plugins", "new", "My-Center", "--dir", str(tmp_path)]).exit_code != 0
+    manifest = root / "lianzheng_mycenter" / "templates" / "notice.toml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8")
+        + '\n[[fields]]\nname = "extra"\nlabel = "多余"\ntype = "text"\nexample = "x"\n',
+        encoding="utf-8",
+    )
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace('["*.toml", "*.docx"]', '["*.toml"]'))
+    broken = runner.invoke(cli, ["plugins", "check", str(root)])
+    assert broken.exit_code == 1
+    assert "extra" in broken.output and "从未使用" in broken.output and "*.docx" in broken.output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from .app import json_option
@@ -37,3 +39,36 @@ def list_plugins(as_json: bool) -> None:
     for info in infos:
         if info.reason:
             click.echo(f"  {info.name}：{info.reason}")
+
+
+@plugins_group.command("new")
+@click.argument("name")
+@click.option("--dir", "target", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
+              help="在哪个文件夹下创建。")  # fmt: skip
+def new_plugin(name: str, target: Path) -> None:
+    """创建一个新插件的骨架：pyproject（入口点、包数据）、钩子和一个符合 GB/T 9704 的通知模板。"""
+    from ..plugin_tools import scaffold
+
+    root = scaffold(name, target)
+    click.echo(f"已创建插件 {root}")
+    click.echo(f"下一步：lianzheng plugins check {root}，然后 pip install {root}")
+
+
+@plugins_group.command("check")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+@json_option
+def check_plugin_command(path: Path, as_json: bool) -> None:
+    """检查插件：清单有效、模板变量与清单一致、示例数据能渲染、公文通过 GB/T 9704 检查、打包声明齐全。"""
+    from ..errors import ExitCode
+    from ..plugin_tools import check_plugin
+
+    result = check_plugin(path)
+    if as_json:
+        echo_json({"ok": result.ok, "templates": result.templates, "problems": result.problems})
+    else:
+        click.echo(f"检查了 {len(result.templates)} 个模板：{', '.join(result.templates) or '无'}")
+        for problem in result.problems:
+            click.echo(f"  - {problem}")
+        click.echo("检查通过。" if result.ok else f"发现 {len(result.problems)} 个问题。")
+    if not result.ok:
+        raise click.exceptions.Exit(int(ExitCode.FINDINGS))
