@@ -189,3 +189,22 @@ def test_a_new_plugin_scaffold_passes_its_check_and_a_broken_one_does_not(tmp_pa
     broken = runner.invoke(cli, ["plugins", "check", str(root)])
     assert broken.exit_code == 1
     assert "extra" in broken.output and "从未使用" in broken.output and "*.docx" in broken.output
+
+
+def test_every_hook_is_documented_and_exercised():
+    """A new hook needs a line in docs/plugins.md and an implementation in the sample plugins."""
+    import inspect
+
+    from lianzheng_docs import hookspecs
+
+    from conftest import ROOT
+
+    hooks = [name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("lianzheng_")]
+    docs = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    samples_source = inspect.getsource(samples)
+    assert len(hooks) == 7
+    for hook in hooks:
+        signature = inspect.signature(getattr(hookspecs, hook))
+        documented = f"`{hook}({', '.join(signature.parameters)})`"
+        assert documented in docs, f"{documented} missing from docs/plugins.md"
+        assert f"def {hook}(" in samples_source, f"{hook} has no sample implementation"
