@@ -11,7 +11,6 @@ the commit and, being derived, is caught up or rebuilt from the registry wheneve
 from __future__ import annotations
 
 import builtins
-import getpass
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -19,8 +18,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..search import IndexedDocument, SearchQuery, SearchResult, open_engine
+from ..search import SearchQuery, SearchResult, open_engine
 from .codes import ArchivalCode, check_code, format_doc_number, parse_doc_number, retention_code
+from .derived import (
+    current_user,
+    indexed_document,
+    is_encrypted_pdf,
+    meta_from_rendered,
+    numbering_year,
+    own_title,
+)
 from .errors import ArchiveError, DuplicateDocument, MetadataError, RecordNotFound, SearchIndexError
 from .export import export
 from .extract import extract, sniff
@@ -58,7 +65,7 @@ class Archive:
             raise ArchiveError(f"无法创建档案文件夹 {self.root}：{exc.strerror}") from exc
         self.registry = Registry(self.root / "registry.sqlite3")
         self.index = open_engine(self.root / "index", lock_timeout=lock_timeout)
-        self.actor = actor or os.environ.get("LIANZHENG_USER") or _user()
+        self.actor = actor or os.environ.get("LIANZHENG_USER") or current_user()
         self._index_checked = False  # the index's schema and health are checked once per Archive
         #: problems reported by plugins reacting to a filing (the filing itself succeeded)
         self.warnings: list[str] = []
@@ -106,7 +113,7 @@ class Archive:
             fmt = self._format_of(staged, source)
             text, pages = self._text_of(staged, fmt, source)
             if not meta.title:
-                meta.title = _own_title(staged.path, fmt) or source.stem
+                meta.title = own_title(staged.path, fmt) or source.stem
             with self._transaction_filing() as placed:
                 record_id = self._insert(
                     staged, fmt, meta, text, pages or meta.page_count,
@@ -143,11 +150,11 @@ class Archive:
                     raise MetadataError(
                         f"模板 {template.id} 没有声明机关代字（[numbering] prefix），请用 --prefix 指定"
                     )
-                year = _year_of(template, data)
+                year = numbering_year(template, data)
                 sequence = self.registry.next_number("doc_number", f"{code}|{year}")
                 data["doc_number"] = format_doc_number(code, year, sequence)
             document = template.render(data, mask_names=mask_names)
-            meta = _meta_from(document.metadata, template, org)
+            meta = meta_from_rendered(document.metadata, template, org)
             with self._staged(document.content) as staged:
                 text, pages = extract(staged.path, "docx")
                 record_id = self._insert(
@@ -282,7 +289,7 @@ class Archive:
         return fmt
 
     def _text_of(self, staged: Staged, fmt: str, source: Path) -> tuple[str, int | None]:
-        if fmt == "pdf" and _encrypted(staged.path):
+        if fmt == "pdf" and is_encrypted_pdf(staged.path):
             raise MetadataError(f"{source.name} 是加密的 PDF：电子档案不得加密（DA/T 70-2018），请先解除密码再归档")
         try:
             return extract(staged.path, fmt)
@@ -373,7 +380,7 @@ class Archive:
             self.reindex()
             return
         for batch in self.registry.iter_records():
-            documents = [_indexed(row) for row in batch if row["id"] > last]
+            documents = [indexed_document(row) for row in batch if row["id"] > last]
             self.index.update(documents)
 
     # ------------------------------------------------------------------ fixity and export
@@ -393,83 +400,9 @@ class Archive:
         self._index_checked = True
         done = 0
         for rows in self.registry.iter_records(batch):
-            self.index.update([_indexed(row) for row in rows], merge=False)
+            self.index.update([indexed_document(row) for row in rows], merge=False)
             done += len(rows)
             if on_batch:
                 on_batch(len(rows))
         self.index.optimize()
         return done
-
-
-def _indexed(row: Any) -> IndexedDocument:
-    return IndexedDocument(
-        id=row["id"], title=row["title"], body=row["text"], doc_number=row["doc_number"] or "",
-        archival_code=row["archival_code"], kind=row["kind"], unit=row["unit"], year=row["year"],
-        date=row["date"] or "", secrecy=row["secrecy"], template=row["template_id"] or "",
-    )  # fmt: skip
-
-
-def _year_of(template: Template, data: Mapping[str, Any]) -> int:
-    """The year a generated document is numbered in: its date's, else its year field's, else this year's."""
-    for value in (data.get("date"), data.get("year")):
-        if isinstance(value, date):
-            return value.year
-        if isinstance(value, int) and 1900 < value < 3000:
-            return value
-        if isinstance(value, str) and value[:4].isdigit():
-            return int(value[:4])
-    return date.today().year
-
-
-def _meta_from(metadata: Mapping[str, str], template: Template, org: str | None) -> RecordMeta:
-    manifest = template.manifest
-    when = metadata.get("date")
-    return RecordMeta(
-        title=metadata.get("title") or manifest.title,
-        kind=manifest.kind,
-        unit=metadata.get("unit", ""),
-        date=date.fromisoformat(when) if when else None,
-        author=metadata.get("issuer", ""),
-        doc_number=metadata.get("doc_number", ""),
-        recipients=metadata.get("recipients", ""),
-        cc=metadata.get("cc", ""),
-        retention=manifest.retention,
-        org=org or "",
-    )
-
-
-def _encrypted(path: Path) -> bool:
-    from pypdf import PdfReader
-
-    try:
-        return bool(PdfReader(str(path)).is_encrypted)
-    except Exception:
-        return False  # unreadable: extraction says so with its own message
-
-
-def _own_title(path: Path, fmt: str) -> str:
-    """The title a file carries itself: the .docx core property or the PDF's /Title."""
-    try:
-        if fmt == "docx":
-            import zipfile
-
-            with zipfile.ZipFile(path) as archive:
-                core = archive.read("docProps/core.xml").decode("utf-8", "replace")
-            start = core.find("<dc:title>")
-            return core[start + 10 : core.find("</dc:title>")].strip() if start >= 0 else ""
-        if fmt == "pdf":
-            from pypdf import PdfReader
-
-            metadata = PdfReader(str(path)).metadata
-            title = metadata.get("/Title") if metadata else None
-            return str(title).strip() if title else ""
-    except Exception:
-        return ""
-    return ""
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "unknown"

@@ -9,7 +9,6 @@ by document. Page counts are recorded on the records.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from ..layout import gbt9704 as G
 from ..layout.builder import GongwenDocument
 from .convert import ConversionError, convert
 from .copies import make_archive_copies
+from .output import write_pdf
 
 COLUMNS = ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注"]
 WIDTHS_MM = [8, 31, 24, 21, 37, 16, 7, 7, 5]
@@ -69,15 +69,7 @@ def build_dossier(
                 writer.add_outline_item(title=label, page_number=first, parent=parent)
         writer.add_metadata({"/Title": heading, "/Producer": "lianzheng-docs", "/Subject": "年度汇编"})
         total = len(writer.pages)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                writer.write(handle)
-            os.replace(name, target)
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
+        write_pdf(writer, target)
     for record in records:
         archive.set_page_count(record.id, pages[record.id])
     return Dossier(target, len(records), total, catalog_pages)

@@ -7,7 +7,6 @@ text and stays extractable. Encryption is AES-256 through pypdf's ``crypto`` ext
 
 from __future__ import annotations
 
-import os
 import secrets
 import tempfile
 from pathlib import Path
@@ -20,6 +19,7 @@ from ..layout import gbt9704 as G
 from ..layout.builder import GongwenDocument
 from ..layout.ooxml import PPR_ORDER, element, set_child
 from .convert import convert_to_pdf
+from .output import write_pdf
 
 
 def watermark_page(text: str) -> bytes:
@@ -61,13 +61,5 @@ def protect(
                 pdf_page.merge_page(overlay, over=False)
         if password:
             writer.encrypt(user_password=password, owner_password=secrets.token_urlsafe(24), algorithm="AES-256")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                writer.write(handle)
-            os.replace(name, target)
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
+        write_pdf(writer, target)
     return target

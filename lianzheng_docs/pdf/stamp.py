@@ -11,8 +11,6 @@ and keywords are written to both the Info dictionary and XMP, keeping PDF/A's ru
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from ..layout import gbt9704 as G
 from ..layout.builder import GongwenDocument
 from ..layout.ooxml import PPR_ORDER, element, exact_spacing, set_child
 from ..manifest import RETENTION_NAMES
+from .output import write_pdf
 
 STAMP_WIDTH_MM = 45.0  # the six-cell stamp of DA/T 22: 45 mm x 16 mm
 STAMP_ROW_MM = 8.0
@@ -90,7 +89,7 @@ def apply_stamp(pdf: Path, stamp_pdf: Path, target: Path) -> None:
     writer = PdfWriter(clone_from=str(pdf))
     overlay = PdfReader(str(stamp_pdf)).pages[0]
     writer.pages[0].merge_page(overlay)
-    _write(writer, target)
+    write_pdf(writer, target)
 
 
 def set_metadata(pdf: Path, target: Path, *, title: str, doc_number: str, archival_code: str,
@@ -113,7 +112,7 @@ def set_metadata(pdf: Path, target: Path, *, title: str, doc_number: str, archiv
                                 subject=kind).encode("utf-8"))  # fmt: skip
     stream.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
     writer.root_object[NameObject("/Metadata")] = writer._add_object(stream)
-    _write(writer, target)
+    write_pdf(writer, target)
 
 
 def _old_xmp(pdf: Path) -> dict[str, str]:
@@ -168,14 +167,3 @@ def _xmp_packet(old: dict[str, str], *, title: str, identifier: str, keywords: s
         f"{tool}{dates}"
         '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
     )
-
-
-def _write(writer: PdfWriter, target: Path) -> None:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            writer.write(handle)
-        os.replace(name, target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise

@@ -1,0 +1,93 @@
+"""What the archive derives from a template, its data, a stored file or the registry.
+
+The year a generated document is numbered in, the record metadata a rendering yields, a file's
+own title, whether a PDF is encrypted, the search document of a registry row, who is filing.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..search import IndexedDocument
+from .records import RecordMeta
+
+if TYPE_CHECKING:
+    from ..catalog import Template
+
+
+def indexed_document(row: Any) -> IndexedDocument:
+    return IndexedDocument(
+        id=row["id"], title=row["title"], body=row["text"], doc_number=row["doc_number"] or "",
+        archival_code=row["archival_code"], kind=row["kind"], unit=row["unit"], year=row["year"],
+        date=row["date"] or "", secrecy=row["secrecy"], template=row["template_id"] or "",
+    )  # fmt: skip
+
+
+def numbering_year(template: Template, data: Mapping[str, Any]) -> int:
+    """The year a generated document is numbered in: its date's, else its year field's, else this year's."""
+    for value in (data.get("date"), data.get("year")):
+        if isinstance(value, date):
+            return value.year
+        if isinstance(value, int) and 1900 < value < 3000:
+            return value
+        if isinstance(value, str) and value[:4].isdigit():
+            return int(value[:4])
+    return date.today().year
+
+
+def meta_from_rendered(metadata: Mapping[str, str], template: Template, org: str | None) -> RecordMeta:
+    manifest = template.manifest
+    when = metadata.get("date")
+    return RecordMeta(
+        title=metadata.get("title") or manifest.title,
+        kind=manifest.kind,
+        unit=metadata.get("unit", ""),
+        date=date.fromisoformat(when) if when else None,
+        author=metadata.get("issuer", ""),
+        doc_number=metadata.get("doc_number", ""),
+        recipients=metadata.get("recipients", ""),
+        cc=metadata.get("cc", ""),
+        retention=manifest.retention,
+        org=org or "",
+    )
+
+
+def is_encrypted_pdf(path: Path) -> bool:
+    from pypdf import PdfReader
+
+    try:
+        return bool(PdfReader(str(path)).is_encrypted)
+    except Exception:
+        return False  # unreadable: extraction says so with its own message
+
+
+def own_title(path: Path, fmt: str) -> str:
+    """The title a file carries itself: the .docx core property or the PDF's /Title."""
+    try:
+        if fmt == "docx":
+            import zipfile
+
+            with zipfile.ZipFile(path) as archive:
+                core = archive.read("docProps/core.xml").decode("utf-8", "replace")
+            start = core.find("<dc:title>")
+            return core[start + 10 : core.find("</dc:title>")].strip() if start >= 0 else ""
+        if fmt == "pdf":
+            from pypdf import PdfReader
+
+            metadata = PdfReader(str(path)).metadata
+            title = metadata.get("/Title") if metadata else None
+            return str(title).strip() if title else ""
+    except Exception:
+        return ""
+    return ""
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"
