@@ -27,6 +27,7 @@ COMMANDS = {
     "search": "search_cmd:search",
     "pdf": "pdf_cmd:pdf_group",
     "plugins": "plugins_cmd:plugins_group",
+    "roster": "roster_cmd:roster_group",
 }
 
 

@@ -1,0 +1,34 @@
+"""``lianzheng roster show``: read and check a roster (名册) the way the other commands will use it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .app import json_option
+from .output import echo_json, format_table
+
+
+@click.group("roster")
+def roster_group() -> None:
+    """名册：单位、主要负责人、分管领导（YAML、JSON、CSV 或 Excel，常见中文表头均可）。"""
+
+
+@roster_group.command("show")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), metavar="名册文件")
+@json_option
+def show(path: Path, as_json: bool) -> None:
+    """读取并校验名册：所有问题一次列出，注明行号和列（Excel 写单元格名）。"""
+    from ..roster import load_roster
+
+    roster = load_roster(path)
+    if as_json:
+        echo_json({
+            "bureau": roster.bureau, "secretary": roster.secretary, "discipline_head": roster.discipline_head,
+            "units": [unit.__dict__ for unit in roster.units],
+        })  # fmt: skip
+        return
+    rows = [(u.name, u.kind, u.head, u.post, u.leader) for u in roster.units]
+    click.echo(format_table(["科室(单位)", "类别", "主要负责人", "职务", "分管领导"], rows))
+    click.echo(f"\n共 {len(roster.units)} 个单位。")
