@@ -81,8 +81,15 @@ def lianzheng_units() -> list[dict[str, Any]]:
 
 @hookspec
 def lianzheng_obligations() -> list[dict[str, Any]]:
-    """Return the documents the plugin's 实施办法 requires: ``id``, ``title``, ``template``,
-    ``due`` (e.g. ``"01-15"`` yearly, or ``"7 days after event"``), ``owner``."""
+    """Return the documents the plugin's 实施办法 requires, one mapping each.
+
+    Keys are those of ``lianzheng_docs/obligations.toml``: ``id`` (prefix it with the plugin's
+    name, e.g. ``"tzps:..."``), ``title``, ``template`` and/or ``keyword`` (what in the archive
+    satisfies it), ``party`` (or ``owner``), ``to``, ``clause``, ``per_unit``, ``min_count``, and
+    the deadline as ``window = ["01-01", "+1:01-15"]`` or the shorthand ``due``: ``"03-31"`` (by
+    that day each year), ``"+1:01-15"`` (by that day the next year) or ``"7 days after event"``.
+    A mapping that cannot be used stops ``lianzheng status`` with a message naming the plugin.
+    """
 
 
 # -------------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ def test_wheel_contains_templates_and_package_data(wheel):
         assert f"lianzheng_docs/builtin_templates/{template_id}.docx" in names
         assert f"lianzheng_docs/builtin_templates/{template_id}.toml" in names
     assert "lianzheng_docs/py.typed" in names
+    assert "lianzheng_docs/obligations.toml" in names
     assert "lianzheng_docs/pdf/fonts.conf" in names
     assert "lianzheng_docs/pdf/xiaobiaosong.conf.part" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
@@ -100,4 +101,8 @@ def test_the_example_plugin_from_its_wheel(wheel, plugin_wheel, tmp_path):
     assert record["doc_number"] == "X财评〔2026〕1号" and record["template_id"] == "tzps:rectification_report"
     found = json.loads(run("search", "评审报告", "--json"))
     assert found["total"] == 1 and found["hits"][0]["doc_number"] == "X财评〔2026〕1号"
+    statuses = json.loads(run("status", "--json"))["statuses"]  # built-in obligations plus the plugin's
+    mine = next(s for s in statuses if s["obligation"] == "tzps:rectification_report")
+    assert mine["owner"] == "tzps" and mine["state"] == "event" and mine["party"] == "财政投资评审中心"
+    assert any(s["obligation"] == "dual_report_h1" for s in statuses)
     print(run("plugins", "list"))

@@ -28,6 +28,8 @@ COMMANDS = {
     "pdf": "pdf_cmd:pdf_group",
     "plugins": "plugins_cmd:plugins_group",
     "roster": "roster_cmd:roster_group",
+    "status": "status_cmd:status",
+    "due": "status_cmd:due",
 }
 
 

@@ -1,0 +1,135 @@
+"""``lianzheng status`` and ``lianzheng due``: what is done, due and late, read from the archive."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .app import json_option
+from .archive_cmd import archive_option
+from .output import echo_json, format_table
+
+if TYPE_CHECKING:
+    from ..obligations import Status
+
+roster_option = click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="LIANZHENG_ROSTER",
+    help="名册文件（YAML/CSV/Excel，或环境变量 LIANZHENG_ROSTER）；按科室（单位）逐个检查的事项需要它。",
+)
+year_option = click.option("--year", type=click.IntRange(2000, 2100), help="检查哪一年度的事项（默认今年）。")
+today_option = click.option(
+    "--today", type=click.DateTime(["%Y-%m-%d"]), help="按哪一天计算（默认今天），如 2025-01-20。"
+)
+
+
+def _statuses(root: Path | None, roster_path: Path | None, year: int | None, unit: str | None,
+              today: Any) -> tuple[list[Status], int, bool]:  # fmt: skip
+    from ..archive import Archive
+    from ..catalog import Catalog
+    from ..obligations import status
+    from ..roster import load_roster
+
+    roster = load_roster(roster_path) if roster_path else None
+    day = today.date() if today else date.today()
+    year = year or day.year
+    templates = set(Catalog.default().ids())
+    with Archive(root) as archive:
+        found = status(archive, year, roster=roster, unit=unit, templates=templates, today=day)
+    return found, year, roster is not None
+
+
+def _rows(statuses: list[Status]) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    for s in statuses:
+        if s.state in ("done", "late"):
+            detail = "；".join(f"{r.archival_code} {r.date}" for r in s.records)
+        elif s.days_left is not None:
+            detail = f"剩 {s.days_left} 天" if s.days_left >= 0 else f"逾期 {-s.days_left} 天"
+            if s.records:
+                detail += f"（已有 {len(s.records)}/{s.obligation.min_count} 件）"
+        else:
+            detail = s.obligation.rule_text
+        rows.append((s.obligation.clause, s.obligation.title, s.party, s.due.isoformat() if s.due else "—",
+                     s.label, detail))  # fmt: skip
+    return rows
+
+
+HEADERS = ["条款", "事项", "责任主体", "期限", "状态", "档号 / 说明"]
+
+
+@click.command("status")
+@year_option
+@click.option("--unit", help="只看某一科室（单位）。")
+@roster_option
+@archive_option
+@today_option
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="另存为 HTML 表格（检查考核时展示），已有文件不覆盖。")  # fmt: skip
+@json_option
+def status(year: int | None, unit: str | None, roster: Path | None, root: Path | None, today: Any,
+           html_path: Path | None, as_json: bool) -> None:  # fmt: skip
+    """各项“两个责任”文书的落实情况：已完成（档号、成文日期）、未到期（剩余天数）、已逾期。
+
+    只有已归档、文种对、单位对、年度对、成文日期在期限内的文件才算完成。
+    """
+    from ..fileio import write_atomic
+    from ..obligations import STATES, status_html
+
+    statuses, year, has_roster = _statuses(root, roster, year, unit, today)
+    if html_path:
+        write_atomic(html_path, status_html(statuses, year).encode("utf-8"))
+    if as_json:
+        echo_json({"year": year, "statuses": [s.to_dict() for s in statuses]})
+        return
+    click.echo(f"{year} 年度落实情况：")
+    click.echo(format_table(HEADERS, _rows(statuses)))
+    summary = "，".join(
+        f"{label} {n} 项" for key, label in STATES.items() if (n := sum(s.state == key for s in statuses))
+    )
+    click.echo(f"\n共 {len(statuses)} 项：{summary or '无'}。")
+    if not has_roster:
+        click.echo("提示：未给名册（--roster），按科室（单位）逐个检查的事项未列出。")
+    if html_path:
+        click.echo(f"已另存为 {html_path}")
+
+
+def _within(text: str) -> int:
+    found = re.fullmatch(r"\s*(\d+)\s*(d|天|日)?\s*", text)
+    if not found:
+        raise click.BadParameter(f"{text!r} 应写成天数，如 30d 或 30")
+    return int(found[1])
+
+
+@click.command("due")
+@click.option(
+    "--within", "within", default="30d", show_default=True, help="列出多少天内到期的事项（已逾期的总会列出），如 30d。"
+)
+@year_option
+@click.option("--unit", help="只看某一科室（单位）。")
+@roster_option
+@archive_option
+@today_option
+@json_option
+def due(within: str, year: int | None, unit: str | None, roster: Path | None, root: Path | None, today: Any,
+        as_json: bool) -> None:  # fmt: skip
+    """接下来要完成的事项：已逾期的在前，其后按期限先后。"""
+    from ..obligations import upcoming
+
+    days = _within(within)
+    statuses, year, has_roster = _statuses(root, roster, year, unit, today)
+    pending = upcoming(statuses, days)
+    if as_json:
+        echo_json({"year": year, "within_days": days, "statuses": [s.to_dict() for s in pending]})
+        return
+    if not pending:
+        click.echo(f"{year} 年度没有 {days} 天内到期或已逾期的事项。")
+    else:
+        click.echo(format_table(HEADERS, _rows(pending)))
+    if not has_roster:
+        click.echo("提示：未给名册（--roster），按科室（单位）逐个检查的事项未列出。")

@@ -1,0 +1,208 @@
+"""Obligations against the archive: done with its 档号, due with days left, overdue, late, per unit."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pymupdf
+import pytest
+from click.testing import CliRunner
+
+from lianzheng_docs import ExitCode
+from lianzheng_docs.archive import Archive, RecordMeta
+from lianzheng_docs.catalog import Catalog
+from lianzheng_docs.cli import cli
+from lianzheng_docs.errors import TemplateError
+from lianzheng_docs.examples import example_data
+from lianzheng_docs.obligations import load_obligations, status, status_html, upcoming
+from lianzheng_docs.roster import RosterError, load_roster
+
+ROSTER = """
+bureau: ××市财政局
+secretary: 张建国
+discipline_head: 李明华
+units:
+  - {科室(单位): 预算科, 主要负责人: 王晓东, 职务: 科长, 分管领导: 刘建华}
+  - {科室(单位): 国库科, 主要负责人: 陈静, 职务: 科长, 分管领导: 刘建华}
+  - {单位: 城关县财政局, 负责人: 赵敏, 类别: 县区财政部门}
+"""
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return Catalog.default()
+
+
+@pytest.fixture(scope="module")
+def roster(tmp_path_factory):
+    path = tmp_path_factory.mktemp("roster") / "名册.yaml"
+    path.write_text(ROSTER, encoding="utf-8")
+    return load_roster(path)
+
+
+def file_from(archive, catalog, template_id, **values):
+    template = catalog.get(template_id)
+    data = example_data(template.manifest)
+    data.update(values)
+    data.pop("doc_number", None)  # numbered by the archive
+    return archive.file_rendered(template, data)
+
+
+def file_pdf(archive, tmp_path, title, unit, when):
+    path = tmp_path / f"{title}.pdf"
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), title, fontname="china-s", fontsize=12)
+    doc.save(path)
+    return archive.add(path, RecordMeta(title=title, kind="记录", unit=unit, date=when))
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory, catalog):
+    """The 2025 paperwork of two departments, some of it on time, some late, some missing."""
+    root = tmp_path_factory.mktemp("archive")
+    with Archive(root / "档案") as archive:
+        file_from(archive, catalog, "responsibility_letter", year=2025, department="预算科", date="2025-02-10")
+        file_from(archive, catalog, "responsibility_letter", year=2025, department="国库科", date="2025-04-20")
+        # last year's letter, signed early this year, does not count for this year
+        file_from(archive, catalog, "responsibility_letter", year=2024, department="国库科", date="2025-01-05")
+        file_from(archive, catalog, "dual_report", year=2025, period="上半年", date="2025-06-20")
+        file_pdf(archive, root, "预算科科长述责述廉报告", "预算科", date(2025, 12, 10))
+        file_pdf(archive, root, "国库科廉政谈话记录", "国库科", date(2024, 12, 1))  # the year before
+        yield archive
+
+
+def by_key(statuses):
+    return {(s.obligation.id, s.party): s for s in statuses}
+
+
+def test_builtin_obligations_cover_section_seven_and_the_deadlines():
+    obligations = load_obligations()
+    ids = [o.id for o in obligations]
+    assert len(ids) == len(set(ids))
+    clauses = " ".join(o.clause for o in obligations)
+    for clause in ("七（二）", "七（三）", "七（四）", "七（五）", "七（六）", "二（九）", "三（六）"):
+        assert clause in clauses
+    found = {o.id: o for o in obligations}
+    assert found["department_report"].dates(2025) == (date(2026, 1, 1), date(2026, 1, 15))
+    assert found["supervision_report"].dates(2025)[1] == date(2026, 1, 31)
+    assert found["dual_report_h1"].dates(2025)[1] == date(2025, 6, 30)
+    assert found["dual_report_year"].dates(2025)[1] == date(2025, 12, 31)
+    assert found["party_life_meeting"].event and found["party_life_meeting"].days == 7
+    assert found["department_report"].rule_text == "次年1月1日至次年1月15日（每单位）"
+
+
+def test_plugin_obligations_with_due_shorthand_and_clear_errors():
+    found = {o.id: o for o in load_obligations([
+        ("tzps", {"id": "tzps:a", "title": "整改报告", "template": "tzps:a", "due": "30 days after event"}),
+        ("tzps", {"id": "tzps:b", "title": "年度总结", "keyword": "总结", "due": "+1:02-28"}),
+    ])}  # fmt: skip
+    assert found["tzps:a"].event and found["tzps:a"].days == 30 and found["tzps:a"].owner == "tzps"
+    assert found["tzps:b"].dates(2025) == (date(2025, 1, 1), date(2026, 2, 28))
+    leap = load_obligations([("tzps", {"id": "tzps:f", "title": "x", "keyword": "x", "due": "02-29"})])[-1]
+    assert leap.dates(2025)[1] == date(2025, 2, 28) and leap.dates(2024)[1] == date(2024, 2, 29)
+    with pytest.raises(TemplateError, match=r"tzps 登记的义务 tzps:c 无法使用.*13-01"):
+        load_obligations([("tzps", {"id": "tzps:c", "title": "x", "keyword": "x", "due": "13-01"})])
+    with pytest.raises(TemplateError, match="tzps 登记的义务 tzps:d 无法使用：缺少 'title'"):
+        load_obligations([("tzps", {"id": "tzps:d", "keyword": "x"})])
+    with pytest.raises(TemplateError, match="重复登记（builtin 与 tzps）"):
+        load_obligations([("tzps", {"id": "dual_report_h1", "title": "x", "keyword": "x"})])
+    with pytest.raises(TemplateError, match="template 和 keyword 至少要有一个"):
+        load_obligations([("tzps", {"id": "tzps:e", "title": "x"})])
+
+
+def test_status_per_unit_with_codes_dates_and_days_left(archive, roster, catalog):
+    templates = set(catalog.ids())
+    rows = by_key(status(archive, 2025, roster=roster, templates=templates, today=date(2025, 3, 1)))
+    parties = {party for _, party in rows}
+    assert "城关县财政局" not in parties  # county finance departments sign no letter with the bureau
+    letter = rows[("responsibility_letter", "预算科")]
+    assert letter.state == "done" and letter.records[0].date == "2025-02-10"
+    assert letter.to_dict()["records"][0]["archival_code"] == letter.records[0].archival_code
+    # 国库科's 2025 letter was signed on 20 April, after the 31 March deadline: done, but late
+    assert rows[("responsibility_letter", "国库科")].state == "late"
+    assert rows[("dual_report_h1", "局党组")].state == "done"
+    year_report = rows[("dual_report_year", "局党组")]
+    assert year_report.state == "due" and year_report.days_left == (date(2025, 12, 31) - date(2025, 3, 1)).days
+    assert rows[("duty_report", "预算科")].state == "done"
+    assert rows[("integrity_talk", "国库科")].state == "due"  # last year's talk does not count
+    assert rows[("party_life_meeting", "科室（单位）")].state == "event"
+
+
+def test_overdue_after_the_deadline_and_the_right_year_only(archive, roster):
+    rows = by_key(status(archive, 2025, roster=roster, today=date(2026, 2, 1)))
+    assert rows[("department_report", "预算科")].state == "overdue"
+    assert rows[("department_report", "预算科")].days_left == -17
+    assert rows[("supervision_report", "驻局纪检组")].state == "overdue"
+    rows_2024 = by_key(status(archive, 2024, roster=roster, today=date(2026, 2, 1)))
+    # the 2024 letter names 2024 in its title and was signed in 2025: late, not lost, not counted for 2025
+    assert rows_2024[("responsibility_letter", "国库科")].state == "late"
+    assert rows_2024[("responsibility_letter", "预算科")].state == "overdue"
+    assert rows_2024[("integrity_talk", "国库科")].state == "done"
+
+
+def test_unit_filter_and_unknown_unit(archive, roster):
+    rows = status(archive, 2025, roster=roster, unit="国库科", today=date(2025, 3, 1))
+    assert rows and {s.party for s in rows} == {"国库科"}
+    with pytest.raises(RosterError, match=r"审计科 不在名册中.*预算科、国库科"):
+        status(archive, 2025, roster=roster, unit="审计科")
+
+
+def test_upcoming_lists_overdue_first_then_by_deadline(archive, roster):
+    rows = status(archive, 2025, roster=roster, today=date(2025, 6, 10))
+    soon = upcoming(rows, 30)
+    assert soon and all(s.state in ("due", "overdue") and s.days_left <= 30 for s in soon)
+    assert ("secretary_report_h1", "局党组书记") in {(s.obligation.id, s.party) for s in soon}
+    assert "dual_report_h1" not in {s.obligation.id for s in soon}  # done
+    assert "dual_report_year" not in {s.obligation.id for s in soon}  # 204 days away
+    assert [s.due for s in soon] == sorted(s.due for s in soon)
+
+
+def test_html_export_is_escaped_and_complete(archive, roster):
+    rows = status(archive, 2025, roster=roster, today=date(2025, 3, 1))
+    page = status_html(rows, 2025, bureau="××市财政局<测试>")
+    assert page.count("<tr style=") == len(rows)
+    assert "××市财政局&lt;测试&gt;2025年度" in page and "已完成" in page and "<测试>" not in page
+
+
+@pytest.fixture
+def run(archive, roster, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LIANZHENG_ARCHIVE", str(archive.root))
+    path = tmp_path / "名册.yaml"
+    path.write_text(ROSTER, encoding="utf-8")
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+def test_cli_status_table_json_and_html(run, tmp_path):
+    result = run("status", "--year", 2025, "--roster", "名册.yaml", "--today", "2025-03-01")
+    assert result.exit_code == 0, result.output
+    assert "2025 年度落实情况" in result.output and "预算科" in result.output and "已完成" in result.output
+    result = run("status", "--year", 2025, "--unit", "预算科", "--roster", "名册.yaml", "--today", "2025-03-01",
+                 "--json", "--html", "情况.html")  # fmt: skip
+    data = json.loads(result.output)
+    letter = next(s for s in data["statuses"] if s["obligation"] == "responsibility_letter")
+    assert letter["party"] == "预算科" and letter["state"] == "done" and letter["records"][0]["date"] == "2025-02-10"
+    assert "预算科" in (tmp_path / "情况.html").read_text(encoding="utf-8")
+    result = run("status", "--year", 2025, "--today", "2025-03-01")
+    assert "未给名册" in result.output and "预算科" not in result.output
+
+
+def test_cli_due_and_bad_input(run):
+    result = run("due", "--within", "30d", "--roster", "名册.yaml", "--today", "2026-01-10", "--year", 2025, "--json")
+    data = json.loads(result.output)
+    assert data["within_days"] == 30
+    assert {(s["obligation"], s["party"]) for s in data["statuses"]} >= {
+        ("department_report", "预算科"), ("department_report", "国库科"), ("supervision_report", "驻局纪检组"),
+        ("dual_report_year", "局党组"),
+    }  # fmt: skip
+    assert next(s for s in data["statuses"] if s["obligation"] == "department_report")["days_left"] == 5
+    result = run("due", "--within", "一个月")
+    assert result.exit_code == ExitCode.USAGE and "30d" in result.output
+    result = run("status", "--unit", "审计科", "--roster", "名册.yaml")
+    assert result.exit_code == ExitCode.INVALID_INPUT and "审计科 不在名册中" in result.output
