@@ -5,10 +5,19 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from .errors import OutputError
+
+_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def safe_filename(title: str) -> str:
+    """A file name from a document title, valid on Windows too (``/``, ``:``, ``?``... become ``_``)."""
+    name = _UNSAFE_FILENAME.sub("_", title).strip(". ")
+    return name[:120] or "文档"
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:

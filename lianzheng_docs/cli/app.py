@@ -30,6 +30,7 @@ COMMANDS = {
     "roster": "roster_cmd:roster_group",
     "status": "status_cmd:status",
     "due": "status_cmd:due",
+    "batch": "batch_cmd:batch",
 }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 from typing import Any
 
@@ -11,13 +10,11 @@ import click
 
 from ..catalog import Catalog, Template
 from ..datafile import example_yaml, load_data
-from ..fileio import write_atomic
+from ..fileio import safe_filename, write_atomic
 from ..rendering import render_metadata
 from ..samples import render_samples
 from .app import json_option
 from .output import echo_json, progress
-
-_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 @click.command("example")
@@ -80,7 +77,7 @@ def render(
         _render_into_archive(template, data, output, force, mask_names, archive_root, prefix, with_pdf, as_json)
         return
     document = template.render(data, mask_names=mask_names)
-    target = output or Path(_filename(document.title or template.title) + ".docx")
+    target = output or Path(safe_filename(document.title or template.title) + ".docx")
     path = document.save(target, overwrite=force)
     pdf = _pdf_of(path, pdfa=False) if with_pdf else None
     if as_json:
@@ -184,6 +181,3 @@ def _samples_into_archive(catalog: Catalog, root: str, as_json: bool) -> None:
     click.echo(f"档案位于 {root_path}")
 
 
-def _filename(title: str) -> str:
-    name = _UNSAFE_FILENAME.sub("_", title).strip(". ")
-    return name[:120] or "文档"
