@@ -64,8 +64,14 @@ class Roster:
         return next((u for u in self.units if u.name == name), None)
 
 
-def load_roster(path: str | Path) -> Roster:
-    """Read a roster file (.yaml/.yml/.json, .csv or .xlsx)."""
+PLUGIN_PREFIX = "plugin:"
+
+
+def load_roster(path: str | Path, *, plugins: Any = None) -> Roster:
+    """Read a roster file (.yaml/.yml/.json, .csv or .xlsx), or ``plugin:NAME``: the roster that
+    sub-unit plugin registers through ``lianzheng_units`` (checked the same way)."""
+    if str(path).startswith(PLUGIN_PREFIX):
+        return plugin_roster(str(path)[len(PLUGIN_PREFIX) :], plugins=plugins)
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.is_file():
@@ -88,6 +94,21 @@ def load_roster(path: str | Path) -> Roster:
         secretary=_name(data.get("secretary") or data.get("党组书记")),
         discipline_head=_name(data.get("discipline_head") or data.get("纪检组长")),
     )
+
+
+def plugin_roster(name: str, *, plugins: Any = None) -> Roster:
+    """The roster the plugin ``name`` registers (its own departments), validated like a file."""
+    if plugins is None:
+        from .plugins import get_plugins
+
+        plugins = get_plugins()
+    owners: dict[str, list[Any]] = {}
+    for owner, unit in plugins.collect("lianzheng_units"):
+        owners.setdefault(owner, []).append(unit)
+    if name not in owners:
+        known = "、".join(sorted(owners)) or "（没有插件登记名册）"
+        raise DataFileError(f"插件 {name!r} 没有登记名册（lianzheng_units）；登记了名册的插件：{known}")
+    return _from_records(owners[name], f"{PLUGIN_PREFIX}{name}", lambda index, _key: f"第{index + 1}个单位")
 
 
 def _name(value: Any) -> str:

@@ -208,3 +208,26 @@ def test_every_hook_is_documented_and_exercised():
         documented = f"`{hook}({', '.join(signature.parameters)})`"
         assert documented in docs, f"{documented} missing from docs/plugins.md"
         assert f"def {hook}(" in samples_source, f"{hook} has no sample implementation"
+
+
+def test_plugin_rosters_and_obligations(installed, tmp_path):
+    from datetime import date
+
+    from lianzheng_docs.archive import Archive
+    from lianzheng_docs.errors import DataFileError
+    from lianzheng_docs.obligations import load_obligations, status
+    from lianzheng_docs.roster import load_roster
+
+    plugins = Plugins()
+    roster = load_roster("plugin:good", plugins=plugins)
+    assert [(u.name, u.head, u.post) for u in roster.units] == [("财政投资评审中心", "周红", "主任")]
+    with pytest.raises(DataFileError, match=r"插件 'nobody' 没有登记名册.*good"):
+        load_roster("plugin:nobody", plugins=plugins)
+    extra = [(owner, item) for owner, item in plugins.collect("lianzheng_obligations")]
+    obligations = load_obligations(extra)
+    mine = next(o for o in obligations if o.id == "good:inspection")
+    assert mine.owner == "good" and mine.dates(2026) == (date(2026, 1, 1), date(2026, 12, 31))
+    with Archive(tmp_path / "档案") as archive:
+        rows = status(archive, 2026, obligations=obligations, templates={"dual_report"}, today=date(2026, 5, 1))
+    good = next(s for s in rows if s.obligation.id == "good:inspection")
+    assert good.state == "no_template"  # its template is not among those given
