@@ -53,6 +53,7 @@ class Obligation:
     exclude: str | None = None
     title_year: bool = False
     per_unit: bool = False
+    unit: str | None = None  # the record's 科室（单位） must be this (obligations of one party)
     unit_kinds: tuple[str, ...] = ("科室", "二级机构")
     window: tuple[str, str] = ("01-01", "12-31")
     min_count: int = 1
@@ -72,6 +73,8 @@ class Obligation:
         if self.keyword and self.keyword not in record.title:
             return False
         if self.exclude and self.exclude in record.title:
+            return False
+        if self.unit is not None and record.unit != self.unit:
             return False
         return not self.title_year or f"{year}年" in record.title
 
@@ -154,6 +157,7 @@ def _obligation(owner: str, item: Any) -> Obligation:
             party=str(item.get("party", item.get("owner", ""))), to=str(item.get("to", "")),
             template=item.get("template"), keyword=item.get("keyword"), exclude=item.get("exclude"),
             title_year=bool(item.get("title_year", False)), per_unit=bool(item.get("per_unit", False)),
+            unit=item.get("unit"),
             unit_kinds=tuple(item.get("unit_kinds", ("科室", "二级机构"))),
             window=(str(window[0]), str(window[1])), min_count=int(item.get("min_count", 1)),
             event=event, days=days, rule=str(item.get("rule", "")), owner=owner,

@@ -245,6 +245,30 @@ def accountability_bulletin() -> GongwenDocument:
     return doc
 
 
+def task_review() -> GongwenDocument:
+    """七（一）: the year-end review of a task list, item by item, made from the ledger."""
+    doc = GongwenDocument(title="主体责任清单履行情况")
+    doc.title("{{ holder }}{{ year }}年度履行党风廉政建设主体责任清单情况")
+    doc.blank()
+    loop_paragraphs(doc, "intro")
+    doc.heading(1, "一、逐项履行情况")
+    doc.control("{%p for task in tasks %}")
+    doc.paragraph(Span("（{{ loop.index|cn_num }}）{{ task.title }}。", KAI), "{{ task.entries[0] }}")
+    doc.control("{%p for line in task.entries[1:] %}")
+    doc.paragraph("{{ line }}")
+    doc.control("{%p endfor %}")
+    doc.control("{%p if task.evidence %}")
+    doc.paragraph("佐证材料：{{ task.evidence }}。")
+    doc.control("{%p endif %}")
+    doc.control("{%p endfor %}")
+    doc.heading(1, "二、存在的问题")
+    loop_paragraphs(doc, "problems")
+    doc.heading(1, "三、下一步工作打算")
+    loop_paragraphs(doc, "plans")
+    closing(doc)
+    return doc
+
+
 BUILDERS: dict[str, Callable[[], GongwenDocument]] = {
     "responsibility_letter": responsibility_letter,
     "dual_report": dual_report,
@@ -253,6 +277,7 @@ BUILDERS: dict[str, Callable[[], GongwenDocument]] = {
     "department_report": department_report,
     "risk_notice": risk_notice,
     "accountability_bulletin": accountability_bulletin,
+    "task_review": task_review,
 }
 
 

@@ -69,6 +69,7 @@ def archive(tmp_path_factory, catalog):
         file_from(archive, catalog, "dual_report", year=2025, period="上半年", date="2025-06-20")
         file_pdf(archive, root, "预算科科长述责述廉报告", "预算科", date(2025, 12, 10))
         file_pdf(archive, root, "国库科廉政谈话记录", "国库科", date(2024, 12, 1))  # the year before
+        file_pdf(archive, root, "局党组书记述责述廉报告", "局党组", date(2025, 11, 20))
         yield archive
 
 
@@ -81,7 +82,7 @@ def test_builtin_obligations_cover_section_seven_and_the_deadlines():
     ids = [o.id for o in obligations]
     assert len(ids) == len(set(ids))
     clauses = " ".join(o.clause for o in obligations)
-    for clause in ("七（二）", "七（三）", "七（四）", "七（五）", "七（六）", "二（九）", "三（六）"):
+    for clause in ("七（一）", "七（二）", "七（三）", "七（四）", "七（五）", "七（六）", "二（九）", "三（六）"):
         assert clause in clauses
     found = {o.id: o for o in obligations}
     assert found["department_report"].dates(2025) == (date(2026, 1, 1), date(2026, 1, 15))
@@ -125,6 +126,10 @@ def test_status_per_unit_with_codes_dates_and_days_left(archive, roster, catalog
     year_report = rows[("dual_report_year", "局党组")]
     assert year_report.state == "due" and year_report.days_left == (date(2025, 12, 31) - date(2025, 3, 1)).days
     assert rows[("duty_report", "预算科")].state == "done"
+    assert rows[("duty_report", "国库科")].state == "due"  # the secretary's 述责述廉 is not 国库科's
+    assert rows[("secretary_duty_report", "局党组书记")].state == "done"
+    assert rows[("secretary_integrity_talks", "局党组书记")].state == "due"
+    assert rows[("task_review", "局党组书记")].state == "due"
     assert rows[("integrity_talk", "国库科")].state == "due"  # last year's talk does not count
     assert rows[("party_life_meeting", "科室（单位）")].state == "event"
 

@@ -49,7 +49,7 @@ def test_wheel_contains_templates_and_package_data(wheel):
         assert f"lianzheng_docs/builtin_templates/{template_id}.docx" in names
         assert f"lianzheng_docs/builtin_templates/{template_id}.toml" in names
     assert "lianzheng_docs/py.typed" in names
-    assert "lianzheng_docs/obligations.toml" in names
+    assert "lianzheng_docs/obligations.toml" in names and "lianzheng_docs/tasks.toml" in names
     assert "lianzheng_docs/pdf/fonts.conf" in names
     assert "lianzheng_docs/pdf/xiaobiaosong.conf.part" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

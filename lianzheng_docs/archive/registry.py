@@ -85,6 +85,20 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     """,
+    # version 2: the task ledgers of 七（一）
+    """
+    CREATE TABLE ledger (
+        id INTEGER PRIMARY KEY,
+        holder TEXT NOT NULL,                -- whose task list: 局党组书记, or a 科室（单位）
+        task TEXT NOT NULL,                  -- the task's id in its list, e.g. secretary.3
+        date TEXT NOT NULL,                  -- when it was done, ISO
+        done TEXT NOT NULL,                  -- what was done
+        evidence TEXT NOT NULL DEFAULT '[]', -- JSON list of record ids in this archive
+        entered_at TEXT NOT NULL,
+        entered_by TEXT NOT NULL
+    );
+    CREATE INDEX ledger_holder_date ON ledger (holder, date);
+    """,
 ]
 
 GENESIS = "sha256:" + "0" * 64

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import traceback
 from typing import Any
@@ -31,6 +32,7 @@ COMMANDS = {
     "status": "status_cmd:status",
     "due": "status_cmd:due",
     "batch": "batch_cmd:batch",
+    "ledger": "ledger_cmd:ledger_group",
 }
 
 
@@ -68,6 +70,10 @@ class LianzhengGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # the reader went away (`lianzheng ... | head`): not a bug; keep Python from complaining at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(141)
         except Exception:
             click.echo("内部错误（这是程序缺陷，请把以下信息报告给维护者）：", err=True)
             traceback.print_exc(file=sys.stderr)

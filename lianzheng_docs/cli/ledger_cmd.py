@@ -1,0 +1,129 @@
+"""``lianzheng ledger``: the task ledgers of 七（一） and their year-end review."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .app import json_option
+from .archive_cmd import archive_option
+from .output import echo_json, format_table
+
+HOLDER_HELP = "局党组书记，或科室（单位）名称（其主要负责人的任务清单）。"
+
+
+@click.group("ledger")
+def ledger_group() -> None:
+    """主体责任工作台账（七（一））：局党组书记10件任务、科室（单位）主要负责人任务清单，年底逐项对照。"""
+
+
+@ledger_group.command("tasks")
+@click.option("--holder", default="局党组书记", show_default=True, help=HOLDER_HELP)
+@json_option
+def tasks(holder: str, as_json: bool) -> None:
+    """列出任务清单。"""
+    from ..ledger import list_for
+
+    task_list = list_for(holder)
+    if as_json:
+        echo_json({"list": task_list.id, "title": task_list.title,
+                   "tasks": [{"id": t.id, "key": t.key, "title": t.title} for t in task_list.tasks]})  # fmt: skip
+        return
+    click.echo(task_list.title)
+    for task in task_list.tasks:
+        click.echo(f"  {task.id}. {task.title}")
+
+
+@ledger_group.command("add")
+@click.option("--holder", required=True, help=HOLDER_HELP)
+@click.option("--task", required=True, help="任务序号或名称，如 3 或 开展反腐倡廉教育（见 lianzheng ledger tasks）。")
+@click.option("--date", "when", type=click.DateTime(["%Y-%m-%d"]), required=True, help="完成日期，如 2026-03-05。")
+@click.option("--done", required=True, help="做了什么。")
+@click.option("--evidence", multiple=True, help="佐证材料：档案中的档号或文号，可重复。")
+@archive_option
+@json_option
+def add(holder: str, task: str, when: Any, done: str, evidence: tuple[str, ...], root: Path | None,
+        as_json: bool) -> None:  # fmt: skip
+    """记入一条台账：哪项任务、哪天、做了什么、佐证材料（须已归档）。"""
+    from ..archive import Archive
+    from ..ledger import Ledger
+
+    with Archive(root) as archive:
+        entry = Ledger(archive).add(holder, task, when.date(), done, evidence)
+    if as_json:
+        echo_json(entry.to_dict())
+        return
+    proof = "、".join(r.doc_number or r.archival_code for r in entry.evidence)
+    click.echo(
+        f"已记入台账：{entry.holder}  {entry.task.id}. {entry.task.title}  {entry.date}"
+        + (f"  佐证：{proof}" if proof else "")
+    )
+
+
+@ledger_group.command("list")
+@click.option("--holder", help=HOLDER_HELP)
+@click.option("--year", type=click.IntRange(2000, 2100), help="年度。")
+@archive_option
+@json_option
+def list_entries(holder: str | None, year: int | None, root: Path | None, as_json: bool) -> None:
+    """列出台账记录（按日期）。"""
+    from ..archive import Archive
+    from ..ledger import Ledger
+
+    with Archive(root) as archive:
+        entries = Ledger(archive).entries(holder=holder, year=year)
+    if as_json:
+        echo_json([e.to_dict() for e in entries])
+        return
+    rows = [(e.date, e.holder, f"{e.task.id}. {e.task.title}", e.done,
+             "、".join(r.doc_number or r.archival_code for r in e.evidence)) for e in entries]  # fmt: skip
+    click.echo(format_table(["日期", "责任人", "任务", "完成情况", "佐证材料"], rows))
+    click.echo(f"\n共 {len(entries)} 条。")
+
+
+@ledger_group.command("review")
+@click.option("--holder", default="局党组书记", show_default=True, help=HOLDER_HELP)
+@click.option("--year", type=click.IntRange(2000, 2100), help="年度（默认今年）。")
+@click.option("--render", "-d", "data_file", metavar="文件",
+              help="同时生成年终对照文书（模板 task_review）：此文件给出开头、问题、打算、署名、日期。")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="文书的输出文件。")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
+@archive_option
+@json_option
+def review(holder: str, year: int | None, data_file: str | None, output: Path | None, force: bool,
+           root: Path | None, as_json: bool) -> None:  # fmt: skip
+    """年底逐项对照任务清单：每项任务的台账记录和佐证；没有记录的任务标出。"""
+    from ..archive import Archive
+    from ..catalog import Catalog
+    from ..datafile import load_data
+    from ..fileio import safe_filename
+    from ..ledger import Ledger, review_data
+
+    year = year or date.today().year
+    with Archive(root) as archive:
+        items = Ledger(archive).review(holder, year)
+    path = None
+    if data_file:
+        data = review_data(items, holder, year, load_data(data_file))
+        document = Catalog.default().get("task_review").render(data)
+        path = document.save(output or Path(safe_filename(document.title) + ".docx"), overwrite=force)
+    if as_json:
+        echo_json({"holder": holder, "year": year, "document": str(path) if path else None, "tasks": [
+            {"task": i.task.key, "title": i.task.title, "done": i.done, "entries": [e.to_dict() for e in i.entries]}
+            for i in items]})  # fmt: skip
+        return
+    for item in items:
+        mark = f"{len(item.entries)} 条" if item.done else "无记录"
+        click.echo(f"{item.task.id}. {item.task.title}（{mark}）")
+        for entry in item.entries:
+            proof = "、".join(r.doc_number or r.archival_code for r in entry.evidence)
+            click.echo(f"    {entry.date}  {entry.done}" + (f"  〔佐证：{proof}〕" if proof else ""))
+    missing = [i for i in items if not i.done]
+    click.echo(
+        f"\n{year} 年度 {len(items)} 项任务，{len(items) - len(missing)} 项有台账记录，{len(missing)} 项无记录。"
+    )
+    if path:
+        click.echo(f"已生成年终对照文书：{path}")
