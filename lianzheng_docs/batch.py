@@ -3,7 +3,8 @@
 The shared data (the party group, the secretary, the date, the text) comes from one data file;
 each unit adds its name and head, put into the template field that names the unit (the field
 its manifest files under ``[metadata] unit``) and the person field ``<that field>_head``. A unit
-whose document cannot be made is reported and the batch goes on. Re-running a batch makes only
+whose document cannot be made, or a wrong row of the roster (read with ``strict=False``), is
+reported and the batch goes on. Re-running a batch makes only
 what is missing: a document whose template, unit and 题名 (which names the year) are already in
 the archive, or whose file already exists, is skipped unless ``force``.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import LianzhengError, TemplateError
+from .errors import ExitCode, LianzhengError, TemplateError
 from .fileio import safe_filename
 from .rendering import prepare_context, render_metadata
 from .roster import Roster, RosterUnit
@@ -128,6 +129,10 @@ def run_batch(
         result.items.append(item)
         if on_item:
             on_item(item)
+    for problem in roster.problems:  # rows the roster left out (read with strict=False)
+        result.items.append(
+            BatchItem(problem.path, "failed", message=f"名册：{problem}", exit_code=ExitCode.INVALID_INPUT)
+        )
     made = result.of("made")
     if pdf and made:
         _convert(made, archive, output_dir)

@@ -59,6 +59,8 @@ class Roster:
     secretary: str = ""
     discipline_head: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: rows left out because they are wrong (only when read with ``strict=False``)
+    problems: tuple[Problem, ...] = ()
 
     def unit(self, name: str) -> RosterUnit | None:
         return next((u for u in self.units if u.name == name), None)
@@ -67,36 +69,42 @@ class Roster:
 PLUGIN_PREFIX = "plugin:"
 
 
-def load_roster(path: str | Path, *, plugins: Any = None) -> Roster:
+def load_roster(path: str | Path, *, plugins: Any = None, strict: bool = True) -> Roster:
     """Read a roster file (.yaml/.yml/.json, .csv or .xlsx), or ``plugin:NAME``: the roster that
-    sub-unit plugin registers through ``lianzheng_units`` (checked the same way)."""
+    sub-unit plugin registers through ``lianzheng_units`` (checked the same way).
+
+    With ``strict`` (the default) any wrong row raises :class:`RosterError` listing them all;
+    without, wrong rows are left out and listed in ``Roster.problems``, so that a batch can go on
+    with the good ones. A file that cannot be read, or lacks a required column, always raises.
+    """
     if str(path).startswith(PLUGIN_PREFIX):
-        return plugin_roster(str(path)[len(PLUGIN_PREFIX) :], plugins=plugins)
+        return plugin_roster(str(path)[len(PLUGIN_PREFIX) :], plugins=plugins, strict=strict)
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.is_file():
         raise DataFileError(f"找不到名册文件 {path}")
     if suffix == ".xlsx":
         rows, cells, merged = _xlsx_rows(path)
-        return _from_rows(rows, str(path), cells, merged)
+        return _from_rows(rows, str(path), cells, merged, strict)
     text = decode_text(path.read_bytes(), str(path))
     if suffix == ".csv":
         rows = [row for row in csv.reader(io.StringIO(text))]
-        return _from_rows(rows, str(path), None, {})
+        return _from_rows(rows, str(path), None, {}, strict)
     data = parse_data(text, str(path), as_json=suffix == ".json")
     units = data.get("units") or data.get("单位") or []
     if not isinstance(units, list):
         raise RosterError(str(path), [Problem("units", "单位", "应为单位列表")])
-    roster = _from_records(units, str(path), lambda index, _key: f"第{index + 1}个单位")
+    roster = _from_records(units, str(path), lambda index, _key: f"第{index + 1}个单位", strict)
     return Roster(
         roster.units,
+        problems=roster.problems,
         bureau=str(data.get("bureau") or data.get("机关") or ""),
         secretary=_name(data.get("secretary") or data.get("党组书记")),
         discipline_head=_name(data.get("discipline_head") or data.get("纪检组长")),
     )
 
 
-def plugin_roster(name: str, *, plugins: Any = None) -> Roster:
+def plugin_roster(name: str, *, plugins: Any = None, strict: bool = True) -> Roster:
     """The roster the plugin ``name`` registers (its own departments), validated like a file."""
     if plugins is None:
         from .plugins import get_plugins
@@ -108,7 +116,7 @@ def plugin_roster(name: str, *, plugins: Any = None) -> Roster:
     if name not in owners:
         known = "、".join(sorted(owners)) or "（没有插件登记名册）"
         raise DataFileError(f"插件 {name!r} 没有登记名册（lianzheng_units）；登记了名册的插件：{known}")
-    return _from_records(owners[name], f"{PLUGIN_PREFIX}{name}", lambda index, _key: f"第{index + 1}个单位")
+    return _from_records(owners[name], f"{PLUGIN_PREFIX}{name}", lambda index, _key: f"第{index + 1}个单位", strict)
 
 
 def _name(value: Any) -> str:
@@ -129,7 +137,9 @@ def _field_of(header: str) -> str | None:
     return None
 
 
-def _from_rows(rows: list[list[Any]], source: str, cells: list[list[str]] | None, merged: dict[int, str]) -> Roster:
+def _from_rows(
+    rows: list[list[Any]], source: str, cells: list[list[str]] | None, merged: dict[int, str], strict: bool = True
+) -> Roster:
     if not rows:
         raise RosterError(source, [Problem("(表头)", "表头", "名册是空的")])
     header = [str(h or "").strip() for h in rows[0]]
@@ -155,10 +165,10 @@ def _from_rows(rows: list[list[Any]], source: str, cells: list[list[str]] | None
         column = next(i for i, f in columns.items() if f == key) if key in columns.values() else 0
         return f"第{row_number}行{cells[index + 1][column] if cells else f'第{column + 1}列'}"
 
-    return _from_records(records, source, where)
+    return _from_records(records, source, where, strict)
 
 
-def _from_records(records: Iterable[Any], source: str, where: Any) -> Roster:
+def _from_records(records: Iterable[Any], source: str, where: Any, strict: bool = True) -> Roster:
     problems: list[Problem] = []
     units: list[RosterUnit] = []
     seen: dict[str, int] = {}
@@ -176,7 +186,8 @@ def _from_records(records: Iterable[Any], source: str, where: Any) -> Roster:
         if not text["name"]:
             problems.append(Problem(where(index, "name"), LABELS["name"], "单位名称不能为空"))
             continue
-        if not text["head"]:
+        headless = not text["head"]
+        if headless:
             problems.append(Problem(where(index, "head"), LABELS["head"], f"{text['name']} 的主要负责人不能为空"))
         if text["name"] in seen:
             problems.append(Problem(where(index, "name"), LABELS["name"],
@@ -188,10 +199,11 @@ def _from_records(records: Iterable[Any], source: str, where: Any) -> Roster:
             problems.append(Problem(where(index, "kind"), LABELS["kind"],
                                     f"类别 {text['kind']!r} 未知，应为 科室、二级机构 或 县区财政部门"))  # fmt: skip
             continue
-        units.append(RosterUnit(text["name"], text["head"], text["post"], text["leader"], kind))
-    if problems:
+        if not headless:
+            units.append(RosterUnit(text["name"], text["head"], text["post"], text["leader"], kind))
+    if problems and strict:
         raise RosterError(source, problems)
-    return Roster(tuple(units))
+    return Roster(tuple(units), problems=tuple(problems))
 
 
 def _xlsx_rows(path: Path) -> tuple[list[list[Any]], list[list[str]], dict[int, str]]:

@@ -145,3 +145,20 @@ def test_pdf_copies_in_one_run(letter, base, tmp_path, soffice):
         for item in result.items:
             assert any(f.role == "pdf" for f in item.record.files)
             assert archive.path_of(item.record, "pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_cli_batch_goes_past_bad_roster_rows_and_names_them(run, tmp_path):
+    (tmp_path / "名册.csv").write_text(
+        "科室(单位),主要负责人,职务\n预算科,王晓东,科长\n国库科,,科长\n预算科,李四,科长\n办公室,孙丽,主任\n",
+        encoding="utf-8",
+    )
+    result = run("batch", "responsibility_letter", "-d", "责任书.yaml", "--roster", "名册.csv", "--year", 2027,
+                 "--archive", "--json")  # fmt: skip
+    data = json.loads(result.output)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert [(i["unit"], i["state"]) for i in data["items"][:2]] == [("预算科", "made"), ("办公室", "made")]
+    failed = [i for i in data["items"] if i["state"] == "failed"]
+    assert [i["unit"] for i in failed] == ["第3行第2列", "第4行第1列"]
+    assert "国库科 的主要负责人不能为空" in failed[0]["message"] and "预算科 重复" in failed[1]["message"]
+    # the strict reading used by status and roster show still refuses the file
+    assert run("roster", "show", "名册.csv").exit_code == ExitCode.INVALID_INPUT

@@ -44,7 +44,7 @@ def batch(template_id: str, data_file: str, roster: Path | None, year: int | Non
     if roster is None:
         raise click.UsageError("请用 --roster 指定名册文件（或设置环境变量 LIANZHENG_ROSTER）。")
     template = Catalog.default().get(template_id)
-    units = load_roster(roster)
+    units = load_roster(roster, strict=False)  # a wrong row is reported with the rest, not fatal
     base = load_data(data_file)
     count = sum(u.kind in kinds for u in units.units)
     with progress(count, f"生成 {template.title}", quiet=as_json) as advance:
