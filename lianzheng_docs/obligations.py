@@ -7,8 +7,8 @@ its 题名), belongs to the right unit when the obligation falls on every unit, 
 (成文日期) inside the window. The 成文日期 is the proof rather than the filing time, because paper
 documents are often filed weeks after they were signed. Where the 题名 names the subject year
 ("关于2024年……的报告"), a document dated after the window is recognised as done late. Obligations
-that follow events (a meeting, an audit) are listed but not judged: the archive does not know when
-the event was.
+that follow events (a meeting, an inspection) are judged against the events clerks record
+(:mod:`lianzheng_docs.events`); with none recorded they are listed as 按事件.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
 from .archive import Archive, Record
 from .errors import Problem, TemplateError
+from .events import Event, list_events
 from .roster import Roster, RosterError
 
 #: State names with the labels clerks see.
@@ -184,6 +185,7 @@ class Status:
     due: date | None
     records: tuple[Record, ...] = ()
     today: date | None = None
+    event: Event | None = None  # for obligations due N days after an event
 
     @property
     def days_left(self) -> int | None:
@@ -212,6 +214,7 @@ class Status:
             "count": len(self.records),
             "required": self.obligation.min_count,
             "records": [{"archival_code": r.archival_code, "date": r.date, "title": r.title} for r in self.records],
+            "event": self.event.to_dict() if self.event else None,
         }
 
 
@@ -237,8 +240,15 @@ def status(
         names = "、".join(u.name for u in roster.units)
         raise RosterError("（--roster）", [Problem("unit", "科室(单位)", f"{unit} 不在名册中；名册里的单位：{names}")])
     records = [r for r in archive.list() if r.date]
-    result = []
+    events = list_events(archive, year=year)
+    result: list[Status] = []
     for obligation in obligations:
+        if obligation.event:
+            mine = [e for e in events if e.obligation == obligation.id and (not unit or e.party == unit)]
+            result.extend(_judge_event(obligation, event, records, today) for event in mine)
+            if not mine and not unit:
+                result.append(Status(obligation, obligation.party, "event", None, today=today))
+            continue
         if obligation.per_unit:
             parties = [u.name for u in roster.units if u.kind in obligation.unit_kinds] if roster else []
         else:
@@ -259,8 +269,6 @@ def upcoming(statuses: Iterable[Status], within_days: int) -> list[Status]:
 def _judge(
     obligation: Obligation, party: str, year: int, records: list[Record], templates: set[str] | None, today: date
 ) -> Status:
-    if obligation.event:
-        return Status(obligation, party, "event", None, today=today)
     if obligation.template and templates is not None and obligation.template not in templates:
         return Status(obligation, party, "no_template", None, today=today)
     start, end = obligation.dates(year)
@@ -276,6 +284,21 @@ def _judge(
     if len(on_time) + len(late) >= obligation.min_count:
         return Status(obligation, party, "late", end, on_time + late, today)
     return Status(obligation, party, "due" if today <= end else "overdue", end, on_time + late, today)
+
+
+def _judge_event(obligation: Obligation, event: Event, records: list[Record], today: date) -> Status:
+    """Due ``days`` after the event: the first matching document dated on or after it counts."""
+    due = event.date + timedelta(days=obligation.days)
+    generic = event.party == obligation.party
+    after = sorted(
+        (r for r in records if obligation.matches(r, event.date.year) and (generic or r.unit == event.party)
+         and date.fromisoformat(r.date or "") >= event.date),
+        key=lambda r: r.date or "",
+    )  # fmt: skip
+    if after:
+        state = "done" if date.fromisoformat(after[0].date or "") <= due else "late"
+        return Status(obligation, event.party, state, due, (after[0],), today, event)
+    return Status(obligation, event.party, "due" if today <= due else "overdue", due, (), today, event)
 
 
 def status_html(statuses: Sequence[Status], year: int, *, bureau: str = "") -> str:

@@ -211,3 +211,43 @@ def test_cli_due_and_bad_input(run):
     assert result.exit_code == ExitCode.USAGE and "30d" in result.output
     result = run("status", "--unit", "审计科", "--roster", "名册.yaml")
     assert result.exit_code == ExitCode.INVALID_INPUT and "审计科 不在名册中" in result.output
+
+
+def test_deadlines_counted_from_recorded_events(tmp_path, roster):
+    from lianzheng_docs.events import EventError, list_events, record_event
+
+    with Archive(tmp_path / "档案") as archive:
+        record_event(archive, "party_life_meeting", "预算科", date(2025, 5, 10), "第二季度组织生活会")
+        record_event(archive, "party_life_meeting", "国库科", date(2025, 6, 1))
+        file_pdf(archive, tmp_path, "预算科组织生活会情况报告", "预算科", date(2025, 5, 14))
+        with pytest.raises(EventError, match=r"不是按事件计算期限的事项.*party_life_meeting"):
+            record_event(archive, "dual_report_h1", "局党组", date(2025, 5, 1))
+        with pytest.raises(EventError, match="'meeting' 不存在"):
+            record_event(archive, "meeting", "预算科", date(2025, 5, 1))
+        assert [e.party for e in list_events(archive, year=2025)] == ["预算科", "国库科"]
+
+        def meetings(today):
+            rows = status(archive, 2025, roster=roster, today=today)
+            return {s.party: s for s in rows if s.obligation.id == "party_life_meeting"}
+
+        rows = meetings(date(2025, 6, 5))
+        assert rows["预算科"].state == "done" and rows["预算科"].due == date(2025, 5, 17)
+        assert rows["预算科"].to_dict()["event"]["note"] == "第二季度组织生活会"
+        assert rows["国库科"].state == "due" and rows["国库科"].days_left == 3
+        assert meetings(date(2025, 6, 20))["国库科"].state == "overdue"
+        file_pdf(archive, tmp_path, "国库科组织生活会情况报告", "国库科", date(2025, 6, 12))
+        assert meetings(date(2025, 6, 20))["国库科"].state == "late"
+        assert {s.party for s in status(archive, 2025, roster=roster, unit="国库科") if s.obligation.event} == {
+            "国库科"
+        }
+
+
+def test_cli_event_add_list_and_status(run):
+    result = run("event", "add", "party_life_meeting", "--party", "预算科", "--date", "2025-05-10")
+    assert result.exit_code == 0 and "应在 7 日内报送" in result.output
+    assert json.loads(run("event", "list", "--json").output)[-1]["party"] == "预算科"
+    result = run("event", "add", "responsibility_letter", "--party", "预算科", "--date", "2025-05-10")
+    assert result.exit_code == ExitCode.INVALID_INPUT and "不是按事件计算期限的事项" in result.output
+    data = json.loads(run("status", "--year", 2025, "--today", "2025-05-12", "--json").output)
+    meeting = next(s for s in data["statuses"] if s["obligation"] == "party_life_meeting")
+    assert meeting["party"] == "预算科" and meeting["state"] == "due" and meeting["days_left"] == 5

@@ -33,6 +33,7 @@ COMMANDS = {
     "due": "status_cmd:due",
     "batch": "batch_cmd:batch",
     "ledger": "ledger_cmd:ledger_group",
+    "event": "event_cmd:event_group",
 }
 
 
