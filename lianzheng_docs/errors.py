@@ -68,22 +68,31 @@ class Problem:
         return f"{where}：{self.message}"
 
 
-class ValidationError(LianzhengError):
-    """The data does not satisfy the template's manifest. Lists every problem, not the first."""
+class ProblemsError(LianzhengError):
+    """Input with several things wrong: every problem is listed (and given in ``to_dict``), not the first."""
 
     exit_code = ExitCode.INVALID_INPUT
 
-    def __init__(self, template_id: str, problems: list[Problem]) -> None:
+    def __init__(self, subject: str, problems: list[Problem]) -> None:
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"模板 {template_id} 的数据有 {len(problems)} 处问题：\n{lines}")
-        self.template_id = template_id
+        super().__init__(f"{subject}有 {len(problems)} 处问题：\n{lines}")
         self.problems = problems
 
     def to_dict(self) -> dict[str, object]:
         data = super().to_dict()
-        data["template"] = self.template_id
         data["problems"] = [{"path": p.path, "label": p.label, "message": p.message} for p in self.problems]
         return data
+
+
+class ValidationError(ProblemsError):
+    """The data does not satisfy the template's manifest. Lists every problem, not the first."""
+
+    def __init__(self, template_id: str, problems: list[Problem]) -> None:
+        super().__init__(f"模板 {template_id} 的数据", problems)
+        self.template_id = template_id
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "template": self.template_id}
 
 
 class TemplateNotFound(LianzhengError):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .archive.errors import RecordNotFound
 from .archive.registry import now
-from .errors import ExitCode, LianzhengError, Problem
+from .errors import Problem, ProblemsError
 
 if TYPE_CHECKING:
     from .archive import Archive, Record
@@ -27,20 +27,11 @@ if TYPE_CHECKING:
 SECRETARY = "局党组书记"
 
 
-class LedgerError(LianzhengError):
+class LedgerError(ProblemsError):
     """A ledger entry cannot be made as given; lists every problem."""
 
-    exit_code = ExitCode.INVALID_INPUT
-
     def __init__(self, problems: list[Problem]) -> None:
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"台账记录有 {len(problems)} 处问题：\n{lines}")
-        self.problems = problems
-
-    def to_dict(self) -> dict[str, object]:
-        data = super().to_dict()
-        data["problems"] = [{"path": p.path, "label": p.label, "message": p.message} for p in self.problems]
-        return data
+        super().__init__("台账记录", problems)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .datafile import decode_text, parse_data
-from .errors import DataFileError, ExitCode, LianzhengError, Problem
+from .errors import DataFileError, Problem, ProblemsError
 
 #: Column headers accepted for each field (normalised: no spaces, full-width brackets as half-width).
 HEADERS = {
@@ -32,15 +32,11 @@ KINDS = {"科室": "科室", "二级机构": "二级机构", "副县级二级机
 LABELS = {"name": "科室(单位)", "head": "主要负责人", "post": "职务", "leader": "分管领导", "kind": "类别"}
 
 
-class RosterError(LianzhengError):
+class RosterError(ProblemsError):
     """The roster cannot be used as it is; lists every problem with its row and column."""
 
-    exit_code = ExitCode.INVALID_INPUT
-
     def __init__(self, source: str, problems: list[Problem]) -> None:
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"名册 {source} 有 {len(problems)} 处问题：\n{lines}")
-        self.problems = problems
+        super().__init__(f"名册 {source} ", problems)
 
 
 @dataclass(frozen=True)
