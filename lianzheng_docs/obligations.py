@@ -17,7 +17,7 @@ import calendar
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from importlib import resources
 from typing import Any
@@ -186,6 +186,7 @@ class Status:
     records: tuple[Record, ...] = ()
     today: date | None = None
     event: Event | None = None  # for obligations due N days after an event
+    year: int | None = None  # the subject year it was judged for
 
     @property
     def days_left(self) -> int | None:
@@ -200,6 +201,7 @@ class Status:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "year": self.year,
             "obligation": self.obligation.id,
             "title": self.obligation.title,
             "clause": self.obligation.clause,
@@ -257,7 +259,7 @@ def status(
             if unit and party != unit:
                 continue
             result.append(_judge(obligation, party, year, records, templates, today))
-    return result
+    return [replace(s, year=year) for s in result]
 
 
 def upcoming(statuses: Iterable[Status], within_days: int) -> list[Status]:

@@ -207,6 +207,12 @@ def test_cli_due_and_bad_input(run):
         ("dual_report_year", "局党组"),
     }  # fmt: skip
     assert next(s for s in data["statuses"] if s["obligation"] == "department_report")["days_left"] == 5
+    data = json.loads(run("due", "--roster", "名册.yaml", "--today", "2026-01-10", "--json").output)
+    assert data["years"] == [2025, 2026]  # in January last year's reports fall due
+    report = next(s for s in data["statuses"] if s["obligation"] == "department_report")
+    assert report["year"] == 2025 and report["days_left"] == 5
+    result = run("status", "--unit", "预算科")
+    assert result.exit_code == ExitCode.USAGE and "--roster" in result.output
     result = run("due", "--within", "一个月")
     assert result.exit_code == ExitCode.USAGE and "30d" in result.output
     result = run("status", "--unit", "审计科", "--roster", "名册.yaml")

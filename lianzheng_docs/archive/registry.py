@@ -85,7 +85,7 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     """,
-    # version 2: the task ledgers of 七（一）, and the events some obligations count from
+    # version 2: the task ledgers of 七（一）
     """
     CREATE TABLE ledger (
         id INTEGER PRIMARY KEY,
@@ -98,6 +98,9 @@ MIGRATIONS: list[str] = [
         entered_by TEXT NOT NULL
     );
     CREATE INDEX ledger_holder_date ON ledger (holder, date);
+    """,
+    # version 3: the events that obligations due "N days after" count from
+    """
     CREATE TABLE events (
         id INTEGER PRIMARY KEY,
         obligation TEXT NOT NULL,            -- the id of an obligation due N days after an event

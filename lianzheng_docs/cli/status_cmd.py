@@ -28,20 +28,22 @@ today_option = click.option(
 )
 
 
-def _statuses(root: Path | None, roster_path: Path | None, year: int | None, unit: str | None,
-              today: Any) -> tuple[list[Status], int, bool]:  # fmt: skip
+def _statuses(root: Path | None, roster_path: Path | None, years: list[int], unit: str | None,
+              day: date) -> tuple[list[Status], bool]:  # fmt: skip
     from ..archive import Archive
     from ..catalog import Catalog
     from ..obligations import status
     from ..roster import load_roster
 
+    if unit and not roster_path:
+        raise click.UsageError("--unit 需要同时给出名册（--roster），才知道该单位应报哪些文书。")
     roster = load_roster(roster_path) if roster_path else None
-    day = today.date() if today else date.today()
-    year = year or day.year
     templates = set(Catalog.default().ids())
+    found = []
     with Archive(root) as archive:
-        found = status(archive, year, roster=roster, unit=unit, templates=templates, today=day)
-    return found, year, roster is not None
+        for year in years:
+            found += status(archive, year, roster=roster, unit=unit, templates=templates, today=day)
+    return found, roster is not None
 
 
 def _rows(statuses: list[Status]) -> list[tuple[str, ...]]:
@@ -55,12 +57,12 @@ def _rows(statuses: list[Status]) -> list[tuple[str, ...]]:
                 detail += f"（已有 {len(s.records)}/{s.obligation.min_count} 件）"
         else:
             detail = s.obligation.rule_text
-        rows.append((s.obligation.clause, s.obligation.title, s.party, s.due.isoformat() if s.due else "—",
-                     s.label, detail))  # fmt: skip
+        rows.append((str(s.year or ""), s.obligation.clause, s.obligation.title, s.party,
+                     s.due.isoformat() if s.due else "—", s.label, detail))  # fmt: skip
     return rows
 
 
-HEADERS = ["条款", "事项", "责任主体", "期限", "状态", "档号 / 说明"]
+HEADERS = ["年度", "条款", "事项", "责任主体", "期限", "状态", "档号 / 说明"]
 
 
 @click.command("status")
@@ -81,7 +83,9 @@ def status(year: int | None, unit: str | None, roster: Path | None, root: Path |
     from ..fileio import write_atomic
     from ..obligations import STATES, status_html
 
-    statuses, year, has_roster = _statuses(root, roster, year, unit, today)
+    day = today.date() if today else date.today()
+    year = year or day.year
+    statuses, has_roster = _statuses(root, roster, [year], unit, day)
     if html_path:
         write_atomic(html_path, status_html(statuses, year).encode("utf-8"))
     if as_json:
@@ -118,17 +122,21 @@ def _within(text: str) -> int:
 @json_option
 def due(within: str, year: int | None, unit: str | None, roster: Path | None, root: Path | None, today: Any,
         as_json: bool) -> None:  # fmt: skip
-    """接下来要完成的事项：已逾期的在前，其后按期限先后。"""
+    """接下来要完成的事项：按期限先后，已逾期的在前。不给 --year 时看上一年度和本年度
+    （上年度的科室报告、纪检组报告在次年1月到期）。"""
     from ..obligations import upcoming
 
     days = _within(within)
-    statuses, year, has_roster = _statuses(root, roster, year, unit, today)
+    day = today.date() if today else date.today()
+    # last year's reports fall due in January and its unmet obligations stay overdue: both years count
+    years = [year] if year else [day.year - 1, day.year]
+    statuses, has_roster = _statuses(root, roster, years, unit, day)
     pending = upcoming(statuses, days)
     if as_json:
-        echo_json({"year": year, "within_days": days, "statuses": [s.to_dict() for s in pending]})
+        echo_json({"years": years, "within_days": days, "statuses": [s.to_dict() for s in pending]})
         return
     if not pending:
-        click.echo(f"{year} 年度没有 {days} 天内到期或已逾期的事项。")
+        click.echo(f"{'、'.join(map(str, years))} 年度没有 {days} 天内到期或已逾期的事项。")
     else:
         click.echo(format_table(HEADERS, _rows(pending)))
     if not has_roster:
