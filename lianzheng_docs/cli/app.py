@@ -127,6 +127,8 @@ def cli() -> None:
       lianzheng example dual_report > d.yaml 生成示例数据
       lianzheng render dual_report --data d.yaml -o 报告.docx
       lianzheng check 报告.docx               按 GB/T 9704 检查任意 .docx
+      lianzheng status --roster 名册.xlsx     各项文书的落实情况（已完成、未到期、已逾期）
+      lianzheng batch responsibility_letter -d 责任书.yaml --roster 名册.xlsx --archive
 
     退出码：0 成功；1 检查发现问题；2 用法错误；3 数据有误；4 模板不存在；
     5 模板本身有误；6 无法写出结果；70 内部错误。
