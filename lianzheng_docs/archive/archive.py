@@ -329,7 +329,8 @@ class Archive:
             clauses.append("retention = ?")
             params.append(retention_code(retention))
         rows = self.registry.records(" AND ".join(clauses), tuple(params), limit=limit)
-        return [Record.from_row(row, self.registry.files_of(row["id"])) for row in rows]
+        files = self.registry.files_of_records([row["id"] for row in rows])
+        return [Record.from_row(row, files[row["id"]]) for row in rows]
 
     def path_of(self, record: Record, role: str = "original") -> Path:
         stored = next((f for f in record.files if f.role == role), None)

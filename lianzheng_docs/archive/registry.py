@@ -252,10 +252,26 @@ class Registry:
         )
 
     def records(self, where: str = "", params: tuple[Any, ...] = (), *, limit: int | None = None) -> list[sqlite3.Row]:
-        sql = "SELECT * FROM records" + (f" WHERE {where}" if where else "") + " ORDER BY year, retention, org, item"
+        """Records matching ``where``, without their extracted text (a listing never needs it)."""
+        columns = ", ".join(["id", *(c for c in RECORD_COLUMNS if c != "text")])
+        sql = (
+            f"SELECT {columns} FROM records"
+            + (f" WHERE {where}" if where else "")
+            + " ORDER BY year, retention, org, item"
+        )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return list(self.db.execute(sql, params))
+
+    def files_of_records(self, record_ids: list[int]) -> dict[int, list[sqlite3.Row]]:
+        """The files of many records in a few queries (not one per record), by record id."""
+        found: dict[int, list[sqlite3.Row]] = {record_id: [] for record_id in record_ids}
+        for start in range(0, len(record_ids), 900):  # under SQLite's limit of bound parameters
+            chunk = record_ids[start : start + 900]
+            marks = ", ".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT * FROM files WHERE record_id IN ({marks}) ORDER BY id", chunk):
+                found[row["record_id"]].append(row)
+        return found
 
     def iter_records(self, batch: int = 500) -> Iterator[list[sqlite3.Row]]:
         """All records in batches, by id, so that a reindex keeps memory bounded."""
