@@ -222,7 +222,7 @@ class Status:
 
 def status(
     archive: Archive,
-    year: int,
+    year: int | Iterable[int],
     *,
     roster: Roster | None = None,
     unit: str | None = None,
@@ -230,7 +230,8 @@ def status(
     templates: set[str] | None = None,
     today: date | None = None,
 ) -> list[Status]:
-    """Every obligation of subject ``year`` with its state, one row per unit where it falls on every unit.
+    """Every obligation of subject ``year`` (or of each of several years, the archive read once) with its
+    state, one row per unit where it falls on every unit.
 
     Obligations that fall on every unit need the ``roster`` to know the units; without one they are
     left out. ``unit`` keeps only that unit's rows (and the bureau-wide rows out). ``templates``, when
@@ -242,7 +243,18 @@ def status(
         names = "、".join(u.name for u in roster.units)
         raise RosterError("（--roster）", [Problem("unit", "科室(单位)", f"{unit} 不在名册中；名册里的单位：{names}")])
     records = [r for r in archive.list() if r.date]
-    events = list_events(archive, year=year)
+    result: list[Status] = []
+    for subject_year in [year] if isinstance(year, int) else year:
+        events = list_events(archive, year=subject_year)
+        found = _year_status(subject_year, obligations, records, events, roster, unit, templates, today)
+        result += [replace(s, year=subject_year) for s in found]
+    return result
+
+
+def _year_status(
+    year: int, obligations: Sequence[Obligation], records: list[Record], events: list[Event], roster: Roster | None,
+    unit: str | None, templates: set[str] | None, today: date,
+) -> list[Status]:  # fmt: skip
     result: list[Status] = []
     for obligation in obligations:
         if obligation.event:
@@ -259,7 +271,7 @@ def status(
             if unit and party != unit:
                 continue
             result.append(_judge(obligation, party, year, records, templates, today))
-    return [replace(s, year=year) for s in result]
+    return result
 
 
 def upcoming(statuses: Iterable[Status], within_days: int) -> list[Status]:
