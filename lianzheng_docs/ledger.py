@@ -25,6 +25,13 @@ if TYPE_CHECKING:
     from .archive import Archive, Record
 
 SECRETARY = "局党组书记"
+_SECRETARY_NAMES = (SECRETARY, "secretary", "党组书记")
+
+
+def holder_name(holder: str) -> str:
+    """The holder as the ledger stores it: 局党组书记 for any of its spellings, else the unit's name."""
+    text = holder.strip()
+    return SECRETARY if text in _SECRETARY_NAMES else text
 
 
 class LedgerError(ProblemsError):
@@ -74,13 +81,14 @@ def load_task_lists() -> dict[str, TaskList]:
 
 def holder_label(holder: str) -> str:
     """How the holder is named in the review's title: 局党组书记, or 预算科主要负责人."""
-    return SECRETARY if holder in (SECRETARY, "secretary", "党组书记") else f"{holder}主要负责人"
+    name = holder_name(holder)
+    return name if name == SECRETARY else f"{name}主要负责人"
 
 
 def list_for(holder: str) -> TaskList:
     """The secretary's list for the secretary; a department head's list for any unit."""
     lists = load_task_lists()
-    return lists["secretary"] if holder in (SECRETARY, "secretary", "党组书记") else lists["department"]
+    return lists["secretary"] if holder_name(holder) == SECRETARY else lists["department"]
 
 
 @dataclass(frozen=True)
@@ -131,7 +139,7 @@ class Ledger:
     def add(self, holder: str, task: str, when: date, done: str, evidence: Sequence[str] = ()) -> LedgerEntry:
         """Enter what was done for a task. Every problem is reported at once; nothing is written then."""
         problems: list[Problem] = []
-        holder = SECRETARY if holder in ("secretary", "党组书记") else holder.strip()
+        holder = holder_name(holder)
         if not holder:
             problems.append(Problem("holder", "责任人", "请写明是局党组书记还是哪个科室（单位）"))
         found: Task | None = None
@@ -167,7 +175,7 @@ class Ledger:
         clauses, params = [], []
         if holder:
             clauses.append("holder = ?")
-            params.append(SECRETARY if holder in ("secretary", "党组书记") else holder)
+            params.append(holder_name(holder))
         if year:
             clauses.append("substr(date, 1, 4) = ?")
             params.append(f"{year:04d}")
