@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ExitCode, LianzhengError, TemplateError
 from .fileio import safe_filename
-from .rendering import prepare_context, render_metadata
 from .roster import Roster, RosterUnit
 
 if TYPE_CHECKING:
@@ -145,10 +144,9 @@ def _one(
 ) -> BatchItem:  # fmt: skip
     data = unit_data(template, base, unit, year)
     try:
-        context = prepare_context(template.validate(template.prepared(data)), mask_names=False)
-        title = render_metadata(template.manifest, context).get("title") or template.title
+        title = template.metadata(data).get("title") or template.title
         if archive is not None:
-            existing = _filed(archive, template.id, unit.name, title)
+            existing = archive.find_rendered(template.id, title, unit=unit.name)
             if existing is not None and not force:
                 return BatchItem(
                     unit.name, "skipped", title, record=existing, message=f"已归档 {existing.archival_code}"
@@ -162,10 +160,6 @@ def _one(
         return BatchItem(unit.name, "made", title, template.render(data).save(target, overwrite=force))
     except LianzhengError as exc:
         return BatchItem(unit.name, "failed", message=exc.message, exit_code=int(exc.exit_code))
-
-
-def _filed(archive: Archive, template_id: str, unit: str, title: str) -> Record | None:
-    return next((r for r in archive.list(template=template_id, unit=unit) if r.title == title), None)
 
 
 def _convert(made: list[BatchItem], archive: Archive | None, output_dir: Path | None) -> None:

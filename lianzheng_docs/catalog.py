@@ -19,7 +19,7 @@ from typing import Any
 from .errors import TemplateError, TemplateNotFound
 from .examples import example_data
 from .manifest import TemplateManifest, parse_manifest
-from .rendering import RenderedDocument, prepare_context, render_docx
+from .rendering import RenderedDocument, prepare_context, render_docx, render_metadata
 from .validation import validate
 
 BUILTIN_PACKAGE = "lianzheng_docs.builtin_templates"
@@ -105,6 +105,11 @@ class Template:
         """
         context = prepare_context(self.validate(self.prepared(data)), mask_names=mask_names)
         return render_docx(self.manifest, self.docx_bytes(), context, source=f"{self.owner}:{self.id}")
+
+    def metadata(self, data: Mapping[str, Any]) -> dict[str, str]:
+        """The archive metadata (题名, 成文日期, ...) ``data`` would give, without rendering the document."""
+        context = prepare_context(self.validate(self.prepared(data)), mask_names=False)
+        return render_metadata(self.manifest, context)
 
     def prepared(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
         """``data`` after the owning plugin filled in its defaults (built-in templates: unchanged)."""

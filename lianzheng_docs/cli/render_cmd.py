@@ -11,7 +11,6 @@ import click
 from ..catalog import Catalog, Template
 from ..datafile import example_yaml, load_data
 from ..fileio import safe_filename, write_atomic
-from ..rendering import render_metadata
 from ..samples import render_samples
 from .app import json_option
 from .output import echo_json, progress
@@ -164,10 +163,10 @@ def _samples_into_archive(catalog: Catalog, root: str, as_json: bool) -> None:
     with Archive(root or None) as archive, progress(len(catalog), "归档样例", quiet=as_json) as advance:
         for template in catalog:
             data = template.example()
-            title = render_metadata(template.manifest, template.validate(data)).get("title", template.title)
+            title = template.metadata(data).get("title", template.title)
             data.pop("doc_number", None)  # the archive numbers it
-            existing = [r for r in archive.list(template=template.id) if r.title == title]
-            record = existing[0] if existing else archive.file_rendered(template, data)
+            existing = archive.find_rendered(template.id, title)
+            record = existing or archive.file_rendered(template, data)
             results.append({"template": template.id, "archival_code": record.archival_code,
                             "doc_number": record.doc_number, "title": record.title, "new": not existing})  # fmt: skip
             advance()
