@@ -7,7 +7,7 @@ implementation. The index is derived data: the archive's registry can always reb
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -67,6 +67,9 @@ class SearchEngine(Protocol):
 
     def update(self, documents: Sequence[IndexedDocument], *, merge: bool = True) -> None:
         """Add or replace documents (by id) in one commit; all or none."""
+
+    def rebuild(self, batches: Iterable[Sequence[IndexedDocument]]) -> int:
+        """Empty the index and fill it from ``batches`` (read one at a time); returns the count."""
 
     def optimize(self) -> None:
         """Compact the index after bulk updates."""

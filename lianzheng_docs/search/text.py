@@ -2,9 +2,10 @@
 
 Search must find every document that contains the query as a substring (recall 1.0 against
 grep) and nothing else. Word segmenters cannot promise that (jieba misses 生态环境 inside
-生态环境保护 and splits 主体责任), so the index holds overlapping character bigrams of a
-normalised text, and a query becomes the phrase of its own bigrams, which matches exactly where
-the query occurs. Normalisation (NFKC, lower case, no white space) is applied to the text and
+生态环境保护 and splits 主体责任), so the index holds the character bigrams of a normalised text
+to find candidates, and the normalised text itself decides: a document matches when the
+normalised query occurs in it. Normalisation (NFKC, lower case, no white space or control
+characters) is applied to the text and
 the query alike, so full-width and half-width forms and the spaces extractors insert between
 Han characters and digits do not hide a match.
 """
@@ -14,15 +15,24 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+_NORMALISED: dict[str, str] = {}
+
 
 def normalise_char(char: str) -> str:
-    if char.isspace():
-        return ""
-    return unicodedata.normalize("NFKC", char).lower()
+    """What one character becomes: NFKC, lower case; white space and control characters vanish."""
+    known = _NORMALISED.get(char)
+    if known is None:
+        if char.isspace() or unicodedata.category(char) == "Cc":
+            known = ""
+        else:
+            known = unicodedata.normalize("NFKC", char).lower()
+        if len(_NORMALISED) < 65536:  # a document's alphabet is small; the cache stays bounded anyway
+            _NORMALISED[char] = known
+    return known
 
 
 def normalise(text: str) -> str:
-    return "".join(normalise_char(c) for c in text)
+    return "".join(map(normalise_char, text))
 
 
 def normalise_with_map(text: str) -> tuple[str, list[int]]:

@@ -1,0 +1,183 @@
+"""The search engine on its own: exact substring semantics, ranking, filters, fragments, faults."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from lianzheng_docs.archive import SearchIndexError
+from lianzheng_docs.search import IndexedDocument, SearchQuery, open_engine
+from lianzheng_docs.search.text import normalise
+from lianzheng_docs.search.whoosh_engine import record_ids
+
+PHRASES = [
+    "党风廉政建设", "主体责任", "监督责任", "生态环境保护", "追责问责", "一岗双责", "专项资金", "廉政风险",
+    "八项规定", "四风", "整改", "约谈", "局党组", "驻局纪检组", "涉及资金 120 万元", "ＡＢＣ项目", "R&D 经费",
+]  # fmt: skip
+KINDS = ["通知", "报告", "通报", "告知书"]
+UNITS = ["预算科", "国库科", "办公室"]
+
+
+def corpus(count: int, seed: int = 7) -> list[IndexedDocument]:
+    rng = random.Random(seed)
+    documents = []
+    for number in range(1, count + 1):
+        body = "，".join(rng.choice(PHRASES) for _ in range(rng.randint(1, 8))) + "。"
+        title = f"关于{rng.choice(PHRASES)}的{rng.choice(KINDS)}"
+        documents.append(
+            IndexedDocument(number, title, body, doc_number=f"X财廉〔{2020 + number % 6}〕{number}号",
+                            archival_code=f"Z001-WS·{2020 + number % 6}-D30-BGS-{number:04d}",
+                            kind=rng.choice(KINDS), unit=rng.choice(UNITS), year=2020 + number % 6)
+        )  # fmt: skip
+    return documents
+
+
+@pytest.fixture
+def engine(tmp_path):
+    opened = open_engine(tmp_path / "index")
+    opened.reset()
+    yield opened
+    opened.close()
+
+
+def truth(documents: list[IndexedDocument], query: str) -> set[int]:
+    needle = normalise(query)
+    return {d.id for d in documents if needle in normalise(d.title) or needle in normalise(d.body)}
+
+
+def found(engine, query: str, **filters) -> set[int]:
+    return {hit.id for hit in engine.search(SearchQuery(query, limit=100_000, **filters)).hits}
+
+
+def test_results_are_exactly_the_documents_containing_the_query(engine):
+    documents = corpus(400)
+    engine.rebuild([documents[:150], documents[150:]])
+    assert engine.count() == 400
+    rng = random.Random(3)
+    queries = ["廉", "责", "建设", "责任", "政建", "监督责任", "党风廉政建设", "生态环境保护", "环境保护，", "abc项目",
+               "ABC", "r&d经费", "120万元", "资金120", "任，追", "不存在的词"]  # fmt: skip
+    for _ in range(40):  # random substrings of the texts, seams between phrases included
+        doc = rng.choice(documents)
+        start = rng.randrange(len(doc.body))
+        queries.append(doc.body[start : start + rng.randint(1, 9)])
+    for query in queries:
+        if not normalise(query):
+            continue
+        expected = truth(documents, query)
+        result = engine.search(SearchQuery(query, limit=100_000))
+        assert {hit.id for hit in result.hits} == expected, query
+        assert result.total == len(expected), query
+
+
+def test_a_query_across_the_seam_of_title_and_body_finds_nothing(engine):
+    engine.update([IndexedDocument(1, "关于专项资金", "管理办法的说明")])
+    assert found(engine, "资金管理") == set()
+    assert found(engine, "专项资金") == found(engine, "管理办法") == {1}
+
+
+def test_normalisation_hides_no_match(engine):
+    engine.update([
+        IndexedDocument(1, "标题", "涉及资金 120 万元，ＡＢＣ公司承建"),
+        IndexedDocument(2, "标题", "专 项 资\n金"),
+    ])  # fmt: skip
+    assert found(engine, "资金120万元") == {1}
+    assert found(engine, "abc公司") == found(engine, "ＡＢＣ") == {1}
+    assert found(engine, "专项资金") == {2}
+    assert found(engine, "专项\x00资金") == {2}  # control characters in a query are dropped, not matched
+
+
+def test_ranking_title_equal_then_title_then_body(engine):
+    engine.update([
+        IndexedDocument(1, "会议纪要", "专项资金使用情况。"),
+        IndexedDocument(2, "关于专项资金检查的通知", "请各单位配合检查。"),
+        IndexedDocument(3, "专项资金", "见附件。"),
+        IndexedDocument(4, "工作简报", "专项资金专项资金专项资金，专项资金管理。"),
+    ])  # fmt: skip
+    hits = engine.search(SearchQuery("专项资金")).hits
+    assert hits[0].id == 3  # the title is the query
+    assert hits[1].id == 2  # in the title
+    assert [h.id for h in hits[2:]] == [4, 1]  # more occurrences in the body rank higher
+    assert all(h.score > 0 for h in hits)
+
+
+def test_doc_number_and_archival_code_are_found_exactly(engine):
+    documents = corpus(30)
+    engine.update(documents)
+    hits = engine.search(SearchQuery("X财廉〔2021〕7号")).hits
+    assert hits[0].id == 7 and hits[0].doc_number == "X财廉〔2021〕7号"
+    assert engine.search(SearchQuery("Z001-WS·2024-D30-BGS-0010")).hits[0].id == 10
+    assert engine.search(SearchQuery("z001-ws·2024-d30-bgs-0010")).hits[0].id == 10  # case does not matter
+
+
+def test_filters_narrow_the_exact_set(engine):
+    documents = corpus(200)
+    engine.update(documents)
+    for query in ("责任", "廉"):
+        everything = truth(documents, query)
+        by_kind = {d.id for d in documents if d.id in everything and d.kind == "通报"}
+        assert found(engine, query, kind="通报") == by_kind
+        in_year = {d.id for d in documents if d.id in everything and d.year == 2023 and d.unit == "国库科"}
+        assert found(engine, query, year=2023, unit="国库科") == in_year
+    assert found(engine, "责任", kind="不存在的文种") == set()
+
+
+def test_fragments_mark_the_match_and_point_into_the_original_text(engine):
+    body = "一、总体要求。\n各单位要落实党风廉政建设 主体责任，严格执行八项规定。"
+    engine.update([IndexedDocument(1, "关于落实责任的通知", body)])
+    hit = engine.search(SearchQuery("主体责任")).hits[0]
+    fragment = hit.fragments[0]
+    assert "【主体责任】" in fragment.text
+    assert body[fragment.start : fragment.end] == "主体责任"
+    spaced = engine.search(SearchQuery("建设主体")).hits[0].fragments[0]
+    assert body[spaced.start : spaced.end] == "建设 主体"  # offsets cover what the reader sees
+
+
+def test_a_replaced_document_is_found_by_its_new_text_only(engine):
+    engine.update([IndexedDocument(1, "初稿", "旧的文字"), IndexedDocument(2, "其他", "旧的文字")])
+    engine.update([IndexedDocument(1, "定稿", "新的文字")])
+    assert engine.count() == 2
+    assert found(engine, "旧的") == {2}
+    assert found(engine, "新的") == {1}
+    assert found(engine, "的") == {1, 2}  # the one-character path sees the replacement too
+
+
+def test_record_ids_are_read_whole_from_every_segment(engine):
+    for start in range(1, 40, 10):  # several commits without merging: several segments
+        engine.update([IndexedDocument(n, f"标题{n}", f"正文{n}") for n in range(start, start + 10)], merge=False)
+    engine.update([IndexedDocument(5, "改过的标题", "改过的正文")], merge=False)  # a deletion in a segment
+    searcher = engine._current_searcher()
+    assert len(searcher.reader().leaf_readers()) > 1
+    column = searcher.reader().column_reader("rid")
+    ids = record_ids(searcher)
+    assert list(ids) == [column[n] for n in range(searcher.doc_count_all())]
+    assert found(engine, "改过") == {5}
+
+
+def test_a_torn_tail_of_the_text_store_is_ignored_and_cut_off(engine, tmp_path):
+    engine.update([IndexedDocument(1, "标题", "专项资金")])
+    with open(tmp_path / "index" / "texts.idx", "ab") as entries:
+        entries.write(b"\x01\x02\x03")  # a writer killed in the middle of an entry
+    engine.close()
+    assert found(engine, "专项资金") == {1}
+    engine.update([IndexedDocument(2, "标题", "专项资金")])
+    assert (tmp_path / "index" / "texts.idx").stat().st_size % 32 == 0
+    assert found(engine, "专项资金") == {1, 2}
+
+
+def test_lost_texts_make_the_index_unhealthy(engine, tmp_path):
+    engine.update([IndexedDocument(1, "标题", "专项资金")])
+    assert engine.healthy()
+    (tmp_path / "index" / "texts.bin").write_bytes(b"")
+    engine.close()
+    assert not engine.healthy()
+    (tmp_path / "index" / "texts.idx").unlink()
+    engine.close()
+    assert not engine.healthy()
+    with pytest.raises(SearchIndexError):
+        engine.search(SearchQuery("专项资金"))
+
+
+def test_an_empty_query_is_refused(engine):
+    with pytest.raises(SearchIndexError, match="检索词为空"):
+        engine.search(SearchQuery(" \u3000\n"))
