@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -123,11 +124,12 @@ def run_batch(
         raise ValueError("run_batch needs an archive or an output folder")
     kinds = tuple(kinds)
     result = BatchResult(template.id, year)
-    for unit in (u for u in roster.units if u.kind in kinds):
-        item = _one(template, base, unit, year, archive, output_dir, force)
-        result.items.append(item)
-        if on_item:
-            on_item(item)
+    with archive.indexing_deferred() if archive is not None else nullcontext():
+        for unit in (u for u in roster.units if u.kind in kinds):
+            item = _one(template, base, unit, year, archive, output_dir, force)
+            result.items.append(item)
+            if on_item:
+                on_item(item)
     for problem in roster.problems:  # rows the roster left out (read with strict=False)
         result.items.append(
             BatchItem(problem.path, "failed", message=f"名册：{problem}", exit_code=ExitCode.INVALID_INPUT)

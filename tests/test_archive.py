@@ -230,6 +230,26 @@ def test_the_index_is_rebuilt_when_broken_or_behind(archive, notice):
     assert archive.search("第3县").hits[0].id == records[3].id
 
 
+def test_deferred_indexing_indexes_everything_filed_once_the_block_ends(archive, notice):
+    with pytest.raises(RuntimeError), archive.indexing_deferred():
+        for n in range(4):
+            archive.file_rendered(notice, notice_data(notice, recipient=f"第{n}批财政局"))
+        assert archive.index.last_id() == 0  # nothing indexed inside the block
+        raise RuntimeError("the caller fails half-way")
+    assert archive.index.last_id() == 4 and archive.index.count() == 4  # what was filed is indexed
+    assert archive.search("批财政局").total == 4
+
+
+def test_lost_search_texts_are_rebuilt_from_the_registry(archive, notice):
+    records = [archive.file_rendered(notice, notice_data(notice, recipient=f"第{n}县财政局")) for n in range(3)]
+    archive.index.close()
+    (archive.root / "index" / "texts.bin").unlink()
+    archive.index = archive_module.open_engine(archive.root / "index")
+    archive._index_checked = False
+    assert {hit.id for hit in archive.search("县财政局").hits} == {r.id for r in records}
+    assert (archive.root / "index" / "texts.bin").stat().st_size > 0
+
+
 def test_a_held_index_lock_times_out_with_a_clear_error(archive, notice):
     from lianzheng_docs.archive import SearchIndexError
     from lianzheng_docs.search import IndexedDocument, open_engine

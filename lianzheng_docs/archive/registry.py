@@ -273,9 +273,9 @@ class Registry:
                 found[row["record_id"]].append(row)
         return found
 
-    def iter_records(self, batch: int = 500) -> Iterator[list[sqlite3.Row]]:
-        """All records in batches, by id, so that a reindex keeps memory bounded."""
-        last = 0
+    def iter_records(self, batch: int = 500, *, after: int = 0) -> Iterator[list[sqlite3.Row]]:
+        """The records whose id is above ``after``, in batches by id, so that memory stays bounded."""
+        last = after
         while True:
             rows = list(self.db.execute("SELECT * FROM records WHERE id > ? ORDER BY id LIMIT ?", (last, batch)))
             if not rows:

@@ -73,13 +73,14 @@ def add(sources: tuple[Path, ...], root: Path | None, meta_file: Path | None, al
     filed: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
     with Archive(root) as archive, progress(len(files), "归档", quiet=as_json) as advance:
-        for path in files:
-            try:
-                record = archive.add(path, RecordMeta(**vars(base)), allow_duplicate=allow_duplicate)
-                filed.append({"file": str(path), "archival_code": record.archival_code, "id": record.id})
-            except LianzhengError as exc:
-                failed.append({"file": str(path), **exc.to_dict()})
-            advance()
+        with archive.indexing_deferred():
+            for path in files:
+                try:
+                    record = archive.add(path, RecordMeta(**vars(base)), allow_duplicate=allow_duplicate)
+                    filed.append({"file": str(path), "archival_code": record.archival_code, "id": record.id})
+                except LianzhengError as exc:
+                    failed.append({"file": str(path), **exc.to_dict()})
+                advance()
         warning = _stamp(archive, [item["id"] for item in filed]) if stamp and filed else None
     if as_json:
         echo_json({"filed": filed, "failed": failed, "warning": warning})

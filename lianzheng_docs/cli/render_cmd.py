@@ -161,15 +161,18 @@ def _samples_into_archive(catalog: Catalog, root: str, as_json: bool) -> None:
 
     results = []
     with Archive(root or None) as archive, progress(len(catalog), "归档样例", quiet=as_json) as advance:
-        for template in catalog:
-            data = template.example()
-            title = template.metadata(data).get("title", template.title)
-            data.pop("doc_number", None)  # the archive numbers it
-            existing = archive.find_rendered(template.id, title)
-            record = existing or archive.file_rendered(template, data)
-            results.append({"template": template.id, "archival_code": record.archival_code,
-                            "doc_number": record.doc_number, "title": record.title, "new": not existing})  # fmt: skip
-            advance()
+        with archive.indexing_deferred():
+            for template in catalog:
+                data = template.example()
+                title = template.metadata(data).get("title", template.title)
+                data.pop("doc_number", None)  # the archive numbers it
+                existing = archive.find_rendered(template.id, title)
+                record = existing or archive.file_rendered(template, data)
+                results.append({
+                    "template": template.id, "archival_code": record.archival_code,
+                    "doc_number": record.doc_number, "title": record.title, "new": not existing,
+                })  # fmt: skip
+                advance()
         root_path = archive.root.resolve()
     if as_json:
         echo_json({"archive": str(root_path), "records": results})
@@ -178,5 +181,3 @@ def _samples_into_archive(catalog: Catalog, root: str, as_json: bool) -> None:
         state = "已归档" if item["new"] else "已存在"
         click.echo(f"  {state}  {item['archival_code']}  {item['doc_number'] or ''}  {item['title']}")
     click.echo(f"档案位于 {root_path}")
-
-
