@@ -243,11 +243,12 @@ def test_deferred_indexing_indexes_everything_filed_once_the_block_ends(archive,
 def test_lost_search_texts_are_rebuilt_from_the_registry(archive, notice):
     records = [archive.file_rendered(notice, notice_data(notice, recipient=f"第{n}县财政局")) for n in range(3)]
     archive.index.close()
-    (archive.root / "index" / "texts.bin").unlink()
+    texts = archive.index.texts
+    texts.paths(texts.generation())[0].unlink()
     archive.index = archive_module.open_engine(archive.root / "index")
     archive._index_checked = False
     assert {hit.id for hit in archive.search("县财政局").hits} == {r.id for r in records}
-    assert (archive.root / "index" / "texts.bin").stat().st_size > 0
+    assert texts.paths(texts.generation())[0].stat().st_size > 0
 
 
 def test_a_held_index_lock_times_out_with_a_clear_error(archive, notice):

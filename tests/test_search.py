@@ -154,24 +154,26 @@ def test_record_ids_are_read_whole_from_every_segment(engine):
     assert found(engine, "改过") == {5}
 
 
-def test_a_torn_tail_of_the_text_store_is_ignored_and_cut_off(engine, tmp_path):
+def test_a_torn_tail_of_the_text_store_is_ignored_and_cut_off(engine):
     engine.update([IndexedDocument(1, "标题", "专项资金")])
-    with open(tmp_path / "index" / "texts.idx", "ab") as entries:
+    _, entries_path = engine.texts.paths(engine.texts.generation())
+    with open(entries_path, "ab") as entries:
         entries.write(b"\x01\x02\x03")  # a writer killed in the middle of an entry
     engine.close()
     assert found(engine, "专项资金") == {1}
     engine.update([IndexedDocument(2, "标题", "专项资金")])
-    assert (tmp_path / "index" / "texts.idx").stat().st_size % 32 == 0
+    assert entries_path.stat().st_size % 32 == 0
     assert found(engine, "专项资金") == {1, 2}
 
 
-def test_lost_texts_make_the_index_unhealthy(engine, tmp_path):
+def test_lost_texts_make_the_index_unhealthy(engine):
     engine.update([IndexedDocument(1, "标题", "专项资金")])
     assert engine.healthy()
-    (tmp_path / "index" / "texts.bin").write_bytes(b"")
+    texts_path, entries_path = engine.texts.paths(engine.texts.generation())
+    texts_path.write_bytes(b"")
     engine.close()
     assert not engine.healthy()
-    (tmp_path / "index" / "texts.idx").unlink()
+    entries_path.unlink()
     engine.close()
     assert not engine.healthy()
     with pytest.raises(SearchIndexError):
@@ -181,3 +183,38 @@ def test_lost_texts_make_the_index_unhealthy(engine, tmp_path):
 def test_an_empty_query_is_refused(engine):
     with pytest.raises(SearchIndexError, match="检索词为空"):
         engine.search(SearchQuery(" \u3000\n"))
+
+
+def test_a_rebuild_serves_the_old_index_until_it_commits_and_keeps_it_when_it_fails(engine, tmp_path):
+    engine.rebuild([[IndexedDocument(1, "旧标题", "旧的正文"), IndexedDocument(2, "标题", "专项资金")]])
+    old_generation = engine.texts.generation()
+
+    def failing():
+        yield [IndexedDocument(1, "新标题", "新的正文")]
+        assert found(open_engine(tmp_path / "index"), "旧的正文") == {1}  # a reader meanwhile: the old index
+        raise RuntimeError("the registry went away")
+
+    with pytest.raises(RuntimeError):
+        engine.rebuild(failing())
+    engine.close()
+    assert engine.texts.generation() == old_generation
+    assert found(engine, "旧的正文") == {1} and found(engine, "专项资金") == {2}
+    assert sorted(p.name for p in (tmp_path / "index").glob("texts-*")) == [
+        f"texts-{old_generation}.bin", f"texts-{old_generation}.idx"]  # fmt: skip
+
+    assert engine.rebuild([[IndexedDocument(1, "新标题", "新的正文")]]) == 1
+    assert engine.count() == 1 and found(engine, "新的") == {1} and found(engine, "专项资金") == set()
+    assert engine.last_id() == 1
+
+
+def test_a_rebuild_waits_for_the_write_lock(engine, tmp_path):
+    engine.update([IndexedDocument(1, "标题", "专项资金")])
+    holder = open_engine(tmp_path / "index")
+    writer = holder._open().writer()
+    try:
+        impatient = open_engine(tmp_path / "index", lock_timeout=0.3)
+        with pytest.raises(SearchIndexError, match="另一个进程"):
+            impatient.rebuild([[IndexedDocument(2, "标题", "正文")]])
+    finally:
+        writer.cancel()
+    assert found(engine, "专项资金") == {1}

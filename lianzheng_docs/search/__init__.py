@@ -1,6 +1,6 @@
 """Full-text search of the archive, behind a small interface so another engine can replace Whoosh.
 
-Callers use :class:`SearchEngine` (``update``, ``search``, ``count``, ``reset``) with
+Callers use :class:`SearchEngine` (``update``, ``rebuild``, ``search``, ``count``) with
 :class:`IndexedDocument` in and :class:`SearchResult` out; :func:`open_engine` returns the Whoosh
 implementation. The index is derived data: the archive's registry can always rebuild it.
 """
@@ -69,10 +69,9 @@ class SearchEngine(Protocol):
         """Add or replace documents (by id) in one commit; all or none."""
 
     def rebuild(self, batches: Iterable[Sequence[IndexedDocument]]) -> int:
-        """Empty the index and fill it from ``batches`` (read one at a time); returns the count."""
+        """Replace the index's content with ``batches`` (read one at a time); returns the count.
 
-    def optimize(self) -> None:
-        """Compact the index after bulk updates."""
+        Until it completes, searches see the old content; if it fails, the old content stays."""
 
     def close(self) -> None:
         """Release open files."""

@@ -37,13 +37,14 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Existence
 from whoosh.index import LockError
 from whoosh.query import And, NumericRange, Query, Term
+from whoosh.writing import CLEAR
 
 from ..archive.errors import SearchIndexError
 from . import Hit, IndexedDocument, SearchQuery, SearchResult
 from .text import bigrams, fragments, normalise
 from .textstore import Counts, TextStore
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 INDEX_NAME = "records"
 TITLE_WEIGHT = 3.0  # a query in the title counts as much as three in the body
 K1, B = 1.2, 0.75  # BM25's usual saturation and length normalisation
@@ -201,7 +202,7 @@ class WhooshEngine:
     # ------------------------------------------------------------------ writing
 
     def update(self, documents: Sequence[IndexedDocument], *, merge: bool = True) -> None:
-        """Add or replace ``documents`` in one commit; ``merge=False`` leaves segments for optimize().
+        """Add or replace ``documents`` in one commit; ``merge=False`` skips merging small segments.
 
         The texts are appended (and fsynced) before Whoosh commits, under Whoosh's write lock: a
         document Whoosh returns always has its text, and a writer killed in between leaves only
@@ -227,40 +228,49 @@ class WhooshEngine:
         self._write_state(max(self.last_id(), max(doc.id for doc in documents)))
 
     def rebuild(self, batches: Iterable[Sequence[IndexedDocument]]) -> int:
-        """Empty the index and fill it from ``batches`` in one commit; returns the count.
+        """Replace the index's content with ``batches`` in one commit; returns the count.
 
-        One writer for everything: each posting is written once, where batches committed one by
-        one and merged at the end wrote it twice (2.5x slower). Memory stays bounded: the
-        caller reads a batch at a time and Whoosh's pool spills to temporary runs past ``limitmb``.
+        The write lock is held throughout and the current index keeps serving searches until
+        the commit swaps the new one in (Whoosh's ``CLEAR`` merge drops every old segment); a
+        rebuild that fails or is killed leaves the old index as it was. One writer for
+        everything writes each posting once, where batches committed one by one and merged
+        at the end wrote it twice (2.5x slower). Memory stays bounded: the caller reads a
+        batch at a time and Whoosh's pool spills to temporary runs past ``limitmb``.
         """
-        self.reset()
-        try:
-            writer = self._open().writer(timeout=self.lock_timeout, limitmb=128)
-        except LockError as exc:
-            raise SearchIndexError("检索索引正被另一个进程写入，无法重建；请稍后重试") from exc
+        writer = self._writer_for_rebuild()
+        texts = self.texts.rebuild()
         count = last = 0
         try:
             for documents in batches:
                 fields = [_fields(doc) for doc in documents]
-                self.texts.append((doc.id, normalise(doc.title), normalise(doc.body)) for doc in documents)
+                texts.append((doc.id, normalise(doc.title), normalise(doc.body)) for doc in documents)
                 for values in fields:
                     writer.add_document(**values)
                 count += len(documents)
                 last = max([last, *(doc.id for doc in documents)])
+            texts.publish()  # before the commit: every document Whoosh will return has its text
         except BaseException:
             writer.cancel()
+            texts.discard()
             raise
-        writer.commit(optimize=True)
+        writer.commit(mergetype=CLEAR)
         self._write_state(last)
         return count
 
-    def optimize(self) -> None:
-        """Merge all segments into one: searches then open one set of files instead of dozens."""
+    def _writer_for_rebuild(self) -> Any:
+        """A writer on the current index when it opens at this schema version, else on a new one."""
+        if self._state()["schema_version"] == SCHEMA_VERSION:
+            try:
+                return self._open().writer(timeout=self.lock_timeout, limitmb=128)
+            except LockError as exc:
+                raise SearchIndexError("检索索引正被另一个进程写入，无法重建；请稍后重试") from exc
+            except Exception:  # broken: start afresh below
+                self.close()
+        self.reset()
         try:
-            writer = self._open().writer(timeout=self.lock_timeout, limitmb=64)
+            return self._open().writer(timeout=self.lock_timeout, limitmb=128)
         except LockError as exc:
-            raise SearchIndexError("检索索引正被另一个进程写入，无法合并；请稍后重试") from exc
-        writer.commit(optimize=True)
+            raise SearchIndexError("检索索引正被另一个进程写入，无法重建；请稍后重试") from exc
 
     # ------------------------------------------------------------------ searching
 

@@ -17,8 +17,10 @@ def rectification_report() -> GongwenDocument:
     doc.title("关于{{ inspection }}整改情况的报告")
     doc.blank()
     doc.addressee("{{ addressees }}：")
-    doc.paragraph("{{ inspection }}发现我中心存在{{ findings|length }}个方面的问题。中心党支部高度重视，"
-                  "逐项制定整改措施，明确整改责任人和完成时限。现将整改情况报告如下。")
+    doc.paragraph(
+        "{{ inspection }}发现我中心存在{{ findings|length }}个方面的问题。中心党支部高度重视，"
+        "逐项制定整改措施，明确整改责任人和完成时限。现将整改情况报告如下。"
+    )
     doc.heading(1, "一、问题整改情况")
     doc.control("{%p for finding in findings %}")
     doc.paragraph(Span("（{{ loop.index|cn_num }}）{{ finding.problem }}", KAI), "{{ finding.measures }}")
