@@ -240,6 +240,22 @@ def test_deferred_indexing_indexes_everything_filed_once_the_block_ends(archive,
     assert archive.search("批财政局").total == 4
 
 
+def test_a_filing_whose_index_is_locked_is_filed_with_a_warning(tmp_path, notice):
+    from lianzheng_docs.search import open_engine
+
+    with Archive(tmp_path / "档案", lock_timeout=0.2) as archive:
+        archive.file_rendered(notice, notice_data(notice))  # creates the index
+        holder = open_engine(archive.root / "index")
+        writer = holder._open().writer()  # another process is writing the index
+        try:
+            record = archive.file_rendered(notice, notice_data(notice, recipient="锁定期间的财政局"))
+        finally:
+            writer.cancel()
+        assert archive.get(record.id).doc_number == "X财廉告〔2026〕2号"
+        assert len(archive.warnings) == 1 and "检索索引暂未更新" in archive.warnings[0]
+        assert [hit.id for hit in archive.search("锁定期间").hits] == [record.id]  # caught up
+
+
 def test_lost_search_texts_are_rebuilt_from_the_registry(archive, notice):
     records = [archive.file_rendered(notice, notice_data(notice, recipient=f"第{n}县财政局")) for n in range(3)]
     archive.index.close()

@@ -123,7 +123,7 @@ class Archive:
                 )  # fmt: skip
         record = self.get(record_id)
         if not self._deferred:
-            self._index_new()
+            self._index_after_filing()
         self._notify(record)
         return record
 
@@ -165,7 +165,7 @@ class Archive:
                 )  # fmt: skip
         record = self.get(record_id)
         if not self._deferred:
-            self._index_new()
+            self._index_after_filing()
         self._notify(record)
         return record
 
@@ -184,7 +184,18 @@ class Archive:
         finally:
             self._deferred -= 1
             if not self._deferred:
-                self._index_new()
+                self._index_after_filing()
+
+    def _index_after_filing(self) -> None:
+        """Index what was just filed; a failure here loses nothing, so it is a warning, not an error.
+
+        The record and its file are in the registry already; the next search catches the index
+        up from there (e.g. once another process has released the index's write lock).
+        """
+        try:
+            self._index_new()
+        except (SearchIndexError, OSError) as exc:
+            self.warnings.append(f"已归档，但检索索引暂未更新（{exc}）；下次检索时会自动补上")
 
     def _notify(self, record: Record) -> None:
         from ..plugins import get_plugins

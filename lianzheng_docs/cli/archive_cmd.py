@@ -11,7 +11,7 @@ import click
 from ..archive import Archive, MetadataError, Record, RecordMeta
 from ..errors import ExitCode, LianzhengError
 from .app import json_option
-from .output import echo_json, format_table, progress
+from .output import echo_json, filing_archive, format_table, progress
 
 archive_option = click.option(
     "--archive",
@@ -72,7 +72,7 @@ def add(sources: tuple[Path, ...], root: Path | None, meta_file: Path | None, al
     base = _meta(meta_file, options)
     filed: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
-    with Archive(root) as archive, progress(len(files), "归档", quiet=as_json) as advance:
+    with filing_archive(root) as archive, progress(len(files), "归档", quiet=as_json) as advance:
         with archive.indexing_deferred():
             for path in files:
                 try:

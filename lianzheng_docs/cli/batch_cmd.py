@@ -8,7 +8,7 @@ import click
 
 from ..errors import ExitCode
 from .app import json_option
-from .output import echo_json, progress
+from .output import echo_json, filing_archive, progress
 from .render_cmd import archive_flag
 from .status_cmd import roster_option
 
@@ -35,7 +35,6 @@ def batch(template_id: str, data_file: str, roster: Path | None, year: int | Non
     重复执行只补做缺的：
     已归档（同模板、同单位、同题名）或已存在的文件跳过，除非加 --force。
     """
-    from ..archive import Archive
     from ..batch import run_batch
     from ..catalog import Catalog
     from ..datafile import load_data
@@ -49,7 +48,7 @@ def batch(template_id: str, data_file: str, roster: Path | None, year: int | Non
     count = sum(u.kind in kinds for u in units.units)
     with progress(count, f"生成 {template.title}", quiet=as_json) as advance:
         if archive_root is not None:
-            with Archive(archive_root or None) as archive:
+            with filing_archive(archive_root) as archive:
                 result = run_batch(template, units, base, year=year, kinds=kinds, archive=archive, pdf=with_pdf,
                                    force=force, on_item=lambda _item: advance())  # fmt: skip
         else:

@@ -7,9 +7,12 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from ..archive import Archive
 
 
 def prepare_console() -> None:
@@ -57,3 +60,17 @@ def progress(total: int, label: str, *, quiet: bool = False) -> Iterator[Callabl
         return
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield lambda: bar.update(1)
+
+
+@contextmanager
+def filing_archive(root: Any) -> Iterator[Archive]:
+    """The archive at ``root`` for commands that file: its warnings (a plugin's complaint, an index
+    left behind) are printed on stderr at the end, so a filing that succeeded says so plainly."""
+    from ..archive import Archive
+
+    with Archive(root or None) as archive:
+        try:
+            yield archive
+        finally:
+            for warning in archive.warnings:
+                click.echo(f"警告：{warning}", err=True)

@@ -13,7 +13,7 @@ from ..datafile import example_yaml, load_data
 from ..fileio import safe_filename, write_atomic
 from ..samples import render_samples
 from .app import json_option
-from .output import echo_json, progress
+from .output import echo_json, filing_archive, progress
 
 
 @click.command("example")
@@ -110,11 +110,10 @@ def _render_into_archive(
     template: Template, data: dict[str, Any], output: Path | None, force: bool, mask_names: bool,
     root: str, prefix: str | None, with_pdf: bool, as_json: bool,
 ) -> None:  # fmt: skip
-    from ..archive import Archive
 
     if data.get("doc_number") and template.manifest.field("doc_number") is not None and not as_json:
         click.echo(f"数据中已有文号 {data['doc_number']}，按此文号归档（不自动编号）。", err=True)
-    with Archive(root or None) as archive:
+    with filing_archive(root) as archive:
         record = archive.file_rendered(template, data, mask_names=mask_names, prefix=prefix)
         stored = archive.path_of(record)
         if with_pdf:
@@ -157,10 +156,9 @@ def samples(out_dir: Path, archive_root: str | None, as_json: bool) -> None:
 
 
 def _samples_into_archive(catalog: Catalog, root: str, as_json: bool) -> None:
-    from ..archive import Archive
 
     results = []
-    with Archive(root or None) as archive, progress(len(catalog), "归档样例", quiet=as_json) as advance:
+    with filing_archive(root) as archive, progress(len(catalog), "归档样例", quiet=as_json) as advance:
         with archive.indexing_deferred():
             for template in catalog:
                 data = template.example()
