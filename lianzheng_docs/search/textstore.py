@@ -128,19 +128,21 @@ class TextStore:
         texts_size = texts_path.stat().st_size if texts_path.exists() else 0
         if entries and entries[-1] >= texts_size:
             raise SearchIndexError(f"检索文本库 {texts_path} 比其目录短，需要重建")
-        slot_of: dict[int, int] = {}
-        total_title = total_body = 0
-        for slot in range(0, len(entries), FIELDS):
-            slot_of[entries[slot]] = slot
-        for slot in slot_of.values():
-            total_title += entries[slot + 2] - entries[slot + 1]
-            total_body += entries[slot + 3] - entries[slot + 2] - 1
+        # the last entry of an id wins
+        slot_of = dict(zip(entries[0::FIELDS], range(0, len(entries), FIELDS), strict=True))
+        starts, title_ends, body_ends = entries[1::FIELDS], entries[2::FIELDS], entries[3::FIELDS]
+        if len(slot_of) == len(starts):  # no replaced entries: sum the columns at C speed
+            total_title = sum(title_ends) - sum(starts)
+            total_body = sum(body_ends) - sum(title_ends) - len(starts)
+        else:
+            total_title = sum(entries[slot + 2] - entries[slot + 1] for slot in slot_of.values())
+            total_body = sum(entries[slot + 3] - entries[slot + 2] - 1 for slot in slot_of.values())
         if texts_size:
             handle = open(texts_path, "rb")
             self._file = handle
             self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         self._entries, self._slot_of, self._entries_size, self._generation = entries, slot_of, size, generation
-        self._starts = entries[1::FIELDS]
+        self._starts = starts
         self.total_title, self.total_body = total_title, total_body
 
     def close(self) -> None:
