@@ -79,6 +79,45 @@ def test_a_filer_killed_mid_way_leaves_a_consistent_archive(tmp_path):
         assert next_record.item == count + 1
 
 
+REBUILDER = textwrap.dedent(
+    """
+    import sys, time
+    from lianzheng_docs.archive import Archive
+    from lianzheng_docs.archive.derived import indexed_document
+
+    with Archive(sys.argv[1]) as archive:
+        def batches():
+            for rows in archive.registry.iter_records(5):
+                yield [indexed_document(row) for row in rows]
+                print("batch", flush=True)
+                time.sleep(60)  # killed here, in the middle of the rebuild
+        archive.index.rebuild(batches())
+    """
+)
+
+
+def test_a_rebuild_killed_mid_way_leaves_the_old_index_serving(tmp_path):
+    root = tmp_path / "archive"
+    with Archive(root) as archive, archive.indexing_deferred():
+        for n in range(12):
+            archive.file_rendered(*_notice(f"重建第{n}号单位"))
+    rebuilder = subprocess.Popen([sys.executable, "-c", REBUILDER, str(root)], stdout=subprocess.PIPE)
+    assert rebuilder.stdout is not None and rebuilder.stdout.readline() == b"batch\n"
+    with Archive(root) as archive:
+        assert archive.search("重建第", limit=100).total == 12  # the old index answers during the rebuild
+    rebuilder.send_signal(signal.SIGKILL)
+    rebuilder.wait(timeout=30)
+    with Archive(root, lock_timeout=5) as archive:
+        assert archive.search("重建第", limit=100).total == 12  # still the old index, whole
+        assert archive.reindex() == 12  # the dead writer's lock is gone with it
+        assert archive.search("重建第11号单位").total == 1
+        generation = archive.index.texts.generation()
+    assert sorted(p.name for p in (root / "index").glob("texts-*")) == [
+        f"texts-{generation}.bin",
+        f"texts-{generation}.idx",
+    ]  # the half-written generation is cleared away
+
+
 def _notice(recipient):
     from lianzheng_docs import Catalog
 
