@@ -9,7 +9,7 @@ import pytest
 from lianzheng_docs.archive import SearchIndexError
 from lianzheng_docs.search import IndexedDocument, SearchQuery, open_engine
 from lianzheng_docs.search.text import normalise
-from lianzheng_docs.search.whoosh_engine import record_ids
+from lianzheng_docs.search.whoosh_schema import record_ids
 
 PHRASES = [
     "党风廉政建设", "主体责任", "监督责任", "生态环境保护", "追责问责", "一岗双责", "专项资金", "廉政风险",
@@ -218,3 +218,23 @@ def test_a_rebuild_waits_for_the_write_lock(engine, tmp_path):
     finally:
         writer.cancel()
     assert found(engine, "专项资金") == {1}
+
+
+def test_ranking_orders_by_number_then_title_then_score_then_newer():
+    from lianzheng_docs.search.ranking import Collection, rank
+
+    collection = Collection(documents=100, title_bytes=3000, body_bytes=300_000)
+    size = len("专项资金".encode())
+    matches = [
+        (1, 0, 2, 30, 3000),  # twice in a long body
+        (2, 0, 2, 30, 300),  # twice in a short body: shorter wins
+        (3, 1, 0, size, 10),  # the title is the query
+        (4, 1, 0, 30, 10),  # in a longer title
+        (5, 0, 2, 30, 300),  # same as 2, newer
+    ]
+    total, top = rank(iter(matches), {9}, size, collection, limit=10)
+    assert total == 6  # five in the text and record 9, whose 文号 is the query
+    assert [record_id for _, record_id in top] == [9, 3, 4, 5, 2, 1]
+    assert top[0][0] == 0.0 and all(score > 0 for score, _ in top[1:])
+    assert rank(iter(matches), set(), size, collection, limit=0) == (5, [])
+    assert [r for _, r in rank(iter(matches), set(), size, collection, limit=2)[1]] == [3, 4]

@@ -1,14 +1,15 @@
 """The search engine on Whoosh-Reloaded: bigram postings find candidates, exact counts decide.
 
 Search must return every document that contains the query as a substring and nothing else. Whoosh
-holds, per document, the set of its character bigrams (no positions), its characters (for
-one-character queries), the exact 文号 and 档号, the filter fields and the stored fields shown in
-results. A query's candidates are the documents holding its two rarest bigrams; the
+holds, per document, the set of its character bigrams (no positions), the exact 文号 and 档号, the
+filter fields and the stored fields shown in results (layout in :mod:`.whoosh_schema`). A
+query's candidates are the documents holding its two rarest bigrams; the
 :class:`~.textstore.TextStore` beside the index then counts the query in each candidate's
 normalised title and body, which both removes false candidates and gives the term frequencies
-that rank the rest (BM25, title weighted). Whoosh's positional phrase matcher would answer the
-same question, but in pure Python per candidate: 1.7 s for a phrase found in 16,000 of 20,000
-documents, against tens of milliseconds this way.
+that rank the rest (:mod:`.ranking`). One-character queries scan the text store instead.
+Whoosh's positional phrase matcher would answer the same question, but in pure Python per
+candidate: 1.7 s for a phrase found in 16,000 of 20,000 documents, against tens of
+milliseconds this way.
 
 Measured traps this module guards against: Whoosh's default analyzer finds nothing in Chinese;
 ``AsyncWriter`` in a process that exits loses writes silently, so writes use a plain writer with
@@ -20,98 +21,24 @@ failing batch is cancelled; Whoosh never fsyncs, so the index is treated as rebu
 
 from __future__ import annotations
 
-import heapq
 import json
-import math
 import os
-import sys
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import Token, Tokenizer
-from whoosh.columns import NumericColumn
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.formats import Existence
 from whoosh.index import LockError
 from whoosh.query import And, NumericRange, Query, Term
 from whoosh.writing import CLEAR
 
 from ..archive.errors import SearchIndexError
 from . import Hit, IndexedDocument, SearchQuery, SearchResult
+from .ranking import Collection, rank
 from .text import bigrams, fragments, normalise
 from .textstore import Counts, TextStore
-
-SCHEMA_VERSION = 3
-INDEX_NAME = "records"
-TITLE_WEIGHT = 3.0  # a query in the title counts as much as three in the body
-K1, B = 1.2, 0.75  # BM25's usual saturation and length normalisation
-
-
-class BigramTokenizer(Tokenizer):  # type: ignore[misc]
-    """The distinct character bigrams of the normalised text (positions are not kept)."""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, BigramTokenizer)
-
-    def __hash__(self) -> int:
-        return hash("BigramTokenizer")
-
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        mode: str = "",
-        **kwargs: Any,
-    ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for index, gram in enumerate(dict.fromkeys(bigrams(normalise(value)))):
-            token.text = gram
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = gram
-            if positions:
-                token.pos = start_pos + index
-            yield token
-
-
-def gram_field() -> TEXT:
-    """A field that records which documents hold a gram, without counts or positions.
-
-    It stays "scorable" (a length per document) although nothing scores on it: for a field
-    without lengths Whoosh 2.7.5 stats the file system once per posting while merging segments
-    (2.3 million ``stat`` calls to index 2,000 documents).
-    """
-    field = TEXT(analyzer=BigramTokenizer(), phrase=False)
-    field.format = Existence()
-    return field
-
-
-def make_schema() -> Schema:
-    return Schema(
-        id=ID(stored=True, unique=True),
-        rid=NUMERIC(sortable=True),  # the record id as a column: candidate to text in one array look-up
-        grams=gram_field(),
-        title=STORED(),
-        body=STORED(),
-        doc_number=ID(),  # normalised, for exact look-up; shown values are in "shown"
-        archival_code=ID(),
-        shown=STORED(),
-        kind=ID(stored=True),
-        unit=ID(stored=True),
-        year=NUMERIC(stored=True),
-        date=ID(stored=True),
-        secrecy=ID(stored=True),
-        template=ID(stored=True),
-    )
+from .whoosh_schema import INDEX_NAME, SCHEMA_VERSION, document_fields, make_schema, record_ids
 
 
 class WhooshEngine:
@@ -210,7 +137,7 @@ class WhooshEngine:
         """
         if not documents:
             return
-        fields = [_fields(doc) for doc in documents]  # checked before the writer sees any
+        fields = [document_fields(doc) for doc in documents]  # checked before the writer sees any
         try:
             writer = self._open().writer(timeout=self.lock_timeout, limitmb=64)
         except LockError as exc:
@@ -242,7 +169,7 @@ class WhooshEngine:
         count = last = 0
         try:
             for documents in batches:
-                fields = [_fields(doc) for doc in documents]
+                fields = [document_fields(doc) for doc in documents]
                 texts.append((doc.id, normalise(doc.title), normalise(doc.body)) for doc in documents)
                 for values in fields:
                     writer.add_document(**values)
@@ -296,7 +223,8 @@ class WhooshEngine:
             matches = (counts for counts in found if counts[0] in live)
         else:
             matches = self.texts.count(pattern, (ids[d] for d in self._candidates(searcher, needle, allowed)))
-        total, top = self._rank(matches, numbered, len(pattern), limit=query.limit)
+        collection = Collection(len(self.texts), self.texts.total_title, self.texts.total_body)
+        total, top = rank(matches, numbered, len(pattern), collection, limit=query.limit)
         hits = [_hit(searcher.stored_fields(docnum_of[record_id]), score, query.text) for score, record_id in top]
         return SearchResult(total=total, hits=hits)
 
@@ -337,116 +265,6 @@ class WhooshEngine:
         if allowed is not None:
             candidates &= allowed
         return candidates
-
-    def _rank(
-        self, matches: Iterable[Counts], numbered: set[int], size: int, *, limit: int
-    ) -> tuple[int, list[tuple[float, int]]]:
-        """How many documents match, and the best ``limit`` as (score, record id).
-
-        Order: a record whose 文号/档号 is the query, then one whose title is the query, then by
-        BM25 on the exact occurrence counts (the title weighs three times the body), then newer
-        records first. The IDF is the same for every document of a one-phrase query, so it is
-        applied to the reported scores only.
-        """
-        texts = self.texts
-        documents = max(len(texts), 1)
-        average_title = max(texts.total_title / documents, 1.0)
-        average_body = max(texts.total_body / documents, 1.0)
-        title_norm, body_norm = K1 * B / average_title, K1 * B / average_body
-        base = K1 * (1.0 - B)
-        heap: list[tuple[bool, bool, float, int]] = []
-
-        def keep(key: tuple[bool, bool, float, int]) -> None:
-            if len(heap) < limit:
-                heapq.heappush(heap, key)
-            elif limit > 0 and key > heap[0]:
-                heapq.heapreplace(heap, key)
-
-        in_text = 0
-        seen_numbered: set[int] = set()
-        for record_id, in_title, in_body, title_length, body_length in matches:
-            in_text += 1
-            score = 0.0
-            if in_title:
-                score += TITLE_WEIGHT * in_title * (K1 + 1.0) / (in_title + base + title_norm * title_length)
-            if in_body:
-                score += in_body * (K1 + 1.0) / (in_body + base + body_norm * body_length)
-            key = (record_id in numbered, in_title == 1 and title_length == size, score, record_id)
-            if record_id in numbered:
-                seen_numbered.add(record_id)
-            if len(heap) < limit:  # inline keep(): this loop runs once per matching document
-                heapq.heappush(heap, key)
-            elif limit > 0 and key > heap[0]:
-                heapq.heapreplace(heap, key)
-        missing = numbered - seen_numbered  # numbered records whose text does not hold the query
-        for record_id in missing:
-            keep((True, False, 0.0, record_id))
-        idf = math.log(1.0 + (documents - in_text + 0.5) / (in_text + 0.5))
-        top = sorted(heap, reverse=True)
-        return in_text + len(missing), [(key[2] * idf, key[3]) for key in top]
-
-
-def record_ids(searcher: Any) -> array[int]:
-    """The record id of every document number, read from the ``rid`` column in one piece per segment.
-
-    Looking ids up one by one through Whoosh costs 2.7 µs each, 50 ms for a query found in 18,000
-    documents; reading the column's bytes whole costs under a millisecond. Whoosh-Reloaded is
-    pinned, but should its column layout change, the slow path gives the same answer.
-    """
-    field = searcher.schema["rid"]
-    offset = field.from_column_value(0)
-    linear = field.from_column_value(1) == offset + 1
-    ids: array[int] = array("q")
-    for reader, base in searcher.reader().leaf_readers():
-        assert base == len(ids)
-        count = reader.doc_count_all()
-        column = reader.column_reader("rid", translate=False) if reader.has_column("rid") else None
-        raw: array[int] | None = None
-        if linear and isinstance(column, NumericColumn.Reader):
-            try:
-                width, stored = column._fixedlen, column._count
-                raw = array(column._typecode)
-                raw.frombytes(column._dbfile.get(column._basepos, width * stored))
-                if sys.byteorder == "little":
-                    raw.byteswap()  # Whoosh writes columns big-endian
-                raw.extend([column._default] * (count - stored))
-            except Exception:
-                raw = None
-        if raw is not None and len(raw) == count:
-            ids.extend(value + offset for value in raw)
-        elif column is not None:
-            ids.extend(int(field.from_column_value(value)) for value in column)
-        else:
-            ids.extend([0] * count)
-    return ids
-
-
-def _fields(doc: IndexedDocument) -> dict[str, Any]:
-    if not isinstance(doc.id, int) or isinstance(doc.id, bool) or doc.id <= 0:
-        raise SearchIndexError(f"索引文档的 id 无效：{doc.id!r}")
-    for name in ("title", "body", "doc_number", "archival_code", "kind", "unit", "date", "secrecy", "template"):
-        if not isinstance(getattr(doc, name), str):
-            raise SearchIndexError(f"索引文档 {doc.id} 的字段 {name} 不是文字")
-    if doc.year is not None and not isinstance(doc.year, int):
-        raise SearchIndexError(f"索引文档 {doc.id} 的年度不是整数")
-    values: dict[str, Any] = {
-        "id": str(doc.id),
-        "rid": doc.id,
-        "grams": f"{doc.title}\n{doc.body}",  # a bigram across the seam is only a false candidate
-        "title": doc.title,
-        "body": doc.body,
-        "doc_number": normalise(doc.doc_number),
-        "archival_code": normalise(doc.archival_code),
-        "kind": doc.kind,
-        "unit": doc.unit,
-        "date": doc.date,
-        "secrecy": doc.secrecy,
-        "template": doc.template,
-        "shown": {"doc_number": doc.doc_number, "archival_code": doc.archival_code},
-    }
-    if doc.year is not None:
-        values["year"] = doc.year
-    return {k: v for k, v in values.items() if v != "" or k in ("title", "body")}
 
 
 def _hit(stored: dict[str, Any], score: float, text: str) -> Hit:

@@ -1,0 +1,68 @@
+"""The order of search results: exact 文号/档号 and title matches first, then BM25 on exact counts.
+
+The counts come from the text store, so they are the real number of times the query occurs in
+a document's title and body, not an estimate from words or bigrams. BM25 saturates them and
+normalises by length; a query in the title weighs three times one in the body. The IDF is the
+same for every document of a one-phrase query, so it only scales the reported scores.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .textstore import Counts
+
+TITLE_WEIGHT = 3.0  # a query in the title counts as much as three in the body
+K1, B = 1.2, 0.75  # BM25's usual saturation and length normalisation
+
+Key = tuple[bool, bool, float, int]  # 文号/档号 is the query, title is the query, score, record id
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What BM25 needs to know of all indexed documents: how many, and their lengths in bytes."""
+
+    documents: int
+    title_bytes: int
+    body_bytes: int
+
+
+def rank(
+    matches: Iterable[Counts], numbered: set[int], query_bytes: int, collection: Collection, *, limit: int
+) -> tuple[int, list[tuple[float, int]]]:
+    """How many documents match, and the best ``limit`` as (score, record id), best first.
+
+    ``matches`` are the documents containing the query; ``numbered`` the record ids whose 文号 or
+    档号 is the query (they rank first, even when their text does not contain it). Ties go to
+    the newer record.
+    """
+    documents = max(collection.documents, 1)
+    title_norm = K1 * B / max(collection.title_bytes / documents, 1.0)
+    body_norm = K1 * B / max(collection.body_bytes / documents, 1.0)
+    base = K1 * (1.0 - B)
+    heap: list[Key] = []
+
+    def keep(key: Key) -> None:
+        if len(heap) < limit:
+            heapq.heappush(heap, key)
+        elif limit > 0 and key > heap[0]:
+            heapq.heapreplace(heap, key)
+
+    in_text = 0
+    unseen = set(numbered)
+    for record_id, in_title, in_body, title_length, body_length in matches:
+        in_text += 1
+        score = 0.0
+        if in_title:
+            score += TITLE_WEIGHT * in_title * (K1 + 1.0) / (in_title + base + title_norm * title_length)
+        if in_body:
+            score += in_body * (K1 + 1.0) / (in_body + base + body_norm * body_length)
+        unseen.discard(record_id)
+        keep((record_id in numbered, in_title == 1 and title_length == query_bytes, score, record_id))
+    for record_id in unseen:  # numbered records whose text does not hold the query
+        keep((True, False, 0.0, record_id))
+    idf = math.log(1.0 + (documents - in_text + 0.5) / (in_text + 0.5))
+    return in_text + len(unseen), [(score * idf, record_id) for _, _, score, record_id in sorted(heap, reverse=True)]
