@@ -63,6 +63,12 @@ def test_add_files_and_folders_with_metadata(run, tmp_path):
     table = run("archive", "list")
     assert "档号" in table.output and "共 2 件" in table.output
     assert run("search", "廉政谈话", "--year", "2025").output.count("Z001-WS·2025") == 1
+    dated = json.loads(run("search", "通知", "--since", "2025-03-05", "--until", "2025-03-05", "--json").output)
+    assert dated["total"] == 2 and {h["date"] for h in dated["hits"]} == {"2025-03-05"}
+    assert json.loads(run("search", "通知", "--since", "2025-03-06", "--json").output)["total"] == 0
+    assert json.loads(run("search", "通知", "--secrecy", "", "--json").output)["total"] == 2
+    bad = run("search", "通知", "--since", "2025年3月5日")
+    assert bad.exit_code == ExitCode.USAGE and "日期应写成 YYYY-MM-DD" in bad.output
 
 
 def test_add_reports_bad_files_and_exits_non_zero(run, tmp_path):

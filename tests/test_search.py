@@ -238,3 +238,23 @@ def test_ranking_orders_by_number_then_title_then_score_then_newer():
     assert top[0][0] == 0.0 and all(score > 0 for score, _ in top[1:])
     assert rank(iter(matches), set(), size, collection, limit=0) == (5, [])
     assert [r for _, r in rank(iter(matches), set(), size, collection, limit=2)[1]] == [3, 4]
+
+
+def test_secrecy_and_date_range_filters(engine):
+    import datetime
+
+    engine.update([
+        IndexedDocument(1, "关于专项资金的通知", "专项资金", date="2025-03-01", secrecy="秘密"),
+        IndexedDocument(2, "关于专项资金的报告", "专项资金", date="2025-12-31"),
+        IndexedDocument(3, "关于专项资金的通报", "专项资金", date="2026-01-01", secrecy="机密"),
+        IndexedDocument(4, "关于专项资金的函", "专项资金"),  # undated
+    ])  # fmt: skip
+    assert found(engine, "专项资金", secrecy="秘密") == {1}
+    assert found(engine, "专项资金", secrecy="") == {2, 4}  # those filed without a 密级
+    d = datetime.date
+    assert found(engine, "专项资金", since=d(2025, 3, 1), until=d(2025, 12, 31)) == {1, 2}  # both ends included
+    assert found(engine, "专项资金", since=d(2025, 12, 31)) == {2, 3}
+    assert found(engine, "专项资金", until=d(2025, 2, 28)) == set()
+    assert found(engine, "专", since=d(2026, 1, 1), secrecy="机密") == {3}  # the one-character path filters too
+    hit = engine.search(SearchQuery("专项资金", secrecy="机密")).hits[0]
+    assert hit.secrecy == "机密" and hit.date == "2026-01-01"

@@ -384,10 +384,17 @@ class Archive:
         unit: str | None = None,
         year: int | None = None,
         template: str | None = None,
+        secrecy: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
         limit: int = 10,
     ) -> SearchResult:
-        """Records containing ``text`` (or whose 文号/档号 is ``text``), best first."""
-        query = SearchQuery(text, kind=kind, unit=unit, year=year, template=template, limit=limit)
+        """Records containing ``text`` (or whose 文号/档号 is ``text``), best first.
+
+        Filters: 文种 ``kind``, ``unit``, 年度 ``year``, ``template``, 密级 ``secrecy`` (``""`` for
+        records without one) and the 成文日期 range ``since``..``until`` (inclusive)."""
+        query = SearchQuery(text, kind=kind, unit=unit, year=year, template=template, secrecy=secrecy, since=since,
+                            until=until, limit=limit)  # fmt: skip
         try:
             self.ensure_index()
             return self.index.search(query)

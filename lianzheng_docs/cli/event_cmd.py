@@ -10,6 +10,7 @@ import click
 from .app import json_option
 from .archive_cmd import archive_option
 from .output import echo_json, format_table
+from .params import ISO_DATE
 
 
 @click.group("event")
@@ -20,7 +21,7 @@ def event_group() -> None:
 @event_group.command("add")
 @click.argument("obligation", metavar="事项ID")
 @click.option("--party", required=True, help="应报送的科室（单位），如 预算科。")
-@click.option("--date", "when", type=click.DateTime(["%Y-%m-%d"]), required=True, help="事件日期，如 2026-05-10。")
+@click.option("--date", "when", type=ISO_DATE, required=True, help="事件日期，如 2026-05-10。")
 @click.option("--note", default="", help="说明，如 “第二季度组织生活会”。")
 @archive_option
 @json_option
@@ -32,7 +33,7 @@ def add(obligation: str, party: str, when: Any, note: str, root: Path | None, as
 
     obligations = load_obligations(plugin_obligations())
     with Archive(root) as archive:
-        event = record_event(archive, obligation, party, when.date(), note, obligations=obligations)
+        event = record_event(archive, obligation, party, when, note, obligations=obligations)
     if as_json:
         echo_json(event.to_dict())
         return

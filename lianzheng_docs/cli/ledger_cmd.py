@@ -11,6 +11,7 @@ import click
 from .app import json_option
 from .archive_cmd import archive_option
 from .output import echo_json, format_table
+from .params import ISO_DATE
 
 HOLDER_HELP = "局党组书记，或科室（单位）名称（其主要负责人的任务清单）。"
 
@@ -40,7 +41,7 @@ def tasks(holder: str, as_json: bool) -> None:
 @ledger_group.command("add")
 @click.option("--holder", required=True, help=HOLDER_HELP)
 @click.option("--task", required=True, help="任务序号或名称，如 3 或 开展反腐倡廉教育（见 lianzheng ledger tasks）。")
-@click.option("--date", "when", type=click.DateTime(["%Y-%m-%d"]), required=True, help="完成日期，如 2026-03-05。")
+@click.option("--date", "when", type=ISO_DATE, required=True, help="完成日期，如 2026-03-05。")
 @click.option("--done", required=True, help="做了什么。")
 @click.option("--evidence", multiple=True, help="佐证材料：档案中的档号或文号，可重复。")
 @archive_option
@@ -52,7 +53,7 @@ def add(holder: str, task: str, when: Any, done: str, evidence: tuple[str, ...],
     from ..ledger import Ledger
 
     with Archive(root) as archive:
-        entry = Ledger(archive).add(holder, task, when.date(), done, evidence)
+        entry = Ledger(archive).add(holder, task, when, done, evidence)
     if as_json:
         echo_json(entry.to_dict())
         return

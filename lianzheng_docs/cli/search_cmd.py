@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -9,6 +10,7 @@ import click
 from .app import json_option
 from .archive_cmd import archive_option
 from .output import echo_json
+from .params import ISO_DATE
 
 
 @click.command("search")
@@ -17,16 +19,22 @@ from .output import echo_json
 @click.option("--year", type=int, help="只检索某一年度。")
 @click.option("--unit", help="只检索某一科室（单位）。")
 @click.option("--template", help="只检索某一模板生成的文档。")
+@click.option("--secrecy", help="只检索某一密级，如 秘密；--secrecy '' 检索未标密级的。")
+@click.option("--since", type=ISO_DATE, help="成文日期不早于此日（YYYY-MM-DD）。")
+@click.option("--until", type=ISO_DATE, help="成文日期不晚于此日（YYYY-MM-DD）。")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="最多显示多少条。")
 @archive_option
 @json_option
-def search(query: str, kind: str | None, year: int | None, unit: str | None, template: str | None, limit: int,
-           root: Path | None, as_json: bool) -> None:  # fmt: skip
+def search(query: str, kind: str | None, year: int | None, unit: str | None, template: str | None,
+           secrecy: str | None, since: date | None, until: date | None, limit: int, root: Path | None,
+           as_json: bool) -> None:  # fmt: skip
     """全文检索档案：题名、正文、文号、档号。检索词按原文逐字匹配，也可直接输入完整文号或档号。"""
     from ..archive import Archive
 
     with Archive(root) as archive:
-        result = archive.search(query, kind=kind, unit=unit, year=year, template=template, limit=limit)
+        result = archive.search(query, kind=kind, unit=unit, year=year, template=template, secrecy=secrecy,
+                                since=since, until=until,
+                                limit=limit)  # fmt: skip
     if as_json:
         echo_json({
             "query": query,
@@ -34,6 +42,7 @@ def search(query: str, kind: str | None, year: int | None, unit: str | None, tem
             "hits": [
                 {"id": h.id, "score": round(h.score, 3), "title": h.title, "archival_code": h.archival_code,
                  "doc_number": h.doc_number, "kind": h.kind, "unit": h.unit, "year": h.year, "date": h.date,
+                 "secrecy": h.secrecy,
                  "fragments": [{"text": f.text, "start": f.start, "end": f.end} for f in h.fragments]}
                 for h in result.hits
             ],
@@ -45,6 +54,7 @@ def search(query: str, kind: str | None, year: int | None, unit: str | None, tem
     click.echo(f"找到 {result.total} 件，显示前 {len(result.hits)} 件：")
     for rank, hit in enumerate(result.hits, 1):
         click.echo(f"{rank}. {hit.title}")
-        click.echo(f"   {hit.archival_code}  {hit.doc_number or '（无文号）'}  {hit.kind}  {hit.date}")
+        secrecy = f"  {hit.secrecy}" if hit.secrecy else ""
+        click.echo(f"   {hit.archival_code}  {hit.doc_number or '（无文号）'}  {hit.kind}  {hit.date}{secrecy}")
         for fragment in hit.fragments[:2]:
             click.echo(f"   {fragment.text}")

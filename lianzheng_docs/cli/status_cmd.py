@@ -12,6 +12,7 @@ import click
 from .app import json_option
 from .archive_cmd import archive_option
 from .output import echo_json, format_table
+from .params import ISO_DATE
 
 if TYPE_CHECKING:
     from ..obligations import Status
@@ -23,9 +24,7 @@ roster_option = click.option(
     help="名册文件（YAML/CSV/Excel，或环境变量 LIANZHENG_ROSTER）；按科室（单位）逐个检查的事项需要它。",
 )
 year_option = click.option("--year", type=click.IntRange(2000, 2100), help="检查哪一年度的事项（默认今年）。")
-today_option = click.option(
-    "--today", type=click.DateTime(["%Y-%m-%d"]), help="按哪一天计算（默认今天），如 2025-01-20。"
-)
+today_option = click.option("--today", type=ISO_DATE, help="按哪一天计算（默认今天），如 2025-01-20。")
 
 
 def _statuses(root: Path | None, roster_path: Path | None, years: list[int], unit: str | None,
@@ -81,7 +80,7 @@ def status(year: int | None, unit: str | None, roster: Path | None, root: Path |
     from ..fileio import write_atomic
     from ..obligations import STATES, status_html
 
-    day = today.date() if today else date.today()
+    day = today or date.today()
     year = year or day.year
     statuses, has_roster = _statuses(root, roster, [year], unit, day)
     if html_path:
@@ -125,7 +124,7 @@ def due(within: str, year: int | None, unit: str | None, roster: Path | None, ro
     from ..obligations import upcoming
 
     days = _within(within)
-    day = today.date() if today else date.today()
+    day = today or date.today()
     # last year's reports fall due in January and its unmet obligations stay overdue: both years count
     years = [year] if year else [day.year - 1, day.year]
     statuses, has_roster = _statuses(root, roster, years, unit, day)

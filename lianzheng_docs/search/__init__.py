@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Protocol
 
@@ -34,11 +35,16 @@ class IndexedDocument:
 
 @dataclass(frozen=True)
 class SearchQuery:
+    """What to look for, and the filters every result must pass (``None``: no filter)."""
+
     text: str
     kind: str | None = None
     unit: str | None = None
     year: int | None = None
     template: str | None = None
+    secrecy: str | None = None  # 密级 as filed; "" finds the records filed without one
+    since: date | None = None  # 成文日期 from (inclusive); undated records are left out
+    until: date | None = None  # 成文日期 to (inclusive)
     limit: int = 10
 
 
@@ -53,6 +59,7 @@ class Hit:
     unit: str
     year: int | None
     date: str
+    secrecy: str = ""
     fragments: list[Fragment] = field(default_factory=list)
 
 

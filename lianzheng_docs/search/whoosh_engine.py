@@ -30,7 +30,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
-from whoosh.query import And, NumericRange, Query, Term
+from whoosh.query import And, Every, Not, NumericRange, Query, Term, TermRange
 from whoosh.writing import CLEAR
 
 from ..archive.errors import SearchIndexError
@@ -249,8 +249,15 @@ class WhooshEngine:
             value = getattr(query, name)
             if value:
                 conditions.append(Term(name, value))
+        if query.secrecy is not None:  # an empty 密级 is not indexed: "" means "has none"
+            with_secrecy = Every("secrecy")
+            conditions.append(Term("secrecy", query.secrecy) if query.secrecy else Not(with_secrecy))
         if query.year is not None:
             conditions.append(NumericRange("year", query.year, query.year))
+        if query.since is not None or query.until is not None:
+            since = query.since.isoformat() if query.since else None
+            until = query.until.isoformat() if query.until else None
+            conditions.append(TermRange("date", since, until))
         return set(searcher.docs_for_query(And(conditions))) if conditions else None
 
     @staticmethod
@@ -279,5 +286,6 @@ def _hit(stored: dict[str, Any], score: float, text: str) -> Hit:
         unit=stored.get("unit", ""),
         year=stored.get("year"),
         date=stored.get("date", ""),
+        secrecy=stored.get("secrecy", ""),
         fragments=found,
     )
