@@ -30,6 +30,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ..archive.errors import SearchIndexError
 
@@ -39,11 +40,9 @@ ENTRY_BYTES = FIELDS * 8
 TITLE_END, BODY_END = b"\x00", b"\x01"
 
 
-Occurrences = tuple[int, int, int, int]
-"""How often the query occurs in a document's title and body, then their lengths in bytes."""
-
 Counts = tuple[int, int, int, int, int]
-"""A record id followed by its :data:`Occurrences` (plain tuples: tens of thousands per query)."""
+"""A record id; how often the query occurs in its title and its body; their lengths in bytes.
+Plain tuples: a common query makes tens of thousands of them."""
 
 
 class TextStore:
@@ -55,7 +54,7 @@ class TextStore:
         self._starts = array("q")  # the start of every entry, ascending: which entry holds an offset
         self._slot_of: dict[int, int] = {}
         self._map: mmap.mmap | None = None
-        self._file: object | None = None
+        self._file: BinaryIO | None = None
         self._entries_size = -1
         self._generation = -1
         self.total_title = 0
@@ -149,7 +148,7 @@ class TextStore:
         if self._map is not None:
             self._map.close()
         if self._file is not None:
-            self._file.close()  # type: ignore[attr-defined]
+            self._file.close()
         self._map = self._file = None
         self._entries = array("q")
         self._starts = array("q")
@@ -159,10 +158,7 @@ class TextStore:
     def __len__(self) -> int:
         return len(self._slot_of)
 
-    def ids(self) -> set[int]:
-        return set(self._slot_of)
-
-    def count(self, needle: bytes, record_ids: Iterable[int], *, keep_absent: bool = False) -> Iterator[Counts]:
+    def count(self, needle: bytes, record_ids: Iterable[int]) -> Iterator[Counts]:
         """``(id, in title, in body, title length, body length)`` of those documents containing ``needle``.
 
         The loop that decides every candidate of a common query: tens of thousands of times,
@@ -177,7 +173,7 @@ class TextStore:
             document = text[start:end]
             split = title_end - start
             in_title, in_body = document.count(needle, 0, split), document.count(needle, split + 1)
-            if in_title or in_body or keep_absent:
+            if in_title or in_body:
                 yield record_id, in_title, in_body, split, end - title_end - 1
 
     def scan(self, needle: bytes) -> Iterator[Counts]:
