@@ -23,14 +23,13 @@ from .codes import ArchivalCode, check_code, format_doc_number, parse_doc_number
 from .derived import (
     current_user,
     indexed_document,
-    is_encrypted_pdf,
     meta_from_rendered,
     numbering_year,
     own_title,
 )
 from .errors import ArchiveError, DuplicateDocument, MetadataError, RecordNotFound, SearchIndexError
 from .export import export
-from .extract import extract, sniff
+from .extract import checked_format, extract, readable_text
 from .records import Record, RecordMeta
 from .registry import Registry, now
 from .storage import Staged, place, stage
@@ -42,7 +41,6 @@ if TYPE_CHECKING:
 ENV_ROOT = "LIANZHENG_ARCHIVE"
 DEFAULT_ROOT = Path("archive")
 DEFAULTS = {"fonds": "Z001", "category": "WS", "org": "BGS", "retention": "D30"}
-FORMATS = {"pdf": "PDF", "docx": "Word .docx", "ofd": "OFD"}
 
 
 def resolve_root(root: str | os.PathLike[str] | None = None) -> Path:
@@ -111,8 +109,8 @@ class Archive:
         if source.stat().st_size == 0:
             raise MetadataError(f"{source} 是空文件（0 字节），不能归档")
         with self._staged(source) as staged:
-            fmt = self._format_of(staged, source)
-            text, pages = self._text_of(staged, fmt, source)
+            fmt = checked_format(staged.head, staged.path, source)
+            text, pages = readable_text(staged.path, fmt, source)
             if not meta.title:
                 meta.title = own_title(staged.path, fmt) or source.stem
             with self._transaction_filing() as placed:
@@ -121,11 +119,7 @@ class Archive:
                     source="external", template_id=None, allow_duplicate=allow_duplicate,
                     original_name=source.name, placed=placed,
                 )  # fmt: skip
-        record = self.get(record_id)
-        if not self._deferred:
-            self._index_after_filing()
-        self._notify(record)
-        return record
+        return self._filed(record_id)
 
     def file_rendered(
         self,
@@ -163,11 +157,7 @@ class Archive:
                     staged, "docx", meta, text, pages, source="rendered", template_id=template.id,
                     allow_duplicate=allow_duplicate, original_name=None, placed=placed,
                 )  # fmt: skip
-        record = self.get(record_id)
-        if not self._deferred:
-            self._index_after_filing()
-        self._notify(record)
-        return record
+        return self._filed(record_id)
 
     @contextmanager
     def indexing_deferred(self) -> Iterator[Archive]:
@@ -185,6 +175,14 @@ class Archive:
             self._deferred -= 1
             if not self._deferred:
                 self._index_after_filing()
+
+    def _filed(self, record_id: int) -> Record:
+        """After a filing has committed: index it (unless deferred), tell the plugins, return it."""
+        record = self.get(record_id)
+        if not self._deferred:
+            self._index_after_filing()
+        self._notify(record)
+        return record
 
     def _index_after_filing(self) -> None:
         """Index what was just filed; a failure here loses nothing, so it is a warning, not an error.
@@ -208,7 +206,7 @@ class Archive:
         if any(f.role == role for f in record.files):
             raise MetadataError(f"档号 {record.archival_code} 已有 {role} 文件")
         with self._staged(source) as staged:
-            fmt = self._format_of(staged, source)
+            fmt = checked_format(staged.head, staged.path, source)
             relative = f"files/{record.year}/{record.archival_code}.{fmt}"
             if any(f.path == relative for f in record.files):
                 relative = f"files/{record.year}/{record.archival_code}.{role}.{fmt}"
@@ -309,23 +307,6 @@ class Archive:
         placed.append(target)  # from here on a rollback removes it, whatever place() got to
         place(staged, target)
         return record_id
-
-    def _format_of(self, staged: Staged, source: Path) -> str:
-        fmt = sniff(staged.head, staged.path)
-        suffix = source.suffix.lower().lstrip(".")
-        if fmt is None:
-            raise MetadataError(f"{source.name} 不是可归档的格式：只接受 {'、'.join(FORMATS.values())}")
-        if suffix in FORMATS and suffix != fmt:
-            raise MetadataError(f"{source.name} 的扩展名是 .{suffix}，但内容是 {FORMATS[fmt]}；请核对文件")
-        return fmt
-
-    def _text_of(self, staged: Staged, fmt: str, source: Path) -> tuple[str, int | None]:
-        if fmt == "pdf" and is_encrypted_pdf(staged.path):
-            raise MetadataError(f"{source.name} 是加密的 PDF：电子档案不得加密（DA/T 70-2018），请先解除密码再归档")
-        try:
-            return extract(staged.path, fmt)
-        except Exception as exc:
-            raise MetadataError(f"无法读取 {source.name} 的内容（文件可能已损坏或加密）：{exc}") from exc
 
     # ------------------------------------------------------------------ reading
 

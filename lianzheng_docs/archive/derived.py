@@ -1,7 +1,7 @@
 """What the archive derives from a template, its data, a stored file or the registry.
 
 The year a generated document is numbered in, the record metadata a rendering yields, a file's
-own title, whether a PDF is encrypted, the search document of a registry row, who is filing.
+own title, the search document of a registry row, who is filing.
 """
 
 from __future__ import annotations
@@ -54,15 +54,6 @@ def meta_from_rendered(metadata: Mapping[str, str], template: Template, org: str
         retention=manifest.retention,
         org=org or "",
     )
-
-
-def is_encrypted_pdf(path: Path) -> bool:
-    from pypdf import PdfReader
-
-    try:
-        return bool(PdfReader(str(path)).is_encrypted)
-    except Exception:
-        return False  # unreadable: extraction says so with its own message
 
 
 def own_title(path: Path, fmt: str) -> str:

@@ -1,4 +1,5 @@
-"""Text of a stored file, for the search index: PDF through pypdf, .docx from its OOXML.
+"""What a file to be filed is (by content, not name) and its text for the search index: PDF
+through pypdf, .docx from its OOXML.
 
 Extraction is bounded (pages, characters) so that a PDF of thousands of pages cannot exhaust
 memory, and it normalises what extractors add: the spaces they put between Han characters and
@@ -13,6 +14,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from .errors import MetadataError
+
+FORMATS = {"pdf": "PDF", "docx": "Word .docx", "ofd": "OFD"}
 MAX_PAGES = 2000
 MAX_CHARS = 2_000_000
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -104,4 +108,34 @@ def extract(path: Path, fmt: str) -> tuple[str, int | None]:
     return "", None
 
 
-__all__ = ["docx_text", "extract", "normalise", "pdf_text", "sniff"]
+def checked_format(head: bytes, path: Path, source: Path) -> str:
+    """The format of a file about to be filed, by its content; refused when unknown or misnamed."""
+    fmt = sniff(head, path)
+    suffix = source.suffix.lower().lstrip(".")
+    if fmt is None:
+        raise MetadataError(f"{source.name} 不是可归档的格式：只接受 {'、'.join(FORMATS.values())}")
+    if suffix in FORMATS and suffix != fmt:
+        raise MetadataError(f"{source.name} 的扩展名是 .{suffix}，但内容是 {FORMATS[fmt]}；请核对文件")
+    return fmt
+
+
+def readable_text(path: Path, fmt: str, source: Path) -> tuple[str, int | None]:
+    """:func:`extract`, refusing encrypted PDFs and naming ``source`` when the file cannot be read."""
+    if fmt == "pdf" and is_encrypted_pdf(path):
+        raise MetadataError(f"{source.name} 是加密的 PDF：电子档案不得加密（DA/T 70-2018），请先解除密码再归档")
+    try:
+        return extract(path, fmt)
+    except Exception as exc:
+        raise MetadataError(f"无法读取 {source.name} 的内容（文件可能已损坏或加密）：{exc}") from exc
+
+
+def is_encrypted_pdf(path: Path) -> bool:
+    from pypdf import PdfReader
+
+    try:
+        return bool(PdfReader(str(path)).is_encrypted)
+    except Exception:
+        return False  # unreadable: extraction says so with its own message
+
+
+__all__ = ["checked_format", "docx_text", "extract", "normalise", "pdf_text", "readable_text", "sniff"]
