@@ -390,17 +390,13 @@ class Archive:
 
     def ensure_index(self) -> None:
         """Catch the index up with the registry, or rebuild it if it is missing, stale or broken."""
-        if not self._index_checked:
-            if not self.index.healthy():
-                self.reindex()
-            self._index_checked = True
-        if self.index.count() != self.registry.count():
-            self._index_new()
-            if self.index.count() != self.registry.count():
-                self.reindex()
+        self._index_new()
+        if self.index.count() != self.registry.count():  # records lost below the last id indexed
+            self.reindex()
 
     def _index_new(self) -> None:
-        """Index the records filed since the index's last one (by this or another process)."""
+        """Index the records filed since the index's last one (by this or another process); the
+        index's schema and health are checked once per Archive, and a broken index is rebuilt."""
         if not self._index_checked:
             if not self.index.healthy():
                 self.reindex()

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -137,17 +137,9 @@ class WhooshEngine:
         """
         if not documents:
             return
-        fields = [document_fields(doc) for doc in documents]  # checked before the writer sees any
+        writer = self._writer(limitmb=64)
         try:
-            writer = self._open().writer(timeout=self.lock_timeout, limitmb=64)
-        except LockError as exc:
-            raise SearchIndexError(
-                f"检索索引正被另一个进程写入，等待 {self.lock_timeout:.0f} 秒后仍未释放；请稍后重试"
-            ) from exc
-        try:
-            self.texts.append((doc.id, normalise(doc.title), normalise(doc.body)) for doc in documents)
-            for values in fields:
-                writer.update_document(**values)
+            self._add(documents, self.texts.append, writer.update_document)
         except BaseException:
             writer.cancel()
             raise
@@ -169,10 +161,7 @@ class WhooshEngine:
         count = last = 0
         try:
             for documents in batches:
-                fields = [document_fields(doc) for doc in documents]
-                texts.append((doc.id, normalise(doc.title), normalise(doc.body)) for doc in documents)
-                for values in fields:
-                    writer.add_document(**values)
+                self._add(documents, texts.append, writer.add_document)
                 count += len(documents)
                 last = max([last, *(doc.id for doc in documents)])
             texts.publish()  # before the commit: every document Whoosh will return has its text
@@ -188,16 +177,32 @@ class WhooshEngine:
         """A writer on the current index when it opens at this schema version, else on a new one."""
         if self._state()["schema_version"] == SCHEMA_VERSION:
             try:
-                return self._open().writer(timeout=self.lock_timeout, limitmb=128)
-            except LockError as exc:
-                raise SearchIndexError("检索索引正被另一个进程写入，无法重建；请稍后重试") from exc
-            except Exception:  # broken: start afresh below
-                self.close()
-        self.reset()
+                self._open()
+            except SearchIndexError:  # missing or broken: start afresh
+                self.reset()
+        else:
+            self.reset()
+        return self._writer(limitmb=128)
+
+    def _writer(self, *, limitmb: int) -> Any:
         try:
-            return self._open().writer(timeout=self.lock_timeout, limitmb=128)
+            return self._open().writer(timeout=self.lock_timeout, limitmb=limitmb)
         except LockError as exc:
-            raise SearchIndexError("检索索引正被另一个进程写入，无法重建；请稍后重试") from exc
+            raise SearchIndexError(
+                f"检索索引正被另一个进程写入，等待 {self.lock_timeout:.0f} 秒后仍未释放；请稍后重试"
+            ) from exc
+
+    @staticmethod
+    def _add(
+        documents: Sequence[IndexedDocument],
+        append_texts: Callable[[Iterable[tuple[int, str, str]]], None],
+        add: Callable[..., None],
+    ) -> None:
+        """Texts first, then Whoosh; every document is checked before either sees any."""
+        fields = [document_fields(doc) for doc in documents]
+        append_texts((doc.id, normalise(doc.title), normalise(doc.body)) for doc in documents)
+        for values in fields:
+            add(**values)
 
     # ------------------------------------------------------------------ searching
 
