@@ -28,14 +28,14 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Catalog": "catalog", "Template": "catalog", "TemplateSource": "catalog",
+    "Catalog": "templating.catalog", "Template": "templating.catalog", "TemplateSource": "templating.catalog",
     "Finding": "check", "Report": "check", "check_document": "check",
     "example_yaml": "datafile", "load_data": "datafile",
     "DataFileError": "errors", "ExitCode": "errors", "LianzhengError": "errors", "OutputError": "errors",
     "Problem": "errors", "TemplateError": "errors", "TemplateNotFound": "errors", "ValidationError": "errors",
-    "FieldSpec": "manifest", "FieldType": "manifest", "TemplateManifest": "manifest",
-    "RenderedDocument": "rendering",
-    "render_samples": "samples",
+    "FieldSpec": "templating.manifest", "FieldType": "templating.manifest", "TemplateManifest": "templating.manifest",
+    "RenderedDocument": "templating.rendering",
+    "render_samples": "templating.samples",
     "CnDate": "values", "Person": "values", "Unit": "values",
     "Archive": "archive", "Record": "archive", "RecordMeta": "archive",
 }  # fmt: skip
@@ -83,7 +83,6 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from .archive import Archive, Record, RecordMeta
-    from .catalog import Catalog, Template, TemplateSource
     from .check import Finding, Report, check_document
     from .datafile import example_yaml, load_data
     from .errors import (
@@ -96,7 +95,8 @@ if TYPE_CHECKING:
         TemplateNotFound,
         ValidationError,
     )
-    from .manifest import FieldSpec, FieldType, TemplateManifest
-    from .rendering import RenderedDocument
-    from .samples import render_samples
+    from .templating.catalog import Catalog, Template, TemplateSource
+    from .templating.manifest import FieldSpec, FieldType, TemplateManifest
+    from .templating.rendering import RenderedDocument
+    from .templating.samples import render_samples
     from .values import CnDate, Person, Unit

@@ -14,8 +14,8 @@ from typing import Any
 import yaml
 
 from .errors import DataFileError
-from .examples import example_data
-from .manifest import FieldSpec, FieldType, TemplateManifest
+from .templating.examples import example_data
+from .templating.manifest import FieldSpec, FieldType, TemplateManifest
 
 
 def load_data(path: str | Path) -> dict[str, Any]:

@@ -1,107 +1,33 @@
-"""Hook specifications for lianzheng-docs plugins.
+"""What a plugin author imports: the :data:`hookimpl` marker and the hook specifications.
 
-A sub-unit (副县级二级机构) brings its own templates, roster, numbering and obligations as a
-separate package that declares an entry point in the ``lianzheng_docs.plugins`` group. Each hook
-below is implemented by marking a function of that module with :data:`hookimpl`. The built-in
-templates are provided through the same hooks by :mod:`lianzheng_docs.builtin_plugin`.
-
-A hook that concerns one template (numbering, data preparation) is only ever asked of the plugin
-that owns the template: no plugin can number or change another plugin's documents.
+The specifications live in :mod:`lianzheng_docs.plugins.hookspecs`; this module is the stable
+name plugins use (``from lianzheng_docs.hookspecs import hookimpl``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from .plugins.hookspecs import (
+    PROJECT,
+    hookimpl,
+    hookspec,
+    lianzheng_commands,
+    lianzheng_number_prefix,
+    lianzheng_obligations,
+    lianzheng_prepare_data,
+    lianzheng_record_filed,
+    lianzheng_template_sources,
+    lianzheng_units,
+)
 
-import pluggy
-
-if TYPE_CHECKING:
-    import click
-
-    from .archive import Record
-    from .catalog import TemplateSource
-
-PROJECT = "lianzheng_docs"
-hookspec = pluggy.HookspecMarker(PROJECT)
-hookimpl = pluggy.HookimplMarker(PROJECT)
-
-
-# -------------------------------------------------------------------------------------------
-# Templates
-# -------------------------------------------------------------------------------------------
-
-
-@hookspec
-def lianzheng_template_sources() -> list[TemplateSource]:
-    """Return the folders of templates this plugin provides.
-
-    Build each with ``TemplateSource.package("my_plugin.templates", owner=...)`` so that the files
-    are found through :mod:`importlib.resources` and work from an installed wheel; declare the
-    ``*.toml`` and ``*.docx`` files as package data. Template ids are namespaced by the plugin's
-    name: ``inspection_report`` of plugin ``tzps`` is ``tzps:inspection_report``.
-
-    :return: a list of sources (empty when the plugin brings none).
-
-    .. versionadded:: 0.1
-    """
-
-
-@hookspec(firstresult=True)
-def lianzheng_number_prefix(template_id: str) -> str | None:
-    """Return the 机关代字 the archive numbers the plugin's template ``template_id`` with.
-
-    Asked only of the plugin that owns the template. Stops at first non-None result.
-
-    :param template_id: the template's full id, e.g. ``tzps:inspection_report``.
-    :return: e.g. ``"X财评"`` (giving X财评〔2026〕1号), or None to use the manifest's prefix.
-    """
-
-
-@hookspec(firstresult=True)
-def lianzheng_prepare_data(template_id: str, data: dict[str, Any]) -> dict[str, Any] | None:
-    """Return the data for one of the plugin's templates with its defaults filled in.
-
-    Asked only of the owner, before validation against the manifest. Raise
-    :class:`lianzheng_docs.ValidationError` to reject data with the plugin's own rules.
-    Stops at first non-None result.
-
-    :return: the prepared data, or None to leave it as it is.
-    """
-
-
-# -------------------------------------------------------------------------------------------
-# Roster and obligations
-# -------------------------------------------------------------------------------------------
-
-
-@hookspec
-def lianzheng_units() -> list[dict[str, Any]]:
-    """Return the plugin's roster: one mapping per unit (``name``, ``head``, ``post``, ``leader``)."""
-
-
-@hookspec
-def lianzheng_obligations() -> list[dict[str, Any]]:
-    """Return the documents the plugin's 实施办法 requires, one mapping each.
-
-    Keys are those of ``lianzheng_docs/obligations.toml``: ``id`` (prefix it with the plugin's
-    name, e.g. ``"tzps:..."``), ``title``, ``template`` and/or ``keyword`` (what in the archive
-    satisfies it), ``party`` (or ``owner``), ``to``, ``clause``, ``per_unit``, ``min_count``, and
-    the deadline as ``window = ["01-01", "+1:01-15"]`` or the shorthand ``due``: ``"03-31"`` (by
-    that day each year), ``"+1:01-15"`` (by that day the next year) or ``"7 days after event"``.
-    A mapping that cannot be used stops ``lianzheng status`` with a message naming the plugin.
-    """
-
-
-# -------------------------------------------------------------------------------------------
-# Archive and command line
-# -------------------------------------------------------------------------------------------
-
-
-@hookspec
-def lianzheng_record_filed(record: Record) -> None:
-    """React after a document has been filed (notify, copy elsewhere). Errors are reported, not raised."""
-
-
-@hookspec
-def lianzheng_commands() -> list[click.Command]:
-    """Return click commands to add under ``lianzheng plugin-name ...``."""
+__all__ = [
+    "PROJECT",
+    "hookimpl",
+    "hookspec",
+    "lianzheng_commands",
+    "lianzheng_number_prefix",
+    "lianzheng_obligations",
+    "lianzheng_prepare_data",
+    "lianzheng_record_filed",
+    "lianzheng_template_sources",
+    "lianzheng_units",
+]

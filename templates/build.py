@@ -1,7 +1,7 @@
 """Build the built-in .docx templates from code: ``python templates/build.py``.
 
 Each function below lays out one template with :class:`GongwenDocument`, so every layout
-figure comes from GB/T 9704 (see ``lianzheng_docs/layout/gbt9704.py``) and the result is the
+figure comes from GB/T 9704 (see ``lianzheng_docs/gbt9704/figures.py``) and the result is the
 same file every time; ``tests/test_templates.py`` fails when a committed .docx differs from a
 fresh build. The text between ``{{ }}`` and the ``{%p %}``/``{%tr %}`` tags is docxtpl's; every
 variable used here is declared in the template's manifest (``<id>.toml``) beside it.

@@ -10,11 +10,11 @@ from click.testing import CliRunner
 
 from lianzheng_docs import ExitCode
 from lianzheng_docs.archive import Archive
-from lianzheng_docs.batch import run_batch, unit_data, unit_field
-from lianzheng_docs.catalog import Catalog
 from lianzheng_docs.cli import cli
+from lianzheng_docs.duties.batch import run_batch, unit_data, unit_field
+from lianzheng_docs.duties.roster import Roster, RosterUnit
 from lianzheng_docs.errors import TemplateError
-from lianzheng_docs.roster import Roster, RosterUnit
+from lianzheng_docs.templating.catalog import Catalog
 
 UNITS = (
     RosterUnit("预算科", "王晓东", "科长", "刘建华"),

@@ -10,8 +10,8 @@ import zipfile
 import pytest
 
 from lianzheng_docs import check_document
-from lianzheng_docs.catalog import Catalog, TemplateSource
-from lianzheng_docs.lint import lint_template
+from lianzheng_docs.templating.catalog import Catalog, TemplateSource
+from lianzheng_docs.templating.lint import lint_template
 
 from conftest import ROOT
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from lianzheng_docs import Catalog
-from lianzheng_docs.layout import gbt9704 as G
+from lianzheng_docs.gbt9704 import figures as G
 
 from ooxml import Docx, attr
 

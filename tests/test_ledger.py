@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from lianzheng_docs import ExitCode
 from lianzheng_docs.archive import Archive
-from lianzheng_docs.catalog import Catalog
 from lianzheng_docs.cli import cli
-from lianzheng_docs.ledger import Ledger, LedgerError, load_task_lists, review_data
+from lianzheng_docs.duties.ledger import Ledger, LedgerError, load_task_lists, review_data
+from lianzheng_docs.templating.catalog import Catalog
 
 BASE = {
     "intro": ["现对照主体责任任务清单，逐项总结本年度履行情况如下。"],

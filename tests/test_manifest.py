@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lianzheng_docs import FieldType, TemplateError
-from lianzheng_docs.manifest import GONGWEN_KINDS, parse_manifest
+from lianzheng_docs.templating.manifest import GONGWEN_KINDS, parse_manifest
 
 MINIMAL = """
 id = "demo"

@@ -11,12 +11,12 @@ from click.testing import CliRunner
 
 from lianzheng_docs import ExitCode
 from lianzheng_docs.archive import Archive, RecordMeta
-from lianzheng_docs.catalog import Catalog
 from lianzheng_docs.cli import cli
+from lianzheng_docs.duties.obligations import load_obligations, status, status_html, upcoming
+from lianzheng_docs.duties.roster import RosterError, load_roster
 from lianzheng_docs.errors import TemplateError
-from lianzheng_docs.examples import example_data
-from lianzheng_docs.obligations import load_obligations, status, status_html, upcoming
-from lianzheng_docs.roster import RosterError, load_roster
+from lianzheng_docs.templating.catalog import Catalog
+from lianzheng_docs.templating.examples import example_data
 
 ROSTER = """
 bureau: ××市财政局
@@ -220,7 +220,7 @@ def test_cli_due_and_bad_input(run):
 
 
 def test_deadlines_counted_from_recorded_events(tmp_path, roster):
-    from lianzheng_docs.events import EventError, list_events, record_event
+    from lianzheng_docs.duties.events import EventError, list_events, record_event
 
     with Archive(tmp_path / "档案") as archive:
         record_event(archive, "party_life_meeting", "预算科", date(2025, 5, 10), "第二季度组织生活会")

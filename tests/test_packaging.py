@@ -48,10 +48,17 @@ def test_wheel_contains_templates_and_package_data(wheel):
     for template_id in Catalog.default().ids():
         assert f"lianzheng_docs/builtin_templates/{template_id}.docx" in names
         assert f"lianzheng_docs/builtin_templates/{template_id}.toml" in names
-    assert "lianzheng_docs/py.typed" in names
-    assert "lianzheng_docs/obligations.toml" in names and "lianzheng_docs/tasks.toml" in names
-    assert "lianzheng_docs/pdf/fonts.conf" in names
-    assert "lianzheng_docs/pdf/xiaobiaosong.conf.part" in names
+    # every module and data file of the source tree, so a new folder missing from pyproject's package
+    # list (which an editable install would hide) fails here
+    source = ROOT / "lianzheng_docs"
+    shipped = sorted(
+        path.relative_to(ROOT).as_posix()
+        for path in source.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    )
+    assert len(shipped) > 90
+    assert [name for name in shipped if name not in names] == []
+    assert "lianzheng_docs/duties/obligations/obligations.toml" in names and "lianzheng_docs/duties/tasks.toml" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "lianzheng = lianzheng_docs.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

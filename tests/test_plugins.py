@@ -12,7 +12,7 @@ from lianzheng_docs import Catalog, TemplateError, ValidationError
 from lianzheng_docs.archive import Archive
 from lianzheng_docs.cli import cli
 from lianzheng_docs.layout.builder import GongwenDocument
-from lianzheng_docs.plugins import Plugins, reset_plugins
+from lianzheng_docs.plugins.manager import Plugins, reset_plugins
 
 MANIFEST = """
 id = "{id}"
@@ -214,9 +214,9 @@ def test_plugin_rosters_and_obligations(installed, tmp_path):
     from datetime import date
 
     from lianzheng_docs.archive import Archive
+    from lianzheng_docs.duties.obligations import load_obligations, status
+    from lianzheng_docs.duties.roster import load_roster
     from lianzheng_docs.errors import DataFileError
-    from lianzheng_docs.obligations import load_obligations, status
-    from lianzheng_docs.roster import load_roster
 
     plugins = Plugins()
     roster = load_roster("plugin:good", plugins=plugins)

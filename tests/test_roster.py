@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import Workbook
 
-from lianzheng_docs.roster import RosterError, load_roster
+from lianzheng_docs.duties.roster import RosterError, load_roster
 
 YAML = """
 bureau: ××市财政局

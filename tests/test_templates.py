@@ -9,8 +9,8 @@ import zipfile
 import pytest
 
 from lianzheng_docs import Catalog
-from lianzheng_docs.lint import lint_template
-from lianzheng_docs.manifest import parse_manifest
+from lianzheng_docs.templating.lint import lint_template
+from lianzheng_docs.templating.manifest import parse_manifest
 
 from conftest import ROOT
 

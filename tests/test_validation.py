@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from lianzheng_docs import CnDate, Person, Unit, ValidationError
-from lianzheng_docs.manifest import parse_manifest
-from lianzheng_docs.validation import validate
+from lianzheng_docs.templating.manifest import parse_manifest
+from lianzheng_docs.templating.validation import validate
 
 MANIFEST = parse_manifest(
     """

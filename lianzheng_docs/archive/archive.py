@@ -36,7 +36,7 @@ from .storage import Staged, place, stage
 from .verify import VerifyReport, verify
 
 if TYPE_CHECKING:
-    from ..catalog import Template
+    from ..templating.catalog import Template
 
 ENV_ROOT = "LIANZHENG_ARCHIVE"
 DEFAULT_ROOT = Path("archive")
@@ -196,7 +196,7 @@ class Archive:
             self.warnings.append(f"已归档，但检索索引暂未更新（{exc}）；下次检索时会自动补上")
 
     def _notify(self, record: Record) -> None:
-        from ..plugins import get_plugins
+        from ..plugins.manager import get_plugins
 
         self.warnings.extend(get_plugins().notify("lianzheng_record_filed", record=record))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..manifest import RETENTION_NAMES, RETENTIONS
+from ..templating.manifest import RETENTION_NAMES, RETENTIONS
 from .errors import MetadataError
 
 # Codes go into file names and the 档号: letters and digits only, so no name can climb out of

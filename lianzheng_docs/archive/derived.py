@@ -16,7 +16,7 @@ from ..search import IndexedDocument
 from .records import RecordMeta
 
 if TYPE_CHECKING:
-    from ..catalog import Template
+    from ..templating.catalog import Template
 
 
 def indexed_document(row: Any) -> IndexedDocument:

@@ -83,7 +83,7 @@ class LianzhengGroup(click.Group):
 
 def _plugin_commands() -> dict[str, click.Command]:
     """Commands that plugins add (``lianzheng_commands``); built-in names cannot be taken over."""
-    from ..plugins import get_plugins
+    from ..plugins.manager import get_plugins
 
     commands = {}
     for _plugin, command in get_plugins().collect("lianzheng_commands"):

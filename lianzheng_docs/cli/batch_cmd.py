@@ -35,10 +35,10 @@ def batch(template_id: str, data_file: str, roster: Path | None, year: int | Non
     重复执行只补做缺的：
     已归档（同模板、同单位、同题名）或已存在的文件跳过，除非加 --force。
     """
-    from ..batch import run_batch
-    from ..catalog import Catalog
     from ..datafile import load_data
-    from ..roster import load_roster
+    from ..duties.batch import run_batch
+    from ..duties.roster import load_roster
+    from ..templating.catalog import Catalog
 
     if roster is None:
         raise click.UsageError("请用 --roster 指定名册文件（或设置环境变量 LIANZHENG_ROSTER）。")

@@ -28,8 +28,8 @@ def event_group() -> None:
 def add(obligation: str, party: str, when: Any, note: str, root: Path | None, as_json: bool) -> None:
     """记下一次事件，例如：lianzheng event add party_life_meeting --party 预算科 --date 2026-05-10"""
     from ..archive import Archive
-    from ..events import record_event
-    from ..obligations import load_obligations, plugin_obligations
+    from ..duties.events import record_event
+    from ..duties.obligations import load_obligations, plugin_obligations
 
     obligations = load_obligations(plugin_obligations())
     with Archive(root) as archive:
@@ -48,7 +48,7 @@ def add(obligation: str, party: str, when: Any, note: str, root: Path | None, as
 def list_events(year: int | None, root: Path | None, as_json: bool) -> None:
     """列出记下的事件。"""
     from ..archive import Archive
-    from ..events import list_events as events_of
+    from ..duties.events import list_events as events_of
 
     with Archive(root) as archive:
         events = events_of(archive, year=year)

@@ -26,7 +26,7 @@ def ledger_group() -> None:
 @json_option
 def tasks(holder: str, as_json: bool) -> None:
     """列出任务清单。"""
-    from ..ledger import list_for
+    from ..duties.ledger import list_for
 
     task_list = list_for(holder)
     if as_json:
@@ -50,7 +50,7 @@ def add(holder: str, task: str, when: Any, done: str, evidence: tuple[str, ...],
         as_json: bool) -> None:  # fmt: skip
     """记入一条台账：哪项任务、哪天、做了什么、佐证材料（须已归档）。"""
     from ..archive import Archive
-    from ..ledger import Ledger
+    from ..duties.ledger import Ledger
 
     with Archive(root) as archive:
         entry = Ledger(archive).add(holder, task, when, done, evidence)
@@ -72,7 +72,7 @@ def add(holder: str, task: str, when: Any, done: str, evidence: tuple[str, ...],
 def list_entries(holder: str | None, year: int | None, root: Path | None, as_json: bool) -> None:
     """列出台账记录（按日期）。"""
     from ..archive import Archive
-    from ..ledger import Ledger
+    from ..duties.ledger import Ledger
 
     with Archive(root) as archive:
         entries = Ledger(archive).entries(holder=holder, year=year)
@@ -98,10 +98,10 @@ def review(holder: str, year: int | None, data_file: str | None, output: Path | 
            root: Path | None, as_json: bool) -> None:  # fmt: skip
     """年底逐项对照任务清单：每项任务的台账记录和佐证；没有记录的任务标出。"""
     from ..archive import Archive
-    from ..catalog import Catalog
     from ..datafile import load_data
+    from ..duties.ledger import Ledger, review_data
     from ..fileio import safe_filename
-    from ..ledger import Ledger, review_data
+    from ..templating.catalog import Catalog
 
     year = year or date.today().year
     with Archive(root) as archive:

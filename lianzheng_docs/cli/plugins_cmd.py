@@ -21,8 +21,8 @@ def plugins_group() -> None:
 @json_option
 def list_plugins(as_json: bool) -> None:
     """列出插件：名称、所属包、版本、状态（已加载、失败及原因、被允许列表屏蔽）、提供的模板和钩子。"""
-    from ..catalog import Catalog
-    from ..plugins import get_plugins
+    from ..plugins.manager import get_plugins
+    from ..templating.catalog import Catalog
 
     plugins = get_plugins()
     Catalog.default()  # loading the templates is part of checking a plugin
@@ -47,7 +47,7 @@ def list_plugins(as_json: bool) -> None:
               help="在哪个文件夹下创建。")  # fmt: skip
 def new_plugin(name: str, target: Path) -> None:
     """创建一个新插件的骨架：pyproject（入口点、包数据）、钩子和一个符合 GB/T 9704 的通知模板。"""
-    from ..plugin_tools import scaffold
+    from ..plugins.authoring import scaffold
 
     root = scaffold(name, target)
     click.echo(f"已创建插件 {root}")
@@ -60,7 +60,7 @@ def new_plugin(name: str, target: Path) -> None:
 def check_plugin_command(path: Path, as_json: bool) -> None:
     """检查插件：清单有效、模板变量与清单一致、示例数据能渲染、公文通过 GB/T 9704 检查、打包声明齐全。"""
     from ..errors import ExitCode
-    from ..plugin_tools import check_plugin
+    from ..plugins.authoring import check_plugin
 
     result = check_plugin(path)
     if as_json:

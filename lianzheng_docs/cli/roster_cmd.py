@@ -20,7 +20,7 @@ def roster_group() -> None:
 @json_option
 def show(path: Path, as_json: bool) -> None:
     """读取并校验名册：所有问题一次列出，注明行号和列（Excel 写单元格名）。"""
-    from ..roster import load_roster
+    from ..duties.roster import load_roster
 
     roster = load_roster(path)
     if as_json:

@@ -15,7 +15,7 @@ from .output import echo_json, format_table
 from .params import ISO_DATE
 
 if TYPE_CHECKING:
-    from ..obligations import Status
+    from ..duties.obligations import Status
 
 roster_option = click.option(
     "--roster",
@@ -30,9 +30,9 @@ today_option = click.option("--today", type=ISO_DATE, help="按哪一天计算�
 def _statuses(root: Path | None, roster_path: Path | None, years: list[int], unit: str | None,
               day: date) -> tuple[list[Status], bool]:  # fmt: skip
     from ..archive import Archive
-    from ..catalog import Catalog
-    from ..obligations import status
-    from ..roster import load_roster
+    from ..duties.obligations import status
+    from ..duties.roster import load_roster
+    from ..templating.catalog import Catalog
 
     if unit and not roster_path:
         raise click.UsageError("--unit 需要同时给出名册（--roster），才知道该单位应报哪些文书。")
@@ -77,8 +77,8 @@ def status(year: int | None, unit: str | None, roster: Path | None, root: Path |
 
     只有已归档、文种对、单位对、年度对、成文日期在期限内的文件才算完成。
     """
+    from ..duties.obligations import STATES, status_html
     from ..fileio import write_atomic
-    from ..obligations import STATES, status_html
 
     day = today or date.today()
     year = year or day.year
@@ -121,7 +121,7 @@ def due(within: str, year: int | None, unit: str | None, roster: Path | None, ro
         as_json: bool) -> None:  # fmt: skip
     """接下来要完成的事项：按期限先后，已逾期的在前。不给 --year 时看上一年度和本年度
     （上年度的科室报告、纪检组报告在次年1月到期）。"""
-    from ..obligations import upcoming
+    from ..duties.obligations import upcoming
 
     days = _within(within)
     day = today or date.today()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..catalog import Catalog
-from ..manifest import FieldSpec
+from ..templating.catalog import Catalog
+from ..templating.manifest import FieldSpec
 from .app import json_option
 from .output import echo_json, format_table
 

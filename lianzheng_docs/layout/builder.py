@@ -1,7 +1,7 @@
 """Write .docx templates laid out to GB/T 9704-2012, with docxtpl tags left in their text.
 
 Templates are built by code, not by hand in Word, so that every layout figure comes from
-:mod:`lianzheng_docs.layout.gbt9704` and a rebuilt template is the same document every time. The
+:mod:`lianzheng_docs.gbt9704.figures` and a rebuilt template is the same document every time. The
 result is an ordinary .docx with named styles (公文正文, 一级标题, ...), so a clerk can still open
 and edit it in Word or WPS. Sub-unit plugins build their own templates with the same class.
 """
@@ -22,7 +22,7 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import _Element
 
 from ..docxzip import normalize_docx
-from . import gbt9704 as G
+from ..gbt9704 import figures as G
 from .ooxml import PPR_ORDER, border, element, exact_spacing, paragraph_borders, set_child, tabs, text_box
 from .page import set_up_page
 from .styles import (

@@ -6,7 +6,7 @@ from docx.document import Document
 from docx.text.paragraph import Paragraph
 from lxml.etree import _Element
 
-from . import gbt9704 as G
+from ..gbt9704 import figures as G
 from .ooxml import PPR_ORDER, element, exact_spacing, run_properties, set_child
 
 # Tuned on LibreOffice 7.4 renderings (see tests/test_pdf_layout.py).

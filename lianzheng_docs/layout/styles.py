@@ -13,7 +13,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from lxml.etree import _Element
 
-from . import gbt9704 as G
+from ..gbt9704 import figures as G
 from .ooxml import PPR_ORDER, RPR_ORDER, element, exact_spacing, run_properties, set_child, tabs
 
 BODY = "GwBody"

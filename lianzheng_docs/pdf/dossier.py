@@ -18,7 +18,7 @@ from pypdf import PdfReader, PdfWriter
 
 from ..archive import Archive, ArchiveError, Record
 from ..errors import OutputError
-from ..layout import gbt9704 as G
+from ..gbt9704 import figures as G
 from ..layout.builder import GongwenDocument
 from .convert import ConversionError, convert
 from .copies import make_archive_copies

@@ -15,7 +15,7 @@ from docx.shared import Pt, RGBColor
 from pypdf import PdfReader, PdfWriter
 
 from ..errors import OutputError
-from ..layout import gbt9704 as G
+from ..gbt9704 import figures as G
 from ..layout.builder import GongwenDocument
 from ..layout.ooxml import PPR_ORDER, element, set_child
 from .convert import convert_to_pdf

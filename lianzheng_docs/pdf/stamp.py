@@ -20,10 +20,10 @@ from docx.shared import Mm, Pt
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
-from ..layout import gbt9704 as G
+from ..gbt9704 import figures as G
 from ..layout.builder import GongwenDocument
 from ..layout.ooxml import PPR_ORDER, element, exact_spacing, set_child
-from ..manifest import RETENTION_NAMES
+from ..templating.manifest import RETENTION_NAMES
 from .output import write_pdf
 
 STAMP_WIDTH_MM = 45.0  # the six-cell stamp of DA/T 22: 45 mm x 16 mm

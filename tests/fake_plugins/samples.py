@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from lianzheng_docs import ValidationError
-from lianzheng_docs.catalog import TemplateSource
 from lianzheng_docs.errors import Problem
-from lianzheng_docs.hookspecs import hookimpl
+from lianzheng_docs.plugins.hookspecs import hookimpl
+from lianzheng_docs.templating.catalog import TemplateSource
 
 TEMPLATES: dict[str, Path] = {}
 FILED: list[str] = []

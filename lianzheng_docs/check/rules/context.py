@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ...layout import gbt9704 as G
+from ...gbt9704 import figures as G
 from ..findings import Finding, Severity
 from ..model import Document, Paragraph, Run
 from ..roles import Layout, Role

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...layout import gbt9704 as G
+from ...gbt9704 import figures as G
 from ..findings import Finding, Severity
 from ..model import Paragraph, Section
 from ..roles import Role

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import partial
 
-from ...layout import gbt9704 as G
+from ...gbt9704 import figures as G
 from ..findings import Finding, Severity
 from ..model import Paragraph, Run
 from ..roles import Role

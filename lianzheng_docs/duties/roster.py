@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .datafile import decode_text, parse_data
-from .errors import DataFileError, Problem, ProblemsError
+from ..datafile import decode_text, parse_data
+from ..errors import DataFileError, Problem, ProblemsError
 
 #: Column headers accepted for each field (normalised: no spaces, full-width brackets as half-width).
 HEADERS = {
@@ -103,7 +103,7 @@ def load_roster(path: str | Path, *, plugins: Any = None, strict: bool = True) -
 def plugin_roster(name: str, *, plugins: Any = None, strict: bool = True) -> Roster:
     """The roster the plugin ``name`` registers (its own departments), validated like a file."""
     if plugins is None:
-        from .plugins import get_plugins
+        from ..plugins.manager import get_plugins
 
         plugins = get_plugins()
     owners: dict[str, list[Any]] = {}

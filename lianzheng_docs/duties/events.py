@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .archive.registry import now
-from .errors import ExitCode, LianzhengError
+from ..archive.registry import now
+from ..errors import ExitCode, LianzhengError
 
 if TYPE_CHECKING:
-    from .archive import Archive
-    from .obligations import Obligation
+    from ..archive import Archive
+    from .obligations.model import Obligation
 
 
 class EventError(LianzhengError):
@@ -47,7 +47,7 @@ def record_event(
     *, obligations: Sequence[Obligation] | None = None,
 ) -> Event:  # fmt: skip
     """Record that the event of ``obligation`` happened for ``party`` on ``when``."""
-    from .obligations import load_obligations, plugin_obligations
+    from .obligations.loading import load_obligations, plugin_obligations
 
     known = {o.id: o for o in (obligations if obligations is not None else load_obligations(plugin_obligations()))}
     event_ids = "、".join(o.id for o in known.values() if o.event)

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ExitCode, LianzhengError, TemplateError
-from .fileio import safe_filename
+from ..errors import ExitCode, LianzhengError, TemplateError
+from ..fileio import safe_filename
 from .roster import Roster, RosterUnit
 
 if TYPE_CHECKING:
-    from .archive import Archive, Record
-    from .catalog import Template
+    from ..archive import Archive, Record
+    from ..templating.catalog import Template
 
 _FIELD_REFERENCE = re.compile(r"^\{\{\s*(\w+)\s*\}\}$")
 DEFAULT_KINDS = ("科室", "二级机构")
@@ -166,13 +166,13 @@ def _one(
 
 def _convert(made: list[BatchItem], archive: Archive | None, output_dir: Path | None) -> None:
     if archive is not None:
-        from .pdf.copies import make_archive_copies
+        from ..pdf.copies import make_archive_copies
 
         records = make_archive_copies(archive, [item.record for item in made if item.record is not None])
         for item, record in zip(made, records, strict=True):
             item.record = record
         return
-    from .pdf.convert import convert_to_pdf
+    from ..pdf.convert import convert_to_pdf
 
     assert output_dir is not None
     convert_to_pdf([item.path for item in made if item.path is not None], output_dir)

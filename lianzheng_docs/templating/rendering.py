@@ -21,12 +21,12 @@ import jinja2
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
-from .chinese import cn_number, mask_people
-from .docxzip import normalize_docx
-from .errors import TemplateError
-from .fileio import write_atomic
+from ..chinese import cn_number, mask_people
+from ..docxzip import normalize_docx
+from ..errors import TemplateError
+from ..fileio import write_atomic
+from ..values import CnDate
 from .manifest import TemplateManifest
-from .values import CnDate
 
 
 def make_environment(*, autoescape: bool = True) -> SandboxedEnvironment:

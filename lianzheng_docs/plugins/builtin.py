@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from .hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    from .catalog import TemplateSource
+    from ..templating.catalog import TemplateSource
 
 
 @hookimpl
 def lianzheng_template_sources() -> list[TemplateSource]:
-    from .catalog import TemplateSource
+    from ..templating.catalog import TemplateSource
 
     return [TemplateSource.builtin()]

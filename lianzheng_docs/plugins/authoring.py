@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalog import Catalog, TemplateSource
-from .errors import LianzhengError, OutputError
-from .layout.builder import GongwenDocument
+from ..errors import LianzhengError, OutputError
+from ..layout.builder import GongwenDocument
+from ..templating.catalog import Catalog, TemplateSource
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 GROUP = "lianzheng_docs.plugins"
@@ -35,8 +35,8 @@ class PluginCheck:
 
 def check_plugin(path: Path) -> PluginCheck:
     """Check a plugin project folder (or a folder of templates)."""
-    from .check import check_document
-    from .lint import lint_template
+    from ..check import check_document
+    from ..templating.lint import lint_template
 
     result = PluginCheck()
     skipped = {"build", "dist", ".venv", "venv", ".git", "tests"}

@@ -12,9 +12,9 @@ from datetime import date, datetime
 from difflib import get_close_matches
 from typing import Any
 
-from .errors import Problem, ValidationError
+from ..errors import Problem, ValidationError
+from ..values import CnDate, Person, Unit
 from .manifest import FieldSpec, FieldType, TemplateManifest
-from .values import CnDate, Person, Unit
 
 DOC_NUMBER = re.compile(r"^(?P<prefix>\S.*?)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
 _BRACKETS = re.compile(r"[\[［(（〈【<{｛]\s*(\d{4})\s*[\]］)）〉】>}｝]")

@@ -16,7 +16,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from .errors import TemplateError, TemplateNotFound
+from ..errors import TemplateError, TemplateNotFound
 from .examples import example_data
 from .manifest import TemplateManifest, parse_manifest
 from .rendering import RenderedDocument, prepare_context, render_docx, render_metadata
@@ -115,7 +115,7 @@ class Template:
         """``data`` after the owning plugin filled in its defaults (built-in templates: unchanged)."""
         if self.owner in LOCAL_OWNERS:
             return data
-        from .plugins import get_plugins
+        from ..plugins.manager import get_plugins
 
         changed = get_plugins().owner_call(self.owner, "lianzheng_prepare_data", template_id=self.id, data=dict(data))
         return data if changed is None else changed
@@ -123,7 +123,7 @@ class Template:
     def number_prefix(self) -> str:
         """The 机关代字 this template's documents are numbered with: the owner's answer, else the manifest's."""
         if self.owner not in LOCAL_OWNERS:
-            from .plugins import get_plugins
+            from ..plugins.manager import get_plugins
 
             prefix = get_plugins().owner_call(self.owner, "lianzheng_number_prefix", template_id=self.id)
             if prefix:
@@ -153,7 +153,7 @@ class Catalog:
     @classmethod
     def default(cls) -> Catalog:
         """The built-in templates and those of every plugin that loaded (see ``lianzheng plugins list``)."""
-        from .plugins import get_plugins
+        from ..plugins.manager import get_plugins
 
         return cls.from_plugins(get_plugins())
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .errors import TemplateError
+from ..errors import TemplateError
 
 
 class FieldType(StrEnum):

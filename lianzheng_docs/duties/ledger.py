@@ -17,12 +17,12 @@ from datetime import date
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .archive.errors import RecordNotFound
-from .archive.registry import now
-from .errors import Problem, ProblemsError
+from ..archive.errors import RecordNotFound
+from ..archive.registry import now
+from ..errors import Problem, ProblemsError
 
 if TYPE_CHECKING:
-    from .archive import Archive, Record
+    from ..archive import Archive, Record
 
 SECRETARY = "局党组书记"
 _SECRETARY_NAMES = (SECRETARY, "secretary", "党组书记")
@@ -71,7 +71,7 @@ class TaskList:
 
 def load_task_lists() -> dict[str, TaskList]:
     """The built-in task lists: ``secretary`` (the ten tasks) and ``department``."""
-    text = (resources.files("lianzheng_docs") / "tasks.toml").read_text(encoding="utf-8")
+    text = (resources.files("lianzheng_docs.duties") / "tasks.toml").read_text(encoding="utf-8")
     lists = {}
     for list_id, raw in tomllib.loads(text)["lists"].items():
         tasks = tuple(Task(list_id, str(t["id"]), str(t["title"])) for t in raw["tasks"])

@@ -17,8 +17,9 @@ from typing import Any
 
 import pluggy
 
-from . import builtin_plugin, hookspecs
-from .errors import TemplateError
+from ..errors import TemplateError
+from . import builtin as builtin_plugin
+from . import hookspecs
 
 GROUP = "lianzheng_docs.plugins"
 ALLOW_ENV = "LIANZHENG_PLUGINS"
@@ -46,7 +47,7 @@ class Plugins:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self.info: dict[str, PluginInfo] = {}
-        from . import __version__
+        from .. import __version__
 
         self._register("builtin", builtin_plugin, distribution="lianzheng-docs", version=__version__)
         if autoload is None:
@@ -126,7 +127,7 @@ class Plugins:
         try:
             return impl(**kwargs)
         except Exception as exc:
-            from .errors import LianzhengError
+            from ..errors import LianzhengError
 
             if isinstance(exc, LianzhengError):
                 raise

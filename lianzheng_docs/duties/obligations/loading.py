@@ -1,0 +1,80 @@
+"""Obligations from data: ``obligations.toml`` beside this module, then what plugins register.
+
+Every mapping is checked on load, so a bad date or a missing key stops ``lianzheng status`` with a
+message naming the obligation and who registered it, not half-way through judging.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any
+
+from ...errors import TemplateError
+from .model import AFTER_EVENT, Obligation
+
+
+def load_obligations(extra: Iterable[tuple[str, dict[str, Any]]] | None = None) -> list[Obligation]:
+    """The built-in obligations, then ``extra`` ones as (owner, mapping), e.g. from plugins.
+
+    A plugin's mapping may give ``due`` instead of ``window``: ``"MM-DD"`` (by that day each year),
+    ``"+1:MM-DD"`` (by that day the next year) or ``"N days after event"``.
+    """
+    text = (resources.files("lianzheng_docs.duties.obligations") / "obligations.toml").read_text(encoding="utf-8")
+    raw = [("builtin", item) for item in tomllib.loads(text)["obligations"]] + list(extra or [])
+    found: list[Obligation] = []
+    seen: dict[str, str] = {}
+    for owner, item in raw:
+        obligation = _obligation(owner, item)
+        if obligation.id in seen:
+            raise TemplateError(
+                f"义务 {obligation.id} 重复登记（{seen[obligation.id]} 与 {owner}）："
+                "插件的义务编号请加前缀，如 “tzps:...”"
+            )
+        seen[obligation.id] = owner
+        found.append(obligation)
+    return found
+
+
+def plugin_obligations() -> list[tuple[str, dict[str, Any]]]:
+    """What the loaded plugins register through ``lianzheng_obligations``."""
+    from ...plugins.manager import get_plugins
+
+    return [(owner, item) for owner, item in get_plugins().collect("lianzheng_obligations") if owner != "builtin"]
+
+
+def _obligation(owner: str, item: Any) -> Obligation:
+    label = item.get("id", "?") if isinstance(item, dict) else "?"
+    try:
+        if not isinstance(item, dict):
+            raise TypeError("应是一个映射（dict）")
+        window = item.get("window", ["01-01", "12-31"])
+        event, days = bool(item.get("event", False)), int(item.get("days", 0))
+        due = str(item.get("due", "")).strip()
+        if due:
+            after = AFTER_EVENT.match(due)
+            if after:
+                event, days = True, int(after["days"])
+            else:
+                window = ["01-01", due]
+        obligation = Obligation(
+            id=str(item["id"]), title=str(item["title"]), clause=str(item.get("clause", "")),
+            party=str(item.get("party", item.get("owner", ""))), to=str(item.get("to", "")),
+            template=item.get("template"), keyword=item.get("keyword"), exclude=item.get("exclude"),
+            title_year=bool(item.get("title_year", False)), per_unit=bool(item.get("per_unit", False)),
+            unit=item.get("unit"),
+            unit_kinds=tuple(item.get("unit_kinds", ("科室", "二级机构"))),
+            window=(str(window[0]), str(window[1])), min_count=int(item.get("min_count", 1)),
+            event=event, days=days, rule=str(item.get("rule", "")), owner=owner,
+        )  # fmt: skip
+        if not obligation.event:
+            obligation.dates(2000)  # a bad date fails here, naming the obligation
+        if not (obligation.template or obligation.keyword):
+            raise ValueError("template 和 keyword 至少要有一个，否则无法判断哪份文件满足它")
+        if obligation.min_count < 1:
+            raise ValueError("min_count 至少为 1")
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        what = f"缺少 {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise TemplateError(f"{owner} 登记的义务 {label} 无法使用：{what}") from exc
+    return obligation

@@ -1,0 +1,145 @@
+"""What an obligation is and where one stands: the data :mod:`.judging` works on.
+
+An :class:`Obligation` is one document the 实施办法 requires (who owes it, to whom, which template
+or 题名 keyword satisfies it, its window of dates or its days after an event); a :class:`Status`
+is one obligation judged for one party and one subject year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ...archive import Record
+    from ..events import Event
+
+#: State names with the labels clerks see.
+STATES = {
+    "done": "已完成",
+    "late": "逾期完成",
+    "due": "未到期",
+    "overdue": "已逾期",
+    "event": "按事件",
+    "no_template": "缺模板",
+}
+_DAY = re.compile(r"^(?:\+(?P<offset>[01]):)?(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
+AFTER_EVENT = re.compile(r"^(?P<days>\d+)\s*days?\s+after\s+event$")
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One document the 实施办法 requires: who owes it, to whom, of what kind, by when."""
+
+    id: str
+    title: str
+    clause: str = ""
+    party: str = ""
+    to: str = ""
+    template: str | None = None
+    keyword: str | None = None
+    exclude: str | None = None
+    title_year: bool = False
+    per_unit: bool = False
+    unit: str | None = None  # the record's 科室（单位） must be this (obligations of one party)
+    unit_kinds: tuple[str, ...] = ("科室", "二级机构")
+    window: tuple[str, str] = ("01-01", "12-31")
+    min_count: int = 1
+    event: bool = False
+    days: int = 0
+    rule: str = ""
+    owner: str = "builtin"
+
+    def dates(self, year: int) -> tuple[date, date]:
+        """The first and last date a document may bear to count, on time, for subject ``year``."""
+        return _day(self.window[0], year), _day(self.window[1], year)
+
+    def matches(self, record: Record, year: int) -> bool:
+        """Whether ``record`` is a document of this kind for subject ``year`` (dates aside)."""
+        if self.template and record.template_id != self.template:
+            return False
+        if self.keyword and self.keyword not in record.title:
+            return False
+        if self.exclude and self.exclude in record.title:
+            return False
+        if self.unit is not None and record.unit != self.unit:
+            return False
+        return not self.title_year or f"{year}年" in record.title
+
+    @property
+    def rule_text(self) -> str:
+        """The rule in the words a clerk uses."""
+        if self.rule:
+            return self.rule
+        if self.event:
+            return f"事件发生后 {self.days} 日内"
+        start, end = (_label(part) for part in self.window)
+        times = f"，至少 {self.min_count} 次" if self.min_count > 1 else ""
+        return f"{start}至{end}{'（每单位）' if self.per_unit else ''}{times}"
+
+
+def _day(text: str, year: int) -> date:
+    found = _DAY.match(text.strip())
+    if not found:
+        raise ValueError(f"日期 {text!r} 应写成 MM-DD 或 +1:MM-DD")
+    year, month, day = year + int(found["offset"] or 0), int(found["month"]), int(found["day"])
+    if (month, day) == (2, 29) and not calendar.isleap(year):
+        day = 28  # "by the end of February"
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"日期 {text!r} 不存在（月份 1–12，日期不超过当月天数）") from None
+
+
+def _label(text: str) -> str:
+    found = _DAY.match(text)
+    assert found
+    return f"{'次年' if found['offset'] else ''}{int(found['month'])}月{int(found['day'])}日"
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where one obligation stands for one party (a unit, or the party group, secretary, ...)."""
+
+    obligation: Obligation
+    party: str
+    state: str  # a key of STATES
+    due: date | None
+    records: tuple[Record, ...] = ()
+    today: date | None = None
+    event: Event | None = None  # for obligations due N days after an event
+    year: int | None = None  # the subject year it was judged for
+
+    @property
+    def days_left(self) -> int | None:
+        """Days until the deadline (negative once past) while the obligation is not met."""
+        if self.due is None or self.today is None or self.state not in ("due", "overdue"):
+            return None
+        return (self.due - self.today).days
+
+    @property
+    def label(self) -> str:
+        return STATES[self.state]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "obligation": self.obligation.id,
+            "title": self.obligation.title,
+            "clause": self.obligation.clause,
+            "owner": self.obligation.owner,
+            "party": self.party,
+            "to": self.obligation.to,
+            "rule": self.obligation.rule_text,
+            "state": self.state,
+            "state_label": self.label,
+            "due": self.due.isoformat() if self.due else None,
+            "days_left": self.days_left,
+            "count": len(self.records),
+            "required": self.obligation.min_count,
+            "records": [{"archival_code": r.archival_code, "date": r.date, "title": r.title} for r in self.records],
+            "event": self.event.to_dict() if self.event else None,
+        }
