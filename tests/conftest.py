@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,6 @@ import pytest
 from lianzheng_docs import Catalog, RenderedDocument
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 CORE_IDS = ["responsibility_letter", "dual_report", "risk_notice", "accountability_bulletin"]
 
