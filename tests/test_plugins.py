@@ -11,6 +11,7 @@ from fake_plugins import samples
 from lianzheng_docs import Catalog, TemplateError, ValidationError
 from lianzheng_docs.archive import Archive
 from lianzheng_docs.cli import cli
+from lianzheng_docs.hookspecs import hookimpl
 from lianzheng_docs.layout.builder import GongwenDocument
 from lianzheng_docs.plugins.manager import Plugins, reset_plugins
 
@@ -223,7 +224,7 @@ def test_plugin_rosters_and_obligations(installed, tmp_path):
     assert [(u.name, u.head, u.post) for u in roster.units] == [("财政投资评审中心", "周红", "主任")]
     with pytest.raises(DataFileError, match=r"插件 'nobody' 没有登记名册.*good"):
         load_roster("plugin:nobody", plugins=plugins)
-    extra = [(owner, item) for owner, item in plugins.collect("lianzheng_obligations")]
+    extra = [(owner, item) for owner, item in plugins.obligations()]
     obligations = load_obligations(extra)
     mine = next(o for o in obligations if o.id == "good:inspection")
     assert mine.owner == "good" and mine.dates(2026) == (date(2026, 1, 1), date(2026, 12, 31))
@@ -231,3 +232,113 @@ def test_plugin_rosters_and_obligations(installed, tmp_path):
         rows = status(archive, 2026, obligations=obligations, templates={"dual_report"}, today=date(2026, 5, 1))
     good = next(s for s in rows if s.obligation.id == "good:inspection")
     assert good.state == "no_template"  # its template is not among those given
+
+
+# ---------------------------------------------------------------- the typed facade over pm.hook
+
+
+class _Units:
+    """A plugin answering ``lianzheng_units`` with one unit, registered under ``extra``."""
+
+    def __init__(self, name: str, *, raises: bool = False) -> None:
+        self.name, self.raises = name, raises
+
+    @hookimpl
+    def lianzheng_units(self) -> list[dict[str, str]]:
+        if self.raises:
+            raise RuntimeError("名册服务不可用")
+        return [{"name": self.name, "head": "李华"}]
+
+
+class _First:
+    @hookimpl(tryfirst=True)
+    def lianzheng_units(self) -> list[dict[str, str]]:
+        return [{"name": "最先", "head": "王芳"}]
+
+
+class _Last:
+    @hookimpl(trylast=True)
+    def lianzheng_units(self) -> list[dict[str, str]]:
+        return [{"name": "最后", "head": "赵敏"}]
+
+
+def test_hooks_are_called_in_pluggys_order_with_its_options():
+    plugins = Plugins(autoload=False, extra={"a": _Units("甲"), "b": _Units("乙"), "first": _First(), "last": _Last()})
+    names = [unit["name"] for _, unit in plugins.units()]
+    # tryfirst before all, trylast after all, the rest last-registered first (extra registers in name order)
+    assert names == ["最先", "乙", "甲", "最后"]
+
+
+def test_hook_wrappers_run_and_one_failing_plugin_leaves_the_others_answering():
+    class Wrapped:
+        """Its own answer, wrapped by its own wrapper (pluggy's ``specname`` puts both on one object)."""
+
+        @hookimpl(specname="lianzheng_units", wrapper=True)
+        def wrap_units(self):  # type: ignore[no-untyped-def]
+            answers = yield  # one list of units per implementation
+            return [[{**unit, "post": "（经包装）"} for unit in units] for units in answers]
+
+        @hookimpl
+        def lianzheng_units(self) -> list[dict[str, str]]:
+            return [{"name": "包装", "head": "孙丽"}]
+
+    plugins = Plugins(autoload=False, extra={"bad": _Units("坏", raises=True), "ok": _Units("好")})
+    assert [(owner, unit["name"]) for owner, unit in plugins.units()] == [("ok", "好")]
+    assert plugins.info["bad"].status == "failed"
+    assert plugins.info["bad"].reason == "lianzheng_units 出错：RuntimeError: 名册服务不可用"
+    assert plugins.units() == [("ok", {"name": "好", "head": "李华"})]  # asked again: the failed one stays out
+
+    wrapped = Plugins(autoload=False, extra={"plain": _Units("科室"), "wrapped": Wrapped()})
+    # the wrapper runs (pluggy's call path), and wraps only its own plugin's answer
+    assert wrapped.units() == [
+        ("wrapped", {"name": "包装", "head": "孙丽", "post": "（经包装）"}),
+        ("plain", {"name": "科室", "head": "李华"}),
+    ]
+
+
+def test_owner_hooks_ask_only_the_owner_and_name_it_when_it_fails():
+    class Owner:
+        @hookimpl
+        def lianzheng_number_prefix(self, template_id: str) -> str | None:
+            return "X财评" if template_id == "owner:report" else None
+
+        @hookimpl
+        def lianzheng_prepare_data(self, template_id: str, data: dict[str, object]) -> dict[str, object]:
+            raise KeyError("unit")
+
+    class Other:
+        @hookimpl(tryfirst=True)
+        def lianzheng_number_prefix(self, template_id: str) -> str | None:
+            return "X财党"  # would win a first-result call over every plugin
+
+    plugins = Plugins(autoload=False, extra={"owner": Owner(), "other": Other()})
+    assert plugins.number_prefix("owner", "owner:report") == "X财评"
+    assert plugins.number_prefix("owner", "owner:notice") is None
+    assert plugins.number_prefix("nobody", "nobody:report") is None
+    with pytest.raises(TemplateError, match="插件 owner 的 lianzheng_prepare_data 出错：KeyError"):
+        plugins.prepare_data("owner", "owner:report", {})
+
+
+def test_every_hook_has_one_typed_method_and_nothing_calls_a_hook_by_name_elsewhere():
+    import inspect
+    import re
+
+    from lianzheng_docs.plugins import hookspecs, manager
+
+    from conftest import ROOT
+
+    hooks = {name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("lianzheng_")}
+    source = inspect.getsource(manager.Plugins)
+    called = set(re.findall(r'"(lianzheng_[a-z_]+)"', source))
+    assert called == hooks
+    library = ROOT / "lianzheng_docs"
+    outside = [
+        f"{path.relative_to(ROOT)}: {hook}"
+        for path in library.rglob("*.py")
+        if path.parent.name != "plugins" and path != library / "hookspecs.py"  # the authors' re-export
+        for hook in re.findall(r'"(lianzheng_[a-z_]+)"', path.read_text(encoding="utf-8"))
+        if hook in hooks
+    ]
+    assert outside == []
+    with pytest.raises(AssertionError, match="lianzheng_unit"):
+        Plugins(autoload=False)._caller("lianzheng_unit")

@@ -198,7 +198,7 @@ class Archive:
     def _notify(self, record: Record) -> None:
         from ..plugins.manager import get_plugins
 
-        self.warnings.extend(get_plugins().notify("lianzheng_record_filed", record=record))
+        self.warnings.extend(get_plugins().record_filed(record))
 
     def attach(self, key: int | str, source: Path, *, role: str = "pdf") -> Record:
         """Store another rendition of a filed record (its PDF/A copy), with its own hash and audit entry."""

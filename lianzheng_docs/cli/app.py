@@ -86,7 +86,7 @@ def _plugin_commands() -> dict[str, click.Command]:
     from ..plugins.manager import get_plugins
 
     commands = {}
-    for _plugin, command in get_plugins().collect("lianzheng_commands"):
+    for _plugin, command in get_plugins().commands():
         if isinstance(command, click.Command) and command.name and command.name not in COMMANDS:
             commands[command.name] = command
     return commands

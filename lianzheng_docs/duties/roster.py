@@ -14,10 +14,13 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..datafile import decode_text, parse_data
 from ..errors import DataFileError, Problem, ProblemsError
+
+if TYPE_CHECKING:
+    from ..plugins.manager import Plugins
 
 #: Column headers accepted for each field (normalised: no spaces, full-width brackets as half-width).
 HEADERS = {
@@ -65,7 +68,7 @@ class Roster:
 PLUGIN_PREFIX = "plugin:"
 
 
-def load_roster(path: str | Path, *, plugins: Any = None, strict: bool = True) -> Roster:
+def load_roster(path: str | Path, *, plugins: Plugins | None = None, strict: bool = True) -> Roster:
     """Read a roster file (.yaml/.yml/.json, .csv or .xlsx), or ``plugin:NAME``: the roster that
     sub-unit plugin registers through ``lianzheng_units`` (checked the same way).
 
@@ -100,14 +103,14 @@ def load_roster(path: str | Path, *, plugins: Any = None, strict: bool = True) -
     )
 
 
-def plugin_roster(name: str, *, plugins: Any = None, strict: bool = True) -> Roster:
+def plugin_roster(name: str, *, plugins: Plugins | None = None, strict: bool = True) -> Roster:
     """The roster the plugin ``name`` registers (its own departments), validated like a file."""
     if plugins is None:
         from ..plugins.manager import get_plugins
 
         plugins = get_plugins()
     owners: dict[str, list[Any]] = {}
-    for owner, unit in plugins.collect("lianzheng_units"):
+    for owner, unit in plugins.units():
         owners.setdefault(owner, []).append(unit)
     if name not in owners:
         known = "、".join(sorted(owners)) or "（没有插件登记名册）"

@@ -17,10 +17,11 @@ from typing import Any
 
 from ..errors import LianzhengError, OutputError
 from ..layout.builder import GongwenDocument
-from ..templating.catalog import Catalog, TemplateSource
+from ..templating.catalog import Catalog
+from .hookspecs import ENTRY_POINT_GROUP
+from .sources import TemplateSource
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
-GROUP = "lianzheng_docs.plugins"
 
 
 @dataclass
@@ -76,7 +77,7 @@ def check_plugin(path: Path) -> PluginCheck:
 
 def _plugin_name(path: Path) -> str | None:
     config = _pyproject(path)
-    entries = config.get("project", {}).get("entry-points", {}).get(GROUP, {}) if config else {}
+    entries = config.get("project", {}).get("entry-points", {}).get(ENTRY_POINT_GROUP, {}) if config else {}
     return next(iter(entries), None)
 
 
@@ -97,7 +98,7 @@ def _packaging_problems(path: Path) -> list[str]:
     problems = []
     if not _plugin_name(path):
         problems.append(
-            f'pyproject.toml 没有声明入口点 [project.entry-points."{GROUP}"]，lianzheng-docs 找不到这个插件'
+            f'pyproject.toml 没有声明入口点 [project.entry-points."{ENTRY_POINT_GROUP}"]，lianzheng-docs 找不到这个插件'
         )
     text = (path / "pyproject.toml").read_text(encoding="utf-8")
     for pattern in ("*.toml", "*.docx"):
@@ -117,7 +118,7 @@ def scaffold(name: str, target: Path) -> Path:
     templates = package / "templates"
     templates.mkdir(parents=True)
     files = {
-        root / "pyproject.toml": _PYPROJECT.format(name=name, dist=name.replace("_", "-")),
+        root / "pyproject.toml": _PYPROJECT.format(name=name, dist=name.replace("_", "-"), group=ENTRY_POINT_GROUP),
         root / "README.md": _README.format(name=name, dist=name.replace("_", "-")),
         package / "__init__.py": f'"""lianzheng-docs plugin {name}."""\n',
         package / "plugin.py": _PLUGIN.format(name=name),
@@ -156,7 +157,7 @@ version = "0.1.0"
 requires-python = ">=3.11"
 dependencies = ["lianzheng-docs>=0.1"]
 
-[project.entry-points."lianzheng_docs.plugins"]
+[project.entry-points."{group}"]
 {name} = "lianzheng_{name}.plugin"
 
 [tool.setuptools]
@@ -176,8 +177,7 @@ _PLUGIN = '''"""The hooks of plugin {name}: see docs/plugins.md of lianzheng-doc
 
 from __future__ import annotations
 
-from lianzheng_docs.catalog import TemplateSource
-from lianzheng_docs.hookspecs import hookimpl
+from lianzheng_docs.hookspecs import TemplateSource, hookimpl
 
 
 @hookimpl

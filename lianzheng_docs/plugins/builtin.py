@@ -1,17 +1,13 @@
-"""The built-in templates, provided through the same hooks an installed plugin uses."""
+"""The built-in plugin: lianzheng-docs' own templates, provided through the same hook an installed
+plugin uses, so the catalog has one way in for every template."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .hookspecs import hookimpl
-
-if TYPE_CHECKING:
-    from ..templating.catalog import TemplateSource
+from .sources import TemplateSource
 
 
 @hookimpl
 def lianzheng_template_sources() -> list[TemplateSource]:
-    from ..templating.catalog import TemplateSource
-
+    """The templates shipped with the library."""
     return [TemplateSource.builtin()]

@@ -11,7 +11,7 @@ that owns the template: no plugin can number or change another plugin's document
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict
 
 import pluggy
 
@@ -19,11 +19,51 @@ if TYPE_CHECKING:
     import click
 
     from ..archive import Record
-    from ..templating.catalog import TemplateSource
+    from .sources import TemplateSource
 
 PROJECT = "lianzheng_docs"
+#: The entry-point group installed plugins declare (``[project.entry-points."lianzheng_docs.plugins"]``).
+ENTRY_POINT_GROUP = "lianzheng_docs.plugins"
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+class UnitSpec(TypedDict, total=False):
+    """One unit of a plugin's roster, as ``lianzheng_units`` returns it (the keys of a roster row)."""
+
+    name: Required[str]  # 科室(单位)
+    head: str  # 主要负责人
+    post: str  # 职务
+    leader: str  # 分管领导
+    kind: str  # 类别: 科室 (default), 二级机构, 县区财政部门
+
+
+class ObligationSpec(TypedDict, total=False):
+    """One document a plugin's 实施办法 requires, as ``lianzheng_obligations`` returns it.
+
+    The keys of ``duties/obligations/obligations.toml``; ``id`` and ``title`` are required, and at
+    least one of ``template`` and ``keyword``.
+    """
+
+    id: Required[str]
+    title: Required[str]
+    clause: str
+    party: str
+    owner: str  # another name for party
+    to: str
+    template: str
+    keyword: str
+    exclude: str
+    title_year: bool
+    per_unit: bool
+    unit: str
+    unit_kinds: list[str]
+    window: list[str]  # ["01-01", "+1:01-15"]
+    due: str  # "03-31", "+1:01-15" or "7 days after event"
+    min_count: int
+    event: bool
+    days: int
+    rule: str
 
 
 # -------------------------------------------------------------------------------------------
@@ -75,12 +115,15 @@ def lianzheng_prepare_data(template_id: str, data: dict[str, Any]) -> dict[str, 
 
 
 @hookspec
-def lianzheng_units() -> list[dict[str, Any]]:
-    """Return the plugin's roster: one mapping per unit (``name``, ``head``, ``post``, ``leader``)."""
+def lianzheng_units() -> list[UnitSpec]:
+    """Return the plugin's roster: one mapping per unit (``name``, ``head``, ``post``, ``leader``, ``kind``).
+
+    Clerks use it with ``--roster plugin:NAME``; it is checked like a roster file.
+    """
 
 
 @hookspec
-def lianzheng_obligations() -> list[dict[str, Any]]:
+def lianzheng_obligations() -> list[ObligationSpec]:
     """Return the documents the plugin's 实施办法 requires, one mapping each.
 
     Keys are those of ``lianzheng_docs/duties/obligations/obligations.toml``: ``id`` (prefix it with the plugin's
@@ -99,9 +142,18 @@ def lianzheng_obligations() -> list[dict[str, Any]]:
 
 @hookspec
 def lianzheng_record_filed(record: Record) -> None:
-    """React after a document has been filed (notify, copy elsewhere). Errors are reported, not raised."""
+    """React after a document has been filed (notify, copy elsewhere).
+
+    Called for every plugin after the filing has committed; an exception is reported as a
+    warning naming the plugin, and the filing stands.
+
+    :param record: the filed record, with its 档号, 文号 and files.
+    """
 
 
 @hookspec
 def lianzheng_commands() -> list[click.Command]:
-    """Return click commands to add under ``lianzheng plugin-name ...``."""
+    """Return click commands to add to ``lianzheng`` at the top level (``lianzheng my-command``).
+
+    A command whose name a built-in command has (``render``, ``archive`` ...) is ignored.
+    """

@@ -1,33 +1,49 @@
-"""Finding and loading plugins, each in isolation, and asking them what they provide.
+"""Finding and loading plugins, each in isolation, and asking them through typed calls.
 
-Plugins are found through one entry-point group, ``lianzheng_docs.plugins``, in name order. Each
-is imported, registered and validated on its own, so one that fails to import, misspells a hook
-or breaks its templates is reported with the reason and every other plugin still loads (pluggy's
-``load_setuptools_entrypoints`` stops at the first failure, and a misspelt hook is otherwise
-ignored silently). ``LIANZHENG_PLUGINS`` is an allow-list (comma-separated names; a government
-deployment lists the plugins it approved) and ``LIANZHENG_DISABLE_PLUGIN_AUTOLOAD=1`` loads none.
+Plugins are found through one entry-point group (:data:`~.hookspecs.ENTRY_POINT_GROUP`), in name
+order. Each is imported, registered and validated on its own, so one that fails to import,
+misspells a hook or breaks its templates is reported with the reason and every other plugin still
+loads (pluggy's ``load_setuptools_entrypoints`` stops at the first failure, and a misspelt hook is
+otherwise ignored silently). ``LIANZHENG_PLUGINS`` is an allow-list (comma-separated names; a
+government deployment lists the plugins it approved) and ``LIANZHENG_DISABLE_PLUGIN_AUTOLOAD=1``
+loads none.
+
+Hooks are called through pluggy (``pm.hook``), one plugin at a time, in the order pluggy itself
+would call them (``tryfirst``/``trylast``, then last registered first), so a plugin's hook
+options and wrappers take effect and an exception in one plugin marks that plugin failed
+instead of taking every other plugin's answer down with it. Callers use the typed methods of
+:class:`Plugins`, one per hook; no caller names a hook by a string.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from ..errors import TemplateError
+from ..errors import LianzhengError, TemplateError
 from . import builtin as builtin_plugin
 from . import hookspecs
+from .hookspecs import ENTRY_POINT_GROUP, ObligationSpec, UnitSpec
 
-GROUP = "lianzheng_docs.plugins"
+if TYPE_CHECKING:
+    import click
+
+    from ..archive import Record
+    from .sources import TemplateSource
+
 ALLOW_ENV = "LIANZHENG_PLUGINS"
 DISABLE_ENV = "LIANZHENG_DISABLE_PLUGIN_AUTOLOAD"
 
 
 @dataclass
 class PluginInfo:
+    """What ``lianzheng plugins list`` shows of one plugin: where it came from and how it fared."""
+
     name: str
     distribution: str = ""
     version: str = ""
@@ -66,7 +82,7 @@ class Plugins:
         return name in {n.strip() for n in allowed.split(",") if n.strip()}
 
     def _load_entry_points(self) -> None:
-        for entry in sorted(metadata.entry_points(group=GROUP), key=lambda e: e.name):
+        for entry in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             dist = getattr(entry, "dist", None)
             info = PluginInfo(entry.name, dist.name if dist else "", dist.version if dist else "")
             if entry.name in self.info:
@@ -101,74 +117,107 @@ class Plugins:
             return
         info.hooks = sorted(c.name for c in self.pm.get_hookcallers(plugin) or [])
 
-    # ------------------------------------------------------------------ asking
+    # ------------------------------------------------------------------ state
 
-    def template_sources(self) -> list[tuple[str, Any]]:
-        """(plugin name, TemplateSource) pairs; a plugin whose hook raises is marked failed."""
-        found: list[tuple[str, Any]] = []
-        for name, plugin in self._loaded():
-            impl = getattr(plugin, "lianzheng_template_sources", None)
-            if impl is None:
-                continue
-            try:
-                sources = list(impl() or [])
-            except Exception as exc:
-                self._fail(name, f"lianzheng_template_sources 出错：{type(exc).__name__}: {exc}")
-                continue
-            found.extend((name, source) for source in sources)
-        return found
+    def loaded(self, name: str) -> bool:
+        """Whether the plugin ``name`` is registered and has not failed."""
+        info = self.info.get(name)
+        return info is not None and info.status == "loaded" and self.pm.get_plugin(name) is not None
 
-    def owner_call(self, owner: str, hook: str, **kwargs: Any) -> Any:
-        """Call ``hook`` of the plugin ``owner`` only; errors name the plugin."""
-        plugin = self.pm.get_plugin(owner)
-        impl = getattr(plugin, hook, None) if plugin is not None else None
-        if impl is None:
-            return None
-        try:
-            return impl(**kwargs)
-        except Exception as exc:
-            from ..errors import LianzhengError
-
-            if isinstance(exc, LianzhengError):
-                raise
-            raise TemplateError(f"插件 {owner} 的 {hook} 出错：{type(exc).__name__}: {exc}") from exc
-
-    def collect(self, hook: str) -> list[tuple[str, Any]]:
-        """(plugin name, item) for every item returned by every plugin's ``hook``."""
-        items: list[tuple[str, Any]] = []
-        for name, plugin in self._loaded():
-            impl = getattr(plugin, hook, None)
-            if impl is None:
-                continue
-            try:
-                items.extend((name, item) for item in impl() or [])
-            except Exception as exc:
-                self._fail(name, f"{hook} 出错：{type(exc).__name__}: {exc}")
-        return items
-
-    def notify(self, hook: str, **kwargs: Any) -> list[str]:
-        """Call ``hook`` of every loaded plugin; returns what went wrong instead of raising."""
-        problems = []
-        for name, plugin in self._loaded():
-            impl = getattr(plugin, hook, None)
-            if impl is None:
-                continue
-            try:
-                impl(**kwargs)
-            except Exception as exc:
-                problems.append(f"插件 {name} 的 {hook} 出错：{type(exc).__name__}: {exc}")
-        return problems
-
-    def _loaded(self) -> list[tuple[str, object]]:
-        return [
-            (name, p)
-            for name, p in self.pm.list_name_plugin()
-            if self.info.get(name, PluginInfo(name)).status == "loaded"
-        ]
-
-    def _fail(self, name: str, reason: str) -> None:
+    def mark_failed(self, name: str, reason: str) -> None:
+        """Take the plugin ``name`` out of service, with the reason ``plugins list`` shows."""
         info = self.info.setdefault(name, PluginInfo(name))
         info.status, info.reason = "failed", reason
+
+    def add_templates(self, name: str, template_ids: list[str]) -> None:
+        """Record the templates the catalog took from the plugin ``name``."""
+        self.info.setdefault(name, PluginInfo(name)).templates.extend(template_ids)
+
+    # ------------------------------------------------------------------ calling
+
+    def _caller(self, hook: str) -> pluggy.HookCaller:
+        """The hook caller of a specified hook; a name without a specification is a bug here."""
+        caller = getattr(self.pm.hook, hook, None)
+        if not isinstance(caller, pluggy.HookCaller) or not caller.has_spec():
+            raise AssertionError(f"no hook specification named {hook}")
+        return caller
+
+    def _each(self, hook: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
+        """(plugin name, answer) from every loaded plugin implementing ``hook``, one plugin at a time.
+
+        In pluggy's own call order; a plugin whose hook raises is marked failed and skipped. A
+        plugin's answer of None is left out, as pluggy leaves it out.
+        """
+        caller = self._caller(hook)
+        order = list(dict.fromkeys(impl.plugin_name for impl in reversed(caller.get_hookimpls())))
+        for name in order:
+            if not self.loaded(name):
+                continue
+            try:
+                answers = self._only(name, hook)(**kwargs)
+            except Exception as exc:
+                self.mark_failed(name, f"{hook} 出错：{type(exc).__name__}: {exc}")
+                continue
+            for answer in answers:
+                yield name, answer
+
+    def _only(self, name: str, hook: str) -> pluggy.HookCaller:
+        """``hook`` as pluggy calls it, with every plugin but ``name`` removed (options and wrappers kept)."""
+        others = [plugin for other, plugin in self.pm.list_name_plugin() if other != name]
+        return self.pm.subset_hook_caller(hook, remove_plugins=others)
+
+    def _owner(self, owner: str, hook: str, **kwargs: Any) -> Any:
+        """Ask only the plugin ``owner``; its errors name it. None when it does not implement ``hook``."""
+        self._caller(hook)
+        if not self.loaded(owner):
+            return None
+        try:
+            return self._only(owner, hook)(**kwargs)
+        except LianzhengError:
+            raise  # a plugin may reject data with the library's own errors (ValidationError)
+        except Exception as exc:
+            raise TemplateError(f"插件 {owner} 的 {hook} 出错：{type(exc).__name__}: {exc}") from exc
+
+    # ------------------------------------------------------------------ the hooks, typed
+
+    def template_sources(self) -> list[tuple[str, TemplateSource]]:
+        """(plugin name, source) for every template folder the loaded plugins provide."""
+        return [(name, source) for name, sources in self._each("lianzheng_template_sources") for source in sources]
+
+    def number_prefix(self, owner: str, template_id: str) -> str | None:
+        """The 机关代字 the plugin ``owner`` numbers its template ``template_id`` with, if it says."""
+        prefix = self._owner(owner, "lianzheng_number_prefix", template_id=template_id)
+        return str(prefix) if prefix else None
+
+    def prepare_data(self, owner: str, template_id: str, data: dict[str, Any]) -> dict[str, Any] | None:
+        """The data for ``template_id`` as its owner prepared it, or None to leave it unchanged."""
+        prepared = self._owner(owner, "lianzheng_prepare_data", template_id=template_id, data=data)
+        return None if prepared is None else dict(prepared)
+
+    def units(self) -> list[tuple[str, UnitSpec]]:
+        """(plugin name, unit) for every unit of every plugin's roster."""
+        return [(name, unit) for name, units in self._each("lianzheng_units") for unit in units]
+
+    def obligations(self) -> list[tuple[str, ObligationSpec]]:
+        """(plugin name, obligation) for every obligation the plugins register."""
+        return [(name, item) for name, items in self._each("lianzheng_obligations") for item in items]
+
+    def commands(self) -> list[tuple[str, click.Command]]:
+        """(plugin name, command) for every command the plugins add."""
+        return [(name, command) for name, commands in self._each("lianzheng_commands") for command in commands]
+
+    def record_filed(self, record: Record) -> list[str]:
+        """Tell every plugin a record was filed; returns what went wrong, in Chinese, instead of raising."""
+        problems = []
+        caller = self._caller("lianzheng_record_filed")
+        for name in dict.fromkeys(impl.plugin_name for impl in reversed(caller.get_hookimpls())):
+            if not self.loaded(name):
+                continue
+            try:
+                self._only(name, "lianzheng_record_filed")(record=record)
+            except Exception as exc:
+                problems.append(f"插件 {name} 的 lianzheng_record_filed 出错：{type(exc).__name__}: {exc}")
+        return problems
 
 
 _plugins: Plugins | None = None

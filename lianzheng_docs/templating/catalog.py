@@ -10,64 +10,51 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import TemplateError, TemplateNotFound
+from ..plugins.sources import TemplateSource
 from .examples import example_data
 from .manifest import TemplateManifest, parse_manifest
 from .rendering import RenderedDocument, prepare_context, render_docx, render_metadata
 from .validation import validate
 
-BUILTIN_PACKAGE = "lianzheng_docs.builtin_templates"
+if TYPE_CHECKING:
+    from ..plugins.manager import Plugins
+
+__all__ = ["LOCAL_OWNERS", "Catalog", "Template", "TemplateSource", "load_source"]
+
 LOCAL_OWNERS = frozenset({"builtin", "local"})  # their template ids are not namespaced
 
 
-@dataclass(frozen=True)
-class TemplateSource:
-    """A place templates are read from, and who owns them (``builtin`` or a plugin's name)."""
-
-    owner: str
-    root: Traversable
-
-    @classmethod
-    def builtin(cls) -> TemplateSource:
-        return cls("builtin", resources.files(BUILTIN_PACKAGE))
-
-    @classmethod
-    def folder(cls, path: str | Path, owner: str = "local") -> TemplateSource:
-        return cls(owner, Path(path))
-
-    @classmethod
-    def package(cls, package: str, owner: str) -> TemplateSource:
-        """Templates shipped as package data of ``package`` (found the same way in a wheel)."""
-        return cls(owner, resources.files(package))
-
-    def load(self) -> list[Template]:
-        """Every template in this source, in id order; a broken manifest raises TemplateError."""
-        templates = []
-        for entry in sorted(self.root.iterdir(), key=lambda e: e.name):
-            if not entry.name.endswith(".toml") or not entry.is_file():
-                continue
-            source = f"{self.owner}:{entry.name}"
-            manifest = parse_manifest(entry.read_text(encoding="utf-8"), source=source, template_id=entry.name[:-5])
-            docx = self.root / manifest.docx
-            if not docx.is_file():
-                raise TemplateError(f"模板清单 {source} 指向的 {manifest.docx} 不存在")
-            templates.append(Template(manifest, self.owner, docx))
-        return templates
+def load_source(source: TemplateSource) -> list[Template]:
+    """Every template in ``source``, in id order; a broken manifest or a missing .docx raises TemplateError."""
+    templates = []
+    for entry in sorted(source.root.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml") or not entry.is_file():
+            continue
+        where = f"{source.owner}:{entry.name}"
+        manifest = parse_manifest(entry.read_text(encoding="utf-8"), source=where, template_id=entry.name[:-5])
+        docx = source.root / manifest.docx
+        if not docx.is_file():
+            raise TemplateError(f"模板清单 {where} 指向的 {manifest.docx} 不存在")
+        templates.append(Template(manifest, source.owner, docx))
+    return templates
 
 
 class Template:
     """One template: its manifest, its .docx, and how to validate and render data for it."""
 
-    def __init__(self, manifest: TemplateManifest, owner: str, docx: Traversable) -> None:
+    def __init__(
+        self, manifest: TemplateManifest, owner: str, docx: Traversable, *, plugins: Plugins | None = None
+    ) -> None:
         self.manifest = manifest
         self.owner = owner
         self.docx_resource = docx
+        #: the plugin manager to ask this template's owner (the process's own when None)
+        self.plugins = plugins
         self._docx_bytes: bytes | None = None
         self._lock = threading.Lock()
 
@@ -115,20 +102,23 @@ class Template:
         """``data`` after the owning plugin filled in its defaults (built-in templates: unchanged)."""
         if self.owner in LOCAL_OWNERS:
             return data
-        from ..plugins.manager import get_plugins
-
-        changed = get_plugins().owner_call(self.owner, "lianzheng_prepare_data", template_id=self.id, data=dict(data))
+        changed = self._plugins().prepare_data(self.owner, self.id, dict(data))
         return data if changed is None else changed
 
     def number_prefix(self) -> str:
         """The 机关代字 this template's documents are numbered with: the owner's answer, else the manifest's."""
         if self.owner not in LOCAL_OWNERS:
-            from ..plugins.manager import get_plugins
-
-            prefix = get_plugins().owner_call(self.owner, "lianzheng_number_prefix", template_id=self.id)
+            prefix = self._plugins().number_prefix(self.owner, self.id)
             if prefix:
-                return str(prefix)
+                return prefix
         return self.manifest.number_prefix
+
+    def _plugins(self) -> Plugins:
+        if self.plugins is not None:
+            return self.plugins
+        from ..plugins.manager import get_plugins
+
+        return get_plugins()
 
     def example(self) -> dict[str, Any]:
         """Complete, valid sample data built from the manifest's examples and defaults."""
@@ -148,7 +138,7 @@ class Catalog:
 
     @classmethod
     def from_sources(cls, sources: Iterable[TemplateSource]) -> Catalog:
-        return cls(t for source in sources for t in source.load())
+        return cls(t for source in sources for t in load_source(source))
 
     @classmethod
     def default(cls) -> Catalog:
@@ -158,13 +148,14 @@ class Catalog:
         return cls.from_plugins(get_plugins())
 
     @classmethod
-    def from_plugins(cls, plugins: Any) -> Catalog:
+    def from_plugins(cls, plugins: Plugins) -> Catalog:
         """Templates of all loaded plugins; a plugin whose templates are broken is marked failed, alone."""
         catalog = cls([])
         for owner, source in plugins.template_sources():
             try:
-                templates = source.load()
+                templates = load_source(source)
                 for template in templates:
+                    template.plugins = plugins
                     namespace = template.id.split(":")[0] if ":" in template.id else None
                     if owner not in LOCAL_OWNERS and namespace != owner:
                         raise TemplateError(f"模板 id {template.id} 属于插件 {namespace}，插件 {owner} 不能提供它")
@@ -172,11 +163,11 @@ class Catalog:
                         other = catalog._templates[template.id].owner
                         raise TemplateError(f"模板 id {template.id!r} 重复：{other} 与 {owner} 都提供了它")
             except TemplateError as exc:
-                plugins._fail(owner, exc.message)
+                plugins.mark_failed(owner, exc.message)
                 continue
             for template in templates:
                 catalog._templates[template.id] = template
-                plugins.info[owner].templates.append(template.id)
+            plugins.add_templates(owner, [template.id for template in templates])
         return catalog
 
     @classmethod

@@ -10,8 +10,7 @@ from typing import Any
 
 from lianzheng_docs import ValidationError
 from lianzheng_docs.errors import Problem
-from lianzheng_docs.plugins.hookspecs import hookimpl
-from lianzheng_docs.templating.catalog import TemplateSource
+from lianzheng_docs.hookspecs import TemplateSource, hookimpl
 
 TEMPLATES: dict[str, Path] = {}
 FILED: list[str] = []

@@ -7,22 +7,24 @@ message naming the obligation and who registered it, not half-way through judgin
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
 from ...errors import TemplateError
+from ...plugins.hookspecs import ObligationSpec
 from .model import AFTER_EVENT, Obligation
 
 
-def load_obligations(extra: Iterable[tuple[str, dict[str, Any]]] | None = None) -> list[Obligation]:
+def load_obligations(extra: Iterable[tuple[str, Mapping[str, object]]] | None = None) -> list[Obligation]:
     """The built-in obligations, then ``extra`` ones as (owner, mapping), e.g. from plugins.
 
     A plugin's mapping may give ``due`` instead of ``window``: ``"MM-DD"`` (by that day each year),
     ``"+1:MM-DD"`` (by that day the next year) or ``"N days after event"``.
     """
     text = (resources.files("lianzheng_docs.duties.obligations") / "obligations.toml").read_text(encoding="utf-8")
-    raw = [("builtin", item) for item in tomllib.loads(text)["obligations"]] + list(extra or [])
+    raw: list[tuple[str, Mapping[str, object]]] = [("builtin", item) for item in tomllib.loads(text)["obligations"]]
+    raw += list(extra or [])
     found: list[Obligation] = []
     seen: dict[str, str] = {}
     for owner, item in raw:
@@ -37,11 +39,11 @@ def load_obligations(extra: Iterable[tuple[str, dict[str, Any]]] | None = None) 
     return found
 
 
-def plugin_obligations() -> list[tuple[str, dict[str, Any]]]:
+def plugin_obligations() -> list[tuple[str, ObligationSpec]]:
     """What the loaded plugins register through ``lianzheng_obligations``."""
     from ...plugins.manager import get_plugins
 
-    return [(owner, item) for owner, item in get_plugins().collect("lianzheng_obligations") if owner != "builtin"]
+    return [(owner, item) for owner, item in get_plugins().obligations() if owner != "builtin"]
 
 
 def _obligation(owner: str, item: Any) -> Obligation:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lianzheng_docs.plugins.hookspecs import hookimpl
-from lianzheng_docs.templating.catalog import TemplateSource
+from lianzheng_docs.hookspecs import TemplateSource, hookimpl
 
 PREFIX = "X财评"  # 机关代字: X财评〔2026〕1号
 
