@@ -332,15 +332,9 @@ class Archive:
         retention: str | None = None,
         limit: int | None = None,
     ) -> builtins.list[Record]:
-        clauses, params = [], []
-        for column, value in (("year", year), ("kind", kind), ("unit", unit), ("template_id", template)):
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        if retention:
-            clauses.append("retention = ?")
-            params.append(retention_code(retention))
-        rows = self.registry.records(" AND ".join(clauses), tuple(params), limit=limit)
+        conditions = {"year": year, "kind": kind, "unit": unit, "template_id": template,
+                      "retention": retention_code(retention) if retention else None}  # fmt: skip
+        rows = self.registry.records(conditions, limit=limit)
         files = self.registry.files_of_records([row["id"] for row in rows])
         return [Record.from_row(row, files[row["id"]]) for row in rows]
 

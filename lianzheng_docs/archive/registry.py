@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -123,6 +123,29 @@ RECORD_COLUMNS = (
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def where(conditions: Mapping[str, object]) -> tuple[str, tuple[object, ...]]:
+    """A WHERE clause (with its parameters) from ``column: value`` conditions, joined by AND.
+
+    A value of None sets no condition. The key ``date_year`` matches the year of the ISO
+    ``date`` column. Keys come from this package's code, never from input; values are always
+    bound parameters.
+    """
+    clauses: list[str] = []
+    params: list[object] = []
+    for column, value in conditions.items():
+        if value is None:
+            continue
+        if column == "date_year":
+            clauses.append("substr(date, 1, 4) = ?")
+            params.append(f"{int(str(value)):04d}")
+            continue
+        if not column.isidentifier():
+            raise ValueError(f"not a column name: {column!r}")
+        clauses.append(f"{column} = ?")
+        params.append(value)
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), tuple(params)
 
 
 def chain_hash(prev_hash: str, at: str, actor: str, action: str, record_id: int | None, detail: str) -> str:
@@ -251,14 +274,12 @@ class Registry:
             self.db.execute("SELECT files.*, records.archival_code FROM files JOIN records ON records.id = record_id")
         )
 
-    def records(self, where: str = "", params: tuple[Any, ...] = (), *, limit: int | None = None) -> list[sqlite3.Row]:
-        """Records matching ``where``, without their extracted text (a listing never needs it)."""
+    def records(self, conditions: Mapping[str, object] | None = None, *, limit: int | None = None) -> list[sqlite3.Row]:
+        """Records matching ``conditions`` (see :func:`where`), without their extracted text (a listing
+        never needs it), in 档号 order."""
         columns = ", ".join(["id", *(c for c in RECORD_COLUMNS if c != "text")])
-        sql = (
-            f"SELECT {columns} FROM records"
-            + (f" WHERE {where}" if where else "")
-            + " ORDER BY year, retention, org, item"
-        )
+        clause, params = where(conditions or {})
+        sql = f"SELECT {columns} FROM records {clause} ORDER BY year, retention, org, item"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return list(self.db.execute(sql, params))
@@ -285,6 +306,47 @@ class Registry:
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM records").fetchone()[0])
+
+    # ------------------------------------------------------------------ events and task ledgers
+
+    def add_event(self, obligation: str, party: str, date: str, note: str, actor: str) -> int:
+        """Record an event an obligation's deadline counts from, with its audit entry; returns its id."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO events (obligation, party, date, note, entered_at, entered_by) VALUES (?, ?, ?, ?, ?, ?)",
+                (obligation, party, date, note, now(), actor),
+            )
+            event_id = int(cursor.lastrowid or 0)
+            self.audit(actor, "event", None, {"event": event_id, "obligation": obligation})
+        return event_id
+
+    def events(
+        self, *, year: int | None = None, obligation: str | None = None, event_id: int | None = None
+    ) -> list[sqlite3.Row]:
+        """Recorded events in date order, optionally of one year, one obligation or one id."""
+        clause, params = where({"date_year": year, "obligation": obligation, "id": event_id})
+        return list(self.db.execute(f"SELECT * FROM events {clause} ORDER BY date, id", params))
+
+    def add_ledger_entry(
+        self, holder: str, task: str, date: str, done: str, evidence: Sequence[int], actor: str
+    ) -> int:
+        """Enter what was done for a task, with its audit entry; ``evidence`` are record ids. Returns its id."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO ledger (holder, task, date, done, evidence, entered_at, entered_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (holder, task, date, done, json.dumps(list(evidence)), now(), actor),
+            )
+            entry_id = int(cursor.lastrowid or 0)
+            self.audit(actor, "ledger", None, {"entry": entry_id, "task": task, "holder": holder})
+        return entry_id
+
+    def ledger_entries(
+        self, *, holder: str | None = None, year: int | None = None, entry_id: int | None = None
+    ) -> list[sqlite3.Row]:
+        """Task ledger entries in date order, optionally of one holder, one year or one id."""
+        clause, params = where({"holder": holder, "date_year": year, "id": entry_id})
+        return list(self.db.execute(f"SELECT * FROM ledger {clause} ORDER BY date, id", params))
 
     # ------------------------------------------------------------------ audit log
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..archive.registry import now
 from ..errors import ExitCode, LianzhengError
 
 if TYPE_CHECKING:
@@ -57,13 +56,7 @@ def record_event(
         raise EventError(f"义务 {obligation!r} {what}；按事件计算期限的有：{event_ids}")
     if not party.strip():
         raise EventError(f"请用 --party 写明谁应报送（如 预算科）；{found.title}由{found.party}报送")
-    with archive.registry.transaction() as db:
-        cursor = db.execute(
-            "INSERT INTO events (obligation, party, date, note, entered_at, entered_by) VALUES (?, ?, ?, ?, ?, ?)",
-            (obligation, party.strip(), when.isoformat(), note.strip(), now(), archive.actor),
-        )
-        event_id = int(cursor.lastrowid or 0)
-        archive.registry.audit(archive.actor, "event", None, {"event": event_id, "obligation": obligation})
+    event_id = archive.registry.add_event(obligation, party.strip(), when.isoformat(), note.strip(), archive.actor)
     return list_events(archive, event_id=event_id)[0]
 
 
@@ -71,14 +64,7 @@ def list_events(
     archive: Archive, *, year: int | None = None, obligation: str | None = None, event_id: int | None = None
 ) -> list[Event]:
     """Recorded events in date order, optionally of one year, one obligation or one id."""
-    clauses, params = [], []
-    for clause, value in (("substr(date, 1, 4) = ?", f"{year:04d}" if year else None),
-                          ("obligation = ?", obligation), ("id = ?", event_id)):  # fmt: skip
-        if value is not None:
-            clauses.append(clause)
-            params.append(value)
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = archive.registry.db.execute(f"SELECT * FROM events {where} ORDER BY date, id", params)
+    rows = archive.registry.events(year=year, obligation=obligation, event_id=event_id)
     return [
         Event(
             row["id"],

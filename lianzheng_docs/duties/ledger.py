@@ -18,7 +18,6 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..archive.errors import RecordNotFound
-from ..archive.registry import now
 from ..errors import Problem, ProblemsError
 
 if TYPE_CHECKING:
@@ -157,33 +156,17 @@ class Ledger:
                 problems.append(Problem("evidence", "佐证材料", f"档案中没有 {key}：请先归档，或写档号、文号"))
         if problems or found is None:
             raise LedgerError(problems)
-        registry = self.archive.registry
-        with registry.transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO ledger (holder, task, date, done, evidence, entered_at, entered_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (holder, found.key, when.isoformat(), done.strip(), json.dumps([r.id for r in records]), now(),
-                 self.archive.actor),
-            )  # fmt: skip
-            entry_id = int(cursor.lastrowid or 0)
-            registry.audit(self.archive.actor, "ledger", None, {"entry": entry_id, "task": found.key, "holder": holder})
+        entry_id = self.archive.registry.add_ledger_entry(
+            holder, found.key, when.isoformat(), done.strip(), [r.id for r in records], self.archive.actor
+        )
         return self.entries(entry_id=entry_id)[0]
 
     def entries(self, *, holder: str | None = None, year: int | None = None, entry_id: int | None = None
                 ) -> list[LedgerEntry]:  # fmt: skip
         """Entries in date order, optionally of one holder, one year or one id."""
-        clauses, params = [], []
-        if holder:
-            clauses.append("holder = ?")
-            params.append(holder_name(holder))
-        if year:
-            clauses.append("substr(date, 1, 4) = ?")
-            params.append(f"{year:04d}")
-        if entry_id is not None:
-            clauses.append("id = ?")
-            params.append(str(entry_id))
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self.archive.registry.db.execute(f"SELECT * FROM ledger {where} ORDER BY date, id", params)
+        rows = self.archive.registry.ledger_entries(
+            holder=holder_name(holder) if holder else None, year=year, entry_id=entry_id
+        )
         lists = load_task_lists()
         result = []
         for row in rows:
