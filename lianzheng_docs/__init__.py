@@ -30,7 +30,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Catalog": "templating.catalog", "Template": "templating.catalog", "TemplateSource": "templating.catalog",
     "Finding": "check", "Report": "check", "check_document": "check",
-    "example_yaml": "datafile", "load_data": "datafile",
+    "example_yaml": "templating.examples", "load_data": "datafile",
     "DataFileError": "errors", "ExitCode": "errors", "LianzhengError": "errors", "OutputError": "errors",
     "Problem": "errors", "TemplateError": "errors", "TemplateNotFound": "errors", "ValidationError": "errors",
     "FieldSpec": "templating.manifest", "FieldType": "templating.manifest", "TemplateManifest": "templating.manifest",
@@ -84,7 +84,7 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:
     from .archive import Archive, Record, RecordMeta
     from .check import Finding, Report, check_document
-    from .datafile import example_yaml, load_data
+    from .datafile import load_data
     from .errors import (
         DataFileError,
         ExitCode,
@@ -96,6 +96,7 @@ if TYPE_CHECKING:
         ValidationError,
     )
     from .templating.catalog import Catalog, Template, TemplateSource
+    from .templating.examples import example_yaml
     from .templating.manifest import FieldSpec, FieldType, TemplateManifest
     from .templating.rendering import RenderedDocument
     from .templating.samples import render_samples

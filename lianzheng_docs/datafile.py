@@ -1,4 +1,4 @@
-"""Data files clerks write: YAML or JSON in, commented YAML examples out.
+"""Data files clerks write: YAML or JSON in (and YAML out, for the examples templating writes).
 
 Files saved by Windows Notepad in the local code page (GBK) are read too, so a clerk on a
 Chinese Windows machine does not meet mojibake or a decoding error.
@@ -14,8 +14,6 @@ from typing import Any
 import yaml
 
 from .errors import DataFileError
-from .templating.examples import example_data
-from .templating.manifest import FieldSpec, FieldType, TemplateManifest
 
 
 def load_data(path: str | Path) -> dict[str, Any]:
@@ -75,38 +73,3 @@ _Dumper.add_representer(str, _represent_str)
 
 def dump_yaml(data: Any) -> str:
     return str(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100))
-
-
-def example_yaml(manifest: TemplateManifest, template_id: str | None = None) -> str:
-    """A complete example data file, each field preceded by a comment saying what it is.
-
-    ``template_id`` is the catalog id (a plugin's templates are namespaced); default the manifest's.
-    """
-    shown = template_id or manifest.id
-    lines = [
-        f"# {manifest.title}（{shown}）示例数据",
-        f"# 用法：lianzheng render {shown} --data 本文件 -o 输出.docx",
-        "# 每个字段上方注明：中文名 · 类型 · 必填/选填 · 说明。日期写作 2026-01-15。",
-        "",
-    ]
-    data = example_data(manifest)
-    for spec in manifest.fields:
-        lines.append(f"# {_describe(spec)}")
-        if spec.name not in data:  # optional, nothing to suggest: show where it would go
-            lines.append(f"# {spec.name}:")
-            lines.append("")
-            continue
-        for sub in spec.fields:
-            lines.append(f"#   {sub.name}: {_describe(sub)}")
-        lines.append(dump_yaml({spec.name: data[spec.name]}).rstrip("\n"))
-        lines.append("")
-    return "\n".join(lines)
-
-
-def _describe(spec: FieldSpec) -> str:
-    parts = [spec.label, spec.type.label, "必填" if spec.required else "选填"]
-    if spec.type is FieldType.CHOICE:
-        parts.append("可选：" + "、".join(spec.choices))
-    if spec.help:
-        parts.append(spec.help)
-    return " · ".join(parts)

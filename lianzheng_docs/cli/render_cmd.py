@@ -8,9 +8,10 @@ from typing import Any
 
 import click
 
-from ..datafile import example_yaml, load_data
+from ..datafile import load_data
 from ..fileio import safe_filename, write_atomic
 from ..templating.catalog import Catalog, Template
+from ..templating.examples import example_yaml
 from ..templating.samples import render_samples
 from .app import json_option
 from .output import echo_json, filing_archive, progress

@@ -1,10 +1,12 @@
-"""Example data from a manifest: what ``lianzheng example`` prints and the samples are made from."""
+"""Example data from a manifest: what ``lianzheng example`` prints (as commented YAML) and the
+samples are made from."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .manifest import FieldSpec, TemplateManifest
+from ..datafile import dump_yaml
+from .manifest import FieldSpec, FieldType, TemplateManifest
 
 
 def example_data(manifest: TemplateManifest) -> dict[str, Any]:
@@ -14,3 +16,38 @@ def example_data(manifest: TemplateManifest) -> dict[str, Any]:
 
 def _example(spec: FieldSpec) -> Any:
     return spec.example if spec.example is not None else spec.default
+
+
+def example_yaml(manifest: TemplateManifest, template_id: str | None = None) -> str:
+    """A complete example data file, each field preceded by a comment saying what it is.
+
+    ``template_id`` is the catalog id (a plugin's templates are namespaced); default the manifest's.
+    """
+    shown = template_id or manifest.id
+    lines = [
+        f"# {manifest.title}（{shown}）示例数据",
+        f"# 用法：lianzheng render {shown} --data 本文件 -o 输出.docx",
+        "# 每个字段上方注明：中文名 · 类型 · 必填/选填 · 说明。日期写作 2026-01-15。",
+        "",
+    ]
+    data = example_data(manifest)
+    for spec in manifest.fields:
+        lines.append(f"# {_describe(spec)}")
+        if spec.name not in data:  # optional, nothing to suggest: show where it would go
+            lines.append(f"# {spec.name}:")
+            lines.append("")
+            continue
+        for sub in spec.fields:
+            lines.append(f"#   {sub.name}: {_describe(sub)}")
+        lines.append(dump_yaml({spec.name: data[spec.name]}).rstrip("\n"))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _describe(spec: FieldSpec) -> str:
+    parts = [spec.label, spec.type.label, "必填" if spec.required else "选填"]
+    if spec.type is FieldType.CHOICE:
+        parts.append("可选：" + "、".join(spec.choices))
+    if spec.help:
+        parts.append(spec.help)
+    return " · ".join(parts)
