@@ -38,18 +38,28 @@ _EXPORTS = {
     "render_samples": "templating.samples",
     "CnDate": "values", "Person": "values", "Unit": "values",
     "Archive": "archive", "Record": "archive", "RecordMeta": "archive",
+    "Roster": "duties.roster", "RosterError": "duties.roster", "load_roster": "duties.roster",
+    "Obligation": "duties.obligations", "Status": "duties.obligations", "load_obligations": "duties.obligations",
+    "status": "duties.obligations", "status_html": "duties.obligations", "upcoming": "duties.obligations",
+    "Event": "duties.events", "list_events": "duties.events", "record_event": "duties.events",
+    "Ledger": "duties.ledger", "review_data": "duties.ledger",
+    "BatchResult": "duties.batch", "run_batch": "duties.batch",
 }  # fmt: skip
 
 __all__ = [
     "Archive",
+    "BatchResult",
     "Catalog",
     "CnDate",
     "DataFileError",
+    "Event",
     "ExitCode",
     "FieldSpec",
     "FieldType",
     "Finding",
+    "Ledger",
     "LianzhengError",
+    "Obligation",
     "OutputError",
     "Person",
     "Problem",
@@ -57,6 +67,9 @@ __all__ = [
     "RecordMeta",
     "RenderedDocument",
     "Report",
+    "Roster",
+    "RosterError",
+    "Status",
     "Template",
     "TemplateError",
     "TemplateManifest",
@@ -67,8 +80,17 @@ __all__ = [
     "__version__",
     "check_document",
     "example_yaml",
+    "list_events",
     "load_data",
+    "load_obligations",
+    "load_roster",
+    "record_event",
     "render_samples",
+    "review_data",
+    "run_batch",
+    "status",
+    "status_html",
+    "upcoming",
 ]
 
 
@@ -85,6 +107,11 @@ if TYPE_CHECKING:
     from .archive import Archive, Record, RecordMeta
     from .check import Finding, Report, check_document
     from .datafile import load_data
+    from .duties.batch import BatchResult, run_batch
+    from .duties.events import Event, list_events, record_event
+    from .duties.ledger import Ledger, review_data
+    from .duties.obligations import Obligation, Status, load_obligations, status, status_html, upcoming
+    from .duties.roster import Roster, RosterError, load_roster
     from .errors import (
         DataFileError,
         ExitCode,

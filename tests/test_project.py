@@ -21,3 +21,23 @@ def test_readme_test_command_is_what_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "`scripts/test`" in readme and "scripts/test" in ci
     assert "`scripts/demo`" in readme
+
+
+def test_every_public_name_resolves_lazily_and_search_loads_no_docx_code():
+    """``from lianzheng_docs import X`` works for every name in ``__all__``; importing the package
+    alone loads none of the layers (``lianzheng search`` must start without docxtpl)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, lianzheng_docs as l\n"
+        "assert not any(m.startswith(('docxtpl', 'lianzheng_docs.templating')) for m in sys.modules)\n"
+        "print(sorted(n for n in l.__all__ if getattr(l, n, None) is None))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "[]"
+    import lianzheng_docs
+
+    assert {"Catalog", "Archive", "load_roster", "status", "Ledger", "record_event", "run_batch"} <= set(
+        lianzheng_docs.__all__
+    )
