@@ -295,3 +295,16 @@ def test_a_bad_document_cancels_the_whole_index_batch(tmp_path):
     assert engine.count() == 0
     engine.update([good])
     assert engine.search(SearchQuery("专项资金")).total == 1
+
+
+def test_one_where_builder_binds_every_value_and_skips_none():
+    from lianzheng_docs.archive.registry import where
+
+    assert where({}) == ("", ())
+    assert where({"kind": None, "unit": "预算科", "date_year": 2026, "id": 7}) == (
+        "WHERE unit = ? AND substr(date, 1, 4) = ? AND id = ?",
+        ("预算科", "2026", 7),
+    )
+    assert where({"unit": "x' OR 1=1 --"})[1] == ("x' OR 1=1 --",)  # a value is never SQL
+    with pytest.raises(ValueError, match="not a column name"):
+        where({"unit = 1 OR unit": "x"})
