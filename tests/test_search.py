@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import random
+import subprocess
+import sys
 
 import pytest
 
-from lianzheng_docs.archive import SearchIndexError
-from lianzheng_docs.search import IndexedDocument, SearchQuery, open_engine
+from lianzheng_docs import ExitCode
+from lianzheng_docs.search import EmptyQuery, IndexedDocument, SearchIndexError, SearchQuery, open_engine
 from lianzheng_docs.search.text import normalise
 from lianzheng_docs.search.whoosh_schema import record_ids
 
@@ -181,8 +184,44 @@ def test_lost_texts_make_the_index_unhealthy(engine):
 
 
 def test_an_empty_query_is_refused(engine):
-    with pytest.raises(SearchIndexError, match="检索词为空"):
+    with pytest.raises(SearchIndexError, match="检索词为空") as caught:
         engine.search(SearchQuery(" \u3000\n"))
+    assert isinstance(caught.value, EmptyQuery)  # typed: callers need not read the message
+    assert caught.value.to_dict() == {"error": "SearchIndexError", "message": "检索词为空", "exit_code": 7}
+
+
+def test_an_empty_query_to_the_archive_is_refused_without_a_rebuild(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from lianzheng_docs.archive import Archive
+    from lianzheng_docs.cli import cli
+
+    with Archive(tmp_path / "档案") as archive:
+        assert archive.search("专项资金").total == 0  # the index is set up and healthy
+        monkeypatch.setattr(archive, "reindex", lambda **_: pytest.fail("an empty query rebuilt the index"))
+        with pytest.raises(EmptyQuery):
+            archive.search(" \u3000")
+    monkeypatch.setenv("LIANZHENG_ARCHIVE", str(tmp_path / "档案"))
+    result = CliRunner().invoke(cli, ["search", "  ", "--json"])
+    assert result.exit_code == ExitCode.ARCHIVE
+    assert json.loads(result.output) == {"error": "SearchIndexError", "message": "检索词为空", "exit_code": 7}
+
+
+def test_the_archive_re_exports_the_search_errors():
+    from lianzheng_docs import archive, search
+
+    assert archive.SearchIndexError is search.SearchIndexError
+    assert search.SearchIndexError.exit_code == ExitCode.ARCHIVE
+
+
+def test_search_imports_nothing_of_the_archive():
+    """Search knows documents, not the registry: importing all of it loads no archive module."""
+    code = (
+        "import sys, lianzheng_docs.search.whoosh_engine;"
+        "print(sorted(m for m in sys.modules if m.startswith('lianzheng_docs.archive')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 def test_a_rebuild_serves_the_old_index_until_it_commits_and_keeps_it_when_it_fails(engine, tmp_path):

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..search import IndexedDocument, SearchQuery, SearchResult, open_engine
+from ..search import EmptyQuery, IndexedDocument, SearchQuery, SearchResult, open_engine
 from .codes import ArchivalCode, check_code, format_doc_number, parse_doc_number, retention_code
 from .derived import (
     current_user,
@@ -373,9 +373,8 @@ class Archive:
         try:
             self.ensure_index()
             return self.index.search(query)
-        except SearchIndexError as exc:
-            if "检索词为空" in exc.message:
-                raise
+        except EmptyQuery:  # nothing to look for: not the index's fault
+            raise
         except Exception:  # a segment broken since it was checked: rebuild from the registry, once
             pass
         self._index_checked = False

@@ -1,12 +1,20 @@
-"""Errors of the archive, each with its exit code (see :class:`lianzheng_docs.errors.ExitCode`)."""
+"""Errors of the archive, each with its exit code (see :class:`lianzheng_docs.errors.ExitCode`).
+
+The search index's errors are search's own (:mod:`lianzheng_docs.search.errors`), re-exported
+here: the archive may import search, never the other way round.
+"""
 
 from __future__ import annotations
 
 from ..errors import ExitCode, LianzhengError
+from ..search.errors import EmptyQuery, SearchIndexError
 
 
 class ArchiveError(LianzhengError):
-    """The archive cannot do what was asked (its files, database or index)."""
+    """The archive cannot do what was asked (its files or database).
+
+    The search index's faults are :class:`SearchIndexError`, search's own error, with the same
+    exit code."""
 
     exit_code = ExitCode.ARCHIVE
 
@@ -37,5 +45,11 @@ class MetadataError(LianzhengError):
     exit_code = ExitCode.INVALID_INPUT
 
 
-class SearchIndexError(ArchiveError):
-    """The search index is locked by another writer for too long, or cannot be read or written."""
+__all__ = [
+    "ArchiveError",
+    "DuplicateDocument",
+    "EmptyQuery",
+    "MetadataError",
+    "RecordNotFound",
+    "SearchIndexError",
+]

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from ..archive.errors import SearchIndexError
+from .errors import SearchIndexError
 
 POINTER = "texts.json"
 FIELDS = 4  # id, start, title end, body end

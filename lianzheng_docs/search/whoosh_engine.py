@@ -33,8 +33,8 @@ from whoosh.index import LockError
 from whoosh.query import And, Every, Not, NumericRange, Query, Term, TermRange
 from whoosh.writing import CLEAR
 
-from ..archive.errors import SearchIndexError
-from . import Hit, IndexedDocument, SearchQuery, SearchResult
+from .engine import Hit, IndexedDocument, SearchQuery, SearchResult
+from .errors import EmptyQuery, SearchIndexError
 from .ranking import Collection, rank
 from .text import bigrams, fragments, normalise
 from .textstore import Counts, TextStore
@@ -209,7 +209,7 @@ class WhooshEngine:
     def search(self, query: SearchQuery) -> SearchResult:
         needle = normalise(query.text)
         if not needle:
-            raise SearchIndexError("检索词为空")
+            raise EmptyQuery()
         searcher = self._current_searcher()
         allowed = self._filtered(searcher, query)
         pattern = needle.encode("utf-8")

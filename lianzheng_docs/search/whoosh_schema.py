@@ -18,8 +18,8 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Existence
 
-from ..archive.errors import SearchIndexError
-from . import IndexedDocument
+from .engine import IndexedDocument
+from .errors import SearchIndexError
 from .text import bigrams, normalise
 
 SCHEMA_VERSION = 3
