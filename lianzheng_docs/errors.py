@@ -33,6 +33,38 @@ class ExitCode(IntEnum):
     ARCHIVE = 7
     #: an unexpected failure: a bug, reported with a traceback
     INTERNAL = 70
+    #: stopped by the user (Ctrl+C): 128 + SIGINT, as shells report it
+    INTERRUPTED = 130
+    #: the reader of the output went away (``lianzheng ... | head``): 128 + SIGPIPE, as shells report it
+    BROKEN_PIPE = 141
+
+    @property
+    def label(self) -> str:
+        """What the code means, in a few Chinese words (the ``lianzheng --help`` text)."""
+        return EXIT_CODE_MEANINGS[self][0]
+
+    @property
+    def detail(self) -> str:
+        """What else a clerk should know about the code, or ``""`` (the README's exit-code table)."""
+        return EXIT_CODE_MEANINGS[self][1]
+
+
+#: Each exit code's Chinese label and, where it helps, a detail: the one place they are written.
+#: Codes that share a value (``UNREADABLE`` is ``USAGE``) share an entry; a member without one
+#: fails the tests.
+EXIT_CODE_MEANINGS: dict[ExitCode, tuple[str, str]] = {
+    ExitCode.OK: ("成功", ""),
+    ExitCode.FINDINGS: ("检查发现问题", "格式检查、档案校验、插件检查等"),
+    ExitCode.USAGE: ("用法错误", "命令写错，或要检查的文件无法读取"),
+    ExitCode.INVALID_INPUT: ("数据有误", "数据文件无法读取、格式错误或不符合模板清单"),
+    ExitCode.NOT_FOUND: ("模板或档案不存在", "模板会提示最接近的 id"),
+    ExitCode.TEMPLATE: ("模板本身有误", "模板作者的问题"),
+    ExitCode.OUTPUT: ("无法写出结果", "输出文件无法写入，或已存在而未加 `--force`"),
+    ExitCode.ARCHIVE: ("档案出错", "数据库、文件或检索索引无法完成所要求的操作"),
+    ExitCode.INTERNAL: ("内部错误", "程序缺陷，附 traceback"),
+    ExitCode.INTERRUPTED: ("已中断", "按了 Ctrl+C"),
+    ExitCode.BROKEN_PIPE: ("输出管道已关闭", "读取输出的程序先退出了，如管道后接的 head"),
+}
 
 
 class LianzhengError(Exception):

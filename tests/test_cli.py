@@ -153,3 +153,37 @@ def test_console_script_on_a_gbk_console(tmp_path):
     error = subprocess.run(command, capture_output=True, env=env, cwd=tmp_path)
     assert error.returncode == ExitCode.NOT_FOUND
     assert "没有 id 为" in error.stderr.decode("gbk")
+
+
+def test_exit_codes_in_the_help_and_the_readme_come_from_the_enum(run):
+    """Every ExitCode has its Chinese meaning; ``--help`` shows each one and the README's table is built from them."""
+    from conftest import ROOT
+
+    help_text = " ".join(run("--help").output.split())
+    for code in ExitCode:
+        assert f"{int(code)} {code.label}" in help_text
+    table = "\n".join(
+        ["| 码 | 含义 | 说明 |", "|---|---|---|", *(f"| {int(c)} | {c.label} | {c.detail} |" for c in ExitCode)]
+    )
+    assert table + "\n" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_interrupted_exits_130(run, monkeypatch):
+    from lianzheng_docs.templating.catalog import Catalog
+
+    def interrupted() -> Catalog:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Catalog, "default", interrupted)
+    result = run("templates", "list")
+    assert result.exit_code == ExitCode.INTERRUPTED == 130 and result.output == "已中断。\n"
+
+
+def test_a_reader_that_goes_away_exits_141_quietly(tmp_path):
+    """``lianzheng ... | head``: the pipe closes before the output is written; no traceback, code 141."""
+    command = [sys.executable, "-m", "lianzheng_docs", "templates", "list"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # long before the catalogue is loaded and the table written
+    assert process.wait(timeout=120) == ExitCode.BROKEN_PIPE == 141
+    assert process.stderr.read() == b""

@@ -12,7 +12,7 @@ import click
 
 from .. import __version__
 from ..errors import ExitCode, LianzhengError
-from .output import echo_json
+from .output import display_width, echo_json
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -70,11 +70,11 @@ class LianzhengGroup(click.Group):
             raise
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
-            ctx.exit(130)
+            ctx.exit(int(ExitCode.INTERRUPTED))
         except BrokenPipeError:
             # the reader went away (`lianzheng ... | head`): not a bug; keep Python from complaining at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            ctx.exit(141)
+            ctx.exit(int(ExitCode.BROKEN_PIPE))
         except Exception:
             click.echo("内部错误（这是程序缺陷，请把以下信息报告给维护者）：", err=True)
             traceback.print_exc(file=sys.stderr)
@@ -115,21 +115,41 @@ json_option = click.option(
 )
 
 
-@click.group(cls=LianzhengGroup, context_settings=CONTEXT_SETTINGS)
+def exit_codes_help(width: int = 96) -> str:
+    """The "退出码" paragraph of ``lianzheng --help``, written from :class:`ExitCode` so it cannot drift.
+
+    Laid out here (click's rewrapping counts characters, not columns) so that no line is wider than
+    ``width`` terminal columns and no code is parted from its meaning.
+    """
+    head = "退出码："
+    codes = list(ExitCode)
+    lines = [head]
+    for code in codes:
+        item = f"{int(code)} {code.label}" + ("。" if code is codes[-1] else "；")
+        if lines[-1].strip() and display_width(lines[-1] + item) > width:
+            lines.append(" " * display_width(head))
+        lines[-1] += item
+    return "\b\n" + "\n".join(lines)
+
+
+HELP = f"""“两个责任”党风廉政建设公文工具：按 GB/T 9704-2012 生成责任书、双报告、
+廉政风险告知书、责任追究通报等文书。
+
+\b
+常用：
+  lianzheng templates list              查看全部模板
+  lianzheng example dual_report > d.yaml 生成示例数据
+  lianzheng render dual_report --data d.yaml -o 报告.docx
+  lianzheng check 报告.docx               按 GB/T 9704 检查任意 .docx
+  lianzheng status --roster 名册.xlsx     各项文书的落实情况（已完成、未到期、已逾期）
+  lianzheng batch responsibility_letter -d 责任书.yaml --roster 名册.xlsx --archive
+
+{exit_codes_help()}
+"""
+
+
+@click.group(cls=LianzhengGroup, context_settings=CONTEXT_SETTINGS, help=HELP)
 @click.version_option(__version__, "-V", "--version", prog_name="lianzheng", message="%(prog)s %(version)s")
 def cli() -> None:
-    """“两个责任”党风廉政建设公文工具：按 GB/T 9704-2012 生成责任书、双报告、
-    廉政风险告知书、责任追究通报等文书。
-
-    \b
-    常用：
-      lianzheng templates list              查看全部模板
-      lianzheng example dual_report > d.yaml 生成示例数据
-      lianzheng render dual_report --data d.yaml -o 报告.docx
-      lianzheng check 报告.docx               按 GB/T 9704 检查任意 .docx
-      lianzheng status --roster 名册.xlsx     各项文书的落实情况（已完成、未到期、已逾期）
-      lianzheng batch responsibility_letter -d 责任书.yaml --roster 名册.xlsx --archive
-
-    退出码：0 成功；1 检查发现问题；2 用法错误；3 数据有误；4 模板不存在；
-    5 模板本身有误；6 无法写出结果；70 内部错误。
-    """
+    # the help text is HELP above: its exit codes are written from ExitCode when this module loads
+    pass
