@@ -7,7 +7,9 @@ import errno
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import OutputError
 
@@ -20,18 +22,27 @@ def safe_filename(title: str) -> str:
     return name[:120] or "文档"
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:
-    """Write ``data`` to ``path`` all at once: a temporary file, fsync, then a rename.
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str], *, overwrite: bool) -> Iterator[BinaryIO]:
+    """A binary file to write ``path`` through, put in place whole when the block ends.
 
-    Without ``overwrite`` an existing file is never replaced, even by a concurrent writer: the
-    file is put in place by a hard link, which fails if the name is taken. Missing parent
-    folders are created. Raises :class:`OutputError` with the reason in Chinese.
+    The handle is a temporary file beside ``path`` (same folder, so the final rename cannot
+    cross file systems). When the block ends normally the file is flushed and fsynced, put in
+    place, and the folder is fsynced; when it raises anything (``KeyboardInterrupt`` too) the
+    temporary is removed and ``path`` is left as it was. With ``overwrite`` an existing file is
+    replaced in one rename; without it an existing file is never replaced, even by a concurrent
+    writer: the file is put in place by a hard link, which fails if the name is taken. Missing
+    parent folders are created. Errors, and any :class:`OSError` the block raises, become
+    :class:`OutputError` with the reason in Chinese.
+
+    One writer for every output: documents, PDFs, archive exports and the search index's small
+    state files.
     """
     target = Path(path)
     if target.is_dir():
         raise OutputError(f"输出路径 {target} 是一个文件夹；请给出文件名，如 {target / '文档.docx'}")
-    if target.exists() and not overwrite:
-        raise OutputError(f"文件 {target} 已存在；如要覆盖，请加 --force")
+    if not overwrite and target.exists():  # early, before the caller's work; the link below is what decides
+        raise OutputError(_exists(target))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
@@ -40,22 +51,39 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, overwrite: bool =
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         if overwrite:
             os.replace(tmp, target)
         else:
-            _link_without_replacing(tmp, target)
+            try:
+                _link_without_replacing(tmp, target)
+            except FileExistsError as exc:
+                raise OutputError(_exists(target)) from exc
         _fsync_dir(target.parent)
-    except FileExistsError as exc:
-        raise OutputError(f"文件 {target} 已存在；如要覆盖，请加 --force") from exc
     except OSError as exc:
         raise OutputError(f"无法写入 {target}：{_reason(exc)}") from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    return target
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:
+    """Write ``data`` to ``path`` all at once: a temporary file, fsync, then a rename.
+
+    Without ``overwrite`` an existing file is never replaced, even by a concurrent writer: the
+    file is put in place by a hard link, which fails if the name is taken. Missing parent
+    folders are created. Raises :class:`OutputError` with the reason in Chinese.
+    (:func:`atomic_output` with the bytes at hand.)
+    """
+    with atomic_output(path, overwrite=overwrite) as handle:
+        handle.write(data)
+    return Path(path)
+
+
+def _exists(target: Path) -> str:
+    return f"文件 {target} 已存在；如要覆盖，请加 --force"
 
 
 def _link_without_replacing(source: Path, target: Path) -> None:

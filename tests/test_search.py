@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import random
 import subprocess
 import sys
@@ -222,6 +224,26 @@ def test_search_imports_nothing_of_the_archive():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_an_index_file_that_cannot_be_written_is_an_index_error_and_the_old_one_stays(engine, tmp_path, monkeypatch):
+    engine.update([IndexedDocument(1, "标题", "专项资金")])
+    folder = tmp_path / "index"
+    before = {name: (folder / name).read_bytes() for name in ("state.json", "texts.json")}
+
+    def full_disk(source, target):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(SearchIndexError, match=r"检索索引无法更新.*磁盘空间不足"):
+        engine._write_state(2)
+    with pytest.raises(SearchIndexError, match=r"检索索引无法更新.*磁盘空间不足"):
+        engine.texts.rebuild().publish()
+    monkeypatch.undo()
+    assert {name: (folder / name).read_bytes() for name in before} == before
+    assert list(folder.glob("*.part")) == []  # no temporary left behind
+    engine.close()
+    assert engine.last_id() == 1 and found(engine, "专项资金") == {1}
 
 
 def test_a_rebuild_serves_the_old_index_until_it_commits_and_keeps_it_when_it_fails(engine, tmp_path):

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from pypdf import PdfWriter
 
+from ..fileio import atomic_output
 
-def write_pdf(writer: PdfWriter, target: Path) -> Path:
-    """Write ``writer`` to ``target`` through a temporary file in the same folder and a rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            writer.write(handle)
-        os.replace(name, target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+
+def write_pdf(writer: PdfWriter, target: Path, *, overwrite: bool = True) -> Path:
+    """Write ``writer`` to ``target`` through a temporary file in the same folder and a rename.
+
+    ``overwrite=False`` refuses to replace an existing file, even one a concurrent writer puts
+    there meanwhile. Raises :class:`~lianzheng_docs.errors.OutputError` (see
+    :func:`~lianzheng_docs.fileio.atomic_output`).
+    """
+    with atomic_output(target, overwrite=overwrite) as handle:
+        writer.write(handle)
     return target

@@ -32,6 +32,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from ..errors import OutputError
+from ..fileio import atomic_output
 from .errors import SearchIndexError
 
 POINTER = "texts.json"
@@ -74,9 +76,7 @@ class TextStore:
 
     def _publish(self, generation: int) -> None:
         """Make ``generation`` current, then delete the others (a reader may keep its mapping)."""
-        tmp = self.folder / f"{POINTER}.tmp"
-        tmp.write_text(json.dumps({"generation": generation}), encoding="utf-8")
-        os.replace(tmp, self.folder / POINTER)
+        write_json(self.folder / POINTER, {"generation": generation})
         for path in self.folder.glob("texts-*.*"):
             if path.suffix in (".bin", ".idx") and path.stem != f"texts-{generation}":
                 try:
@@ -215,6 +215,19 @@ class Rebuild:
     def discard(self) -> None:
         for path in self.store.paths(self.generation):
             path.unlink(missing_ok=True)
+
+
+def write_json(path: Path, value: object) -> None:
+    """Replace a small JSON file of the index (``texts.json``, ``state.json``) whole, or not at all.
+
+    A failure is the index's: :class:`SearchIndexError`, which the archive treats as it treats
+    any fault of the derived index (a warning after filing, a rebuild before searching).
+    """
+    try:
+        with atomic_output(path, overwrite=True) as handle:
+            handle.write(json.dumps(value).encode("utf-8"))
+    except OutputError as exc:
+        raise SearchIndexError(f"检索索引无法更新：{exc.message}") from exc
 
 
 def _append(texts_path: Path, entries_path: Path, documents: Iterable[tuple[int, str, str]]) -> None:

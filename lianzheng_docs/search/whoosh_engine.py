@@ -22,7 +22,6 @@ failing batch is cancelled; Whoosh never fsyncs, so the index is treated as rebu
 from __future__ import annotations
 
 import json
-import os
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -37,7 +36,7 @@ from .engine import Hit, IndexedDocument, SearchQuery, SearchResult
 from .errors import EmptyQuery, SearchIndexError
 from .ranking import Collection, rank
 from .text import bigrams, fragments, normalise
-from .textstore import Counts, TextStore
+from .textstore import Counts, TextStore, write_json
 from .whoosh_schema import INDEX_NAME, SCHEMA_VERSION, document_fields, make_schema, record_ids
 
 
@@ -65,9 +64,7 @@ class WhooshEngine:
             return {"schema_version": 0, "last_id": 0}
 
     def _write_state(self, last_id: int) -> None:
-        tmp = self._state_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"schema_version": SCHEMA_VERSION, "last_id": last_id}), encoding="utf-8")
-        os.replace(tmp, self._state_path)
+        write_json(self._state_path, {"schema_version": SCHEMA_VERSION, "last_id": last_id})
 
     def _open(self) -> Any:
         if self._index is None:
