@@ -69,7 +69,7 @@ def build_dossier(
                 writer.add_outline_item(title=label, page_number=first, parent=parent)
         writer.add_metadata({"/Title": heading, "/Producer": "lianzheng-docs", "/Subject": "年度汇编"})
         total = len(writer.pages)
-        write_pdf(writer, target)
+        write_pdf(writer, target, overwrite=overwrite)
     for record in records:
         archive.set_page_count(record.id, pages[record.id])
     return Dossier(target, len(records), total, catalog_pages)

@@ -61,5 +61,5 @@ def protect(
                 pdf_page.merge_page(overlay, over=False)
         if password:
             writer.encrypt(user_password=password, owner_password=secrets.token_urlsafe(24), algorithm="AES-256")
-        write_pdf(writer, target)
+        write_pdf(writer, target, overwrite=overwrite)
     return target
