@@ -1,10 +1,17 @@
-"""档号 (DA/T 22-2015 5.4) and 文号 (GB/T 9704 7.2.5): their forms, built and checked in one place."""
+"""档号 (DA/T 22-2015 5.4): its form, built and checked in one place.
+
+The 文号 (GB/T 9704 7.2.5) the archive numbers documents with is the standard's grammar in
+:mod:`lianzheng_docs.gbt9704.docnumber`, the one the validator and the checker use too.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+# The archive's modules take the 文号 helpers from here, next to the 档号 ones.
+from ..gbt9704.docnumber import format_doc_number as format_doc_number
+from ..gbt9704.docnumber import parse_doc_number as parse_doc_number
 from ..templating.manifest import RETENTION_NAMES, RETENTIONS
 from .errors import MetadataError
 
@@ -15,7 +22,6 @@ ARCHIVAL_CODE = re.compile(
     r"^(?P<fonds>[A-Za-z0-9]+)-(?P<category>[A-Za-z]{2})·(?P<year>\d{4})-(?P<retention>Y|D30|D10)"
     r"-(?P<org>[A-Za-z0-9]+)-(?P<item>\d{4,})$"
 )
-DOC_NUMBER = re.compile(r"^(?P<prefix>\S.*?)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
 
 
 def check_code(value: str, what: str) -> str:
@@ -59,13 +65,3 @@ class ArchivalCode:
         parts = match.groupdict()
         return cls(parts["fonds"], parts["category"], int(parts["year"]), parts["retention"], parts["org"],
                    int(parts["item"]))  # fmt: skip
-
-
-def format_doc_number(prefix: str, year: int, sequence: int) -> str:
-    """X财党〔2026〕12号: year in 六角括号, no 第, no leading zeros."""
-    return f"{prefix}〔{year}〕{sequence}号"
-
-
-def parse_doc_number(text: str) -> tuple[str, int, int] | None:
-    match = DOC_NUMBER.match(text)
-    return (match["prefix"], int(match["year"]), int(match["seq"])) if match else None

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ..gbt9704 import docnumber
 from .model import Document, Paragraph
 
 
@@ -38,9 +39,6 @@ class Role(StrEnum):
 
 
 NUMERALS = "一二三四五六七八九十"
-# Loose on purpose: finds a 发文字号 written with the wrong brackets, 第 or leading zeros, so
-# that the rule can say what is wrong with it.
-DOC_NUMBER_LOOSE = re.compile(r"\S{1,20}?\s*[〔\[［(（【〈<]\s*\d{4}\s*[〕\]］)）】〉>]\s*第?\s*\d+\s*号")
 DATE_LINE = re.compile(
     r"^(\d{4}|[〇零一二三四五六七八九]{4})年[\d〇零一二三四五六七八九十]{1,3}月[\d〇零一二三四五六七八九十]{1,3}日$"
 )
@@ -83,7 +81,7 @@ def infer(doc: Document) -> Layout:
 def _header(body: list[Paragraph], layout: Layout) -> int:
     """份号, 密级, 紧急程度, mark and 发文字号 at the top; returns where the header ends."""
     top = body[:8]
-    number_at = next((i for i, p in enumerate(top) if DOC_NUMBER_LOOSE.search(p.stripped)), None)
+    number_at = next((i for i, p in enumerate(top) if docnumber.FIND.search(p.stripped)), None)
     if number_at is None:
         first = body[0] if body else None
         if first is not None and _is_red(first) and first.align == "center":
@@ -129,7 +127,7 @@ def _title(body: list[Paragraph], start: int, layout: Layout) -> int:
     ):
         layout.roles[body[index].index] = Role.TITLE
         index += 1
-    if index < len(body) and DOC_NUMBER_LOOSE.fullmatch(body[index].stripped):
+    if index < len(body) and docnumber.FIND.fullmatch(body[index].stripped):
         layout.roles[body[index].index] = Role.DOC_NUMBER
         index += 1
     if index < len(body):

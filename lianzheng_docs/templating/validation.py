@@ -13,11 +13,10 @@ from difflib import get_close_matches
 from typing import Any
 
 from ..errors import Problem, ValidationError
+from ..gbt9704 import docnumber
 from ..values import CnDate, Person, Unit
 from .manifest import FieldSpec, FieldType, TemplateManifest
 
-DOC_NUMBER = re.compile(r"^(?P<prefix>\S.*?)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
-_BRACKETS = re.compile(r"[\[［(（〈【<{｛]\s*(\d{4})\s*[\]］)）〉】>}｝]")
 _TRUE = {"是", "true", "yes", "y", "1", "真"}
 _FALSE = {"否", "false", "no", "n", "0", "假"}
 
@@ -174,13 +173,12 @@ def _doc_number(value: Any, bad: Any) -> str | None:
     text = _text(value, bad)
     if text is None:
         return None
-    if DOC_NUMBER.match(text):
+    if docnumber.is_valid(text):
         return text
-    fixed = _BRACKETS.sub(r"〔\1〕", text.replace(" ", ""))
-    fixed = re.sub(r"〕第?0*(\d+)号?$", r"〕\1号", fixed)
-    hint = f"；应写作 {fixed}" if fixed != text and DOC_NUMBER.match(fixed) else ""
+    fixed = docnumber.corrected(text)
+    hint = f"；应写作 {fixed}" if fixed else ""
     bad(
-        f"{text!r} 不是规范的发文字号：应为 机关代字〔年份〕序号号，如 X财党〔2026〕12号"
+        f"{text!r} 不是规范的发文字号：应为 机关代字〔年份〕序号号，如 {docnumber.EXAMPLE}"
         f"（年份用六角括号〔〕，序号不编虚位、不加“第”字）{hint}"
     )
     return None

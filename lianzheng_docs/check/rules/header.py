@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...gbt9704 import docnumber
 from ..findings import Finding, Severity
-from ..roles import DOC_NUMBER_LOOSE, Role, is_red
+from ..roles import Role, is_red
 from .context import HEITI, KAITI, Context, DocumentKind, cjk_runs, describe
-
-STRICT_NUMBER = re.compile(r"^\S+〔\d{4}〕[1-9]\d*号$")
 
 
 def copy_number(ctx: Context) -> Iterator[Finding]:
@@ -76,26 +75,20 @@ def issuer_mark(ctx: Context) -> Iterator[Finding]:
 
 def doc_number(ctx: Context) -> Iterator[Finding]:
     for para in ctx.role(Role.DOC_NUMBER):
-        match = DOC_NUMBER_LOOSE.search(para.stripped)
-        number = match.group(0) if match else para.stripped
-        if STRICT_NUMBER.match(number):
+        # The number is the line up to its 号 (签发人 may follow), spaces and all: a space inside
+        # a number is as wrong in the document as in the data.
+        text = para.text.strip()
+        match = docnumber.FIND.search(text)
+        number = text[: match.end()] if match else text
+        if docnumber.is_valid(number):
             continue
-        problems = []
-        if not re.search(r"〔\d{4}〕", number):
-            problems.append("年份应用六角括号〔〕")
-        if "第" in number:
-            problems.append("序号前不加“第”")
-        if re.search(r"[〕\]）)】〉>]\s*第?\s*0\d", number):
-            problems.append("序号不编虚位（不补 0）")
-        fixed = re.sub(r"[\[［(（【〈<]\s*(\d{4})\s*[\]］)）】〉>]", r"〔\1〕", number)
-        fixed = re.sub(r"〕\s*第?\s*0*(\d+)\s*号", r"〕\1号", fixed)
         yield ctx.finding(
             "header.doc_number",
             "7.2.5",
-            "发文字号格式不对：" + "；".join(problems or ["应为 代字〔年份〕序号号"]),
+            "发文字号格式不对：" + "；".join(docnumber.faults(number) or ["应为 代字〔年份〕序号号"]),
             where=para.where(),
             found=number,
-            expected=fixed if STRICT_NUMBER.match(fixed) else "X财党〔2026〕12号",
+            expected=docnumber.corrected(number) or docnumber.EXAMPLE,
         )
 
 

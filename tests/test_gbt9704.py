@@ -1,0 +1,174 @@
+"""One rule, one verdict: the validator, the checker and the archive judge the standard's forms alike.
+
+The rules of GB/T 9704-2012 that several layers use live in ``lianzheng_docs.gbt9704``. These
+tests pin them directly and, for the 发文字号 above all, run the same strings through every
+layer that judges them: the validator (data -> error and "应写作" hint), the checker (a rendered
+document carrying the number -> finding and its expected form) and the archive (parse).
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape
+
+import pytest
+from test_check import edit_part
+
+from lianzheng_docs import ValidationError, check_document
+from lianzheng_docs.archive.codes import format_doc_number, parse_doc_number
+from lianzheng_docs.gbt9704 import docnumber
+from lianzheng_docs.templating.manifest import parse_manifest
+from lianzheng_docs.templating.validation import validate
+
+#: The number in the dual_report example, the document the checker is run on.
+RENDERED_NUMBER = "X财党〔2026〕12号"
+FIXED = "X财党〔2026〕12号"
+
+#: Valid numbers, as written -> what the archive parses them into.
+VALID: dict[str, tuple[str, int, int]] = {
+    "X财党〔2026〕12号": ("X财党", 2026, 12),
+    "X财党〔2026〕1号": ("X财党", 2026, 1),
+    "X财廉告〔2025〕100号": ("X财廉告", 2025, 100),
+}
+
+#: Malformed numbers, as written -> the standard form they correct to (None: beyond correcting).
+INVALID: dict[str, str | None] = {
+    # the wrong brackets, each pair the normaliser knows
+    "X财党[2026]12号": FIXED,
+    "X财党［2026］12号": FIXED,
+    "X财党(2026)12号": FIXED,
+    "X财党（2026）12号": FIXED,
+    "X财党【2026】12号": FIXED,
+    "X财党〈2026〉12号": FIXED,
+    "X财党<2026>12号": FIXED,
+    "X财党{2026}12号": FIXED,
+    "X财党｛2026｝12号": FIXED,
+    # 第 and 虚位
+    "X财党〔2026〕第12号": FIXED,
+    "X财党〔2026〕012号": FIXED,
+    "X财党[2026]第012号": FIXED,
+    "X财党（2026）第0012号": FIXED,
+    # whitespace anywhere inside the number
+    "X财党 〔2026〕12号": FIXED,
+    "X财 党〔2026〕12号": FIXED,
+    "X财党〔 2026 〕12号": FIXED,
+    "X财党〔2026〕 12 号": FIXED,
+    "X财党\u3000[2026]12号": FIXED,
+    # full-width digits
+    "X财党〔２０２６〕１２号": FIXED,
+    "X财党〔２０２６〕12号": FIXED,
+    "X财党［２０２６］０１２号": FIXED,
+    # beyond correcting: there is no sequence number 0
+    "X财党〔2026〕0号": None,
+    "X财党[2026]00号": None,
+}
+
+NUMBER_MANIFEST = parse_manifest(
+    """
+id = "numbers"
+title = "文号"
+kind = "通知"
+direction = "下行"
+retention = "永久"
+
+[[fields]]
+name = "doc_number"
+label = "发文字号"
+type = "doc_number"
+""",
+    source="numbers.toml",
+)
+
+
+def validator_verdict(text: str) -> tuple[bool, str | None]:
+    """(accepted, the form the validator's message says to write) for a doc_number field."""
+    try:
+        validate(NUMBER_MANIFEST, {"doc_number": text})
+    except ValidationError as caught:
+        (problem,) = caught.problems
+        hint = re.search(r"；应写作 (\S+)$", problem.message)
+        return False, hint.group(1) if hint else None
+    return True, None
+
+
+@pytest.fixture(scope="module")
+def report_docx(rendered):
+    content: bytes = rendered["dual_report"].content
+    return content
+
+
+def checker_verdict(report_docx: bytes, text: str) -> tuple[bool, str | None, str | None]:
+    """(passes, the number the finding found, its expected form) for a document carrying ``text``."""
+    content = edit_part(report_docx, "word/document.xml", f">{RENDERED_NUMBER}<", f">{escape(text)}<")
+    report = check_document(content, name="number.docx")
+    findings = [f for f in report.errors if f.rule == "header.doc_number"]
+    assert [f.rule for f in report.errors] == [f.rule for f in findings], [str(f) for f in report.errors]
+    if not findings:
+        return True, None, None
+    (finding,) = findings
+    return False, finding.found, finding.expected
+
+
+@pytest.mark.parametrize("text", list(VALID))
+def test_a_valid_doc_number_is_valid_in_every_layer(text, report_docx):
+    assert validator_verdict(text) == (True, None)
+    assert checker_verdict(report_docx, text) == (True, None, None)
+    assert parse_doc_number(text) == VALID[text]
+    assert docnumber.is_valid(text) and docnumber.corrected(text) == text
+
+
+@pytest.mark.parametrize("text", list(INVALID))
+def test_a_malformed_doc_number_is_rejected_and_corrected_alike_in_every_layer(text, report_docx):
+    fixed = INVALID[text]
+    accepted, hint = validator_verdict(text)
+    passes, found, expected = checker_verdict(report_docx, text)
+    assert not accepted and not passes and parse_doc_number(text) is None and not docnumber.is_valid(text)
+    # the validator's "应写作" and the checker's expected form are the one corrected form
+    assert hint == fixed == docnumber.corrected(text)
+    assert expected == (fixed or docnumber.EXAMPLE)
+    assert found == text  # the checker quotes the number as it stands in the document
+    if fixed is not None:
+        assert parse_doc_number(fixed) == ("X财党", 2026, 12)  # and the archive takes the corrected form
+
+
+def test_numbers_the_archive_writes_are_valid_everywhere(report_docx):
+    for prefix, year, sequence in [("X财党", 2026, 12), ("X财廉告", 2026, 1), ("X纪", 2025, 3)]:
+        number = format_doc_number(prefix, year, sequence)
+        assert parse_doc_number(number) == (prefix, year, sequence)
+        assert docnumber.is_valid(number) and docnumber.corrected(number) == number
+        assert validator_verdict(number) == (True, None)
+    assert checker_verdict(report_docx, format_doc_number("X财廉告", 2026, 1)) == (True, None, None)
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"), list(zip(docnumber.WRONG_OPENING, docnumber.WRONG_CLOSING, strict=True))
+)
+def test_the_normaliser_puts_any_bracketed_year_in_hexagonal_brackets(opening, closing):
+    assert docnumber.normalise(f"X财党{opening}2026{closing}12号") == "X财党〔2026〕12号"
+    assert docnumber.normalise(f"X财党 {opening} 2026 {closing} 12号") == "X财党〔2026〕12号"
+    assert docnumber.FIND.fullmatch(f"X财党{opening}2026{closing}第012号")
+
+
+def test_the_normaliser_leaves_what_is_not_a_bracketed_year():
+    assert docnumber.normalise("X财党〔2026〕12号") == "X财党〔2026〕12号"
+    assert docnumber.normalise("X财党[26]12号") == "X财党[26]12号"  # not a year in full
+    assert docnumber.normalise("X财党 〔2026〕\t12 号") == "X财党〔2026〕12号"  # whitespace goes
+    assert docnumber.corrected("X财党[2026]12") == "X财党〔2026〕12号"  # a missing 号 is added
+    assert docnumber.corrected("X财党[26]12号") is None
+
+
+def test_every_doc_number_in_the_table_is_found_in_a_line():
+    for text in [*VALID, *INVALID]:
+        assert docnumber.FIND.search(f"{text}\t签发人：张三"), text
+    assert not docnumber.FIND.search("2026年工作要点")
+    assert not docnumber.FIND.search("X财党〔2026〕12")  # no 号: not taken for a number
+
+
+def test_faults_name_what_is_wrong():
+    assert docnumber.faults("X财党[2026]012号") == ["年份应用六角括号〔〕", "序号不编虚位（不补 0）"]
+    assert docnumber.faults("X财党［2026］第012号") == [
+        "年份应用六角括号〔〕",
+        "序号前不加“第”",
+        "序号不编虚位（不补 0）",
+    ]
+    assert docnumber.faults("X财党 〔2026〕12号") == []
