@@ -172,3 +172,35 @@ def test_faults_name_what_is_wrong():
         "序号不编虚位（不补 0）",
     ]
     assert docnumber.faults("X财党 〔2026〕12号") == []
+
+
+# ---------------------------------------------------------------------------- 请示 wording (条例第十五条)
+
+REPORT_MANIFEST = parse_manifest(
+    """
+id = "report"
+title = "报告"
+kind = "报告"
+direction = "上行"
+retention = "永久"
+
+[[fields]]
+name = "body"
+label = "正文"
+type = "paragraphs"
+""",
+    source="report.toml",
+)
+
+
+@pytest.mark.parametrize("sentence", ["妥否，请批示。", "以上意见请予批准。", "请审定。", "当否，请领导审阅。"])
+def test_validator_and_checker_object_to_the_same_request_wording(sentence, report_docx):
+    with pytest.raises(ValidationError) as caught:
+        validate(REPORT_MANIFEST, {"body": [sentence]})
+    (problem,) = caught.value.problems
+    quoted = re.search(r"请删去“(.+?)”", problem.message)
+    assert quoted
+
+    content = edit_part(report_docx, "word/document.xml", "现将有关情况报告如下。", sentence)
+    (finding,) = [f for f in check_document(content).errors if f.rule == "report.request"]
+    assert finding.found == quoted.group(1)

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import Problem, ValidationError
 from ..gbt9704 import docnumber
+from ..gbt9704.wording import REQUEST_WORDING
 from ..values import CnDate, Person, Unit
 from .manifest import FieldSpec, FieldType, TemplateManifest
 
@@ -65,10 +66,6 @@ def _validate_record(
                 continue
         result[spec.name] = _coerce(spec, value, where, where_label, problems)
     return result
-
-
-# 《党政机关公文处理工作条例》第十五条（四）：不得在报告等非请示性公文中夹带请示事项。
-REQUEST_WORDING = re.compile(r"妥否|当否|请批示|请予?批准|请予?审批|请予?批复|请审定|请领导审阅")
 
 
 def _request_wording(manifest: TemplateManifest, context: Mapping[str, Any]) -> list[Problem]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...templating.validation import REQUEST_WORDING
+from ...gbt9704.wording import REQUEST_WORDING
 from ..findings import Finding
 from ..model import Paragraph
 from ..roles import Role
