@@ -13,6 +13,7 @@ import click
 from .. import __version__
 from ..errors import ExitCode, LianzhengError
 from .output import display_width, echo_json
+from .params import wants_json
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -61,7 +62,7 @@ class LianzhengGroup(click.Group):
         try:
             return super().invoke(ctx)
         except LianzhengError as exc:
-            if _wants_json(ctx):
+            if wants_json(ctx):
                 echo_json(exc.to_dict())
             else:
                 click.echo(f"错误：{exc.message}", err=True)
@@ -90,29 +91,6 @@ def _plugin_commands() -> dict[str, click.Command]:
         if isinstance(command, click.Command) and command.name and command.name not in COMMANDS:
             commands[command.name] = command
     return commands
-
-
-def _wants_json(ctx: click.Context) -> bool:
-    return bool(ctx.meta.get(JSON_META_KEY))
-
-
-JSON_META_KEY = "lianzheng.json"
-
-
-def _remember_json(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
-    ctx.meta[JSON_META_KEY] = value  # meta is shared by the whole context chain
-    return value
-
-
-json_option = click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    callback=_remember_json,
-    expose_value=True,
-    is_eager=True,
-    help="以 JSON 输出（供其他程序读取），错误也以 JSON 给出。",
-)
 
 
 def exit_codes_help(width: int = 96) -> str:

@@ -10,16 +10,9 @@ import click
 
 from ..archive import Archive, MetadataError, Record, RecordMeta
 from ..errors import ExitCode, LianzhengError
-from .app import json_option
 from .output import echo_json, filing_archive, format_table, progress
+from .params import archive_option, json_option
 
-archive_option = click.option(
-    "--archive",
-    "root",
-    envvar="LIANZHENG_ARCHIVE",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="档案文件夹（默认 ./archive，或环境变量 LIANZHENG_ARCHIVE）。",
-)
 ACCEPTED = (".pdf", ".docx", ".ofd")
 
 

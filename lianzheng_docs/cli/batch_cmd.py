@@ -7,10 +7,8 @@ from pathlib import Path
 import click
 
 from ..errors import ExitCode
-from .app import json_option
 from .output import echo_json, filing_archive, progress
-from .render_cmd import archive_flag
-from .status_cmd import roster_option
+from .params import YEAR, archive_flag, json_option, roster_option
 
 
 @click.command("batch")
@@ -18,7 +16,7 @@ from .status_cmd import roster_option
 @click.option("-d", "--data", "data_file", required=True, metavar="文件",
               help="各单位共用的数据（YAML/JSON）；单位名称和主要负责人取自名册。")  # fmt: skip
 @roster_option
-@click.option("--year", type=click.IntRange(2000, 2100), help="年度（写入模板的 year 字段）。")
+@click.option("--year", type=YEAR, help="年度（写入模板的 year 字段）。")
 @click.option("--kind", "kinds", multiple=True, default=("科室", "二级机构"), show_default=True,
               help="只为这些类别的单位生成，可重复。")  # fmt: skip
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("batch"),

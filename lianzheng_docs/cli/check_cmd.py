@@ -8,8 +8,8 @@ import click
 
 from ..check import DocumentKind, Report, UnreadableDocument, check_document
 from ..errors import ExitCode
-from .app import json_option
 from .output import echo_json
+from .params import json_option
 
 KINDS = [kind.value for kind in DocumentKind]
 

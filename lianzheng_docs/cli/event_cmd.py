@@ -7,10 +7,8 @@ from typing import Any
 
 import click
 
-from .app import json_option
-from .archive_cmd import archive_option
 from .output import echo_json, format_table
-from .params import ISO_DATE
+from .params import ISO_DATE, YEAR, archive_option, json_option
 
 
 @click.group("event")
@@ -42,7 +40,7 @@ def add(obligation: str, party: str, when: Any, note: str, root: Path | None, as
 
 
 @event_group.command("list")
-@click.option("--year", type=click.IntRange(2000, 2100), help="年度。")
+@click.option("--year", type=YEAR, help="年度。")
 @archive_option
 @json_option
 def list_events(year: int | None, root: Path | None, as_json: bool) -> None:

@@ -8,10 +8,8 @@ from typing import Any
 
 import click
 
-from .app import json_option
-from .archive_cmd import archive_option
 from .output import echo_json, format_table
-from .params import ISO_DATE
+from .params import ISO_DATE, YEAR, archive_option, json_option
 
 HOLDER_HELP = "局党组书记，或科室（单位）名称（其主要负责人的任务清单）。"
 
@@ -66,7 +64,7 @@ def add(holder: str, task: str, when: Any, done: str, evidence: tuple[str, ...],
 
 @ledger_group.command("list")
 @click.option("--holder", help=HOLDER_HELP)
-@click.option("--year", type=click.IntRange(2000, 2100), help="年度。")
+@click.option("--year", type=YEAR, help="年度。")
 @archive_option
 @json_option
 def list_entries(holder: str | None, year: int | None, root: Path | None, as_json: bool) -> None:
@@ -87,7 +85,7 @@ def list_entries(holder: str | None, year: int | None, root: Path | None, as_jso
 
 @ledger_group.command("review")
 @click.option("--holder", default="局党组书记", show_default=True, help=HOLDER_HELP)
-@click.option("--year", type=click.IntRange(2000, 2100), help="年度（默认今年）。")
+@click.option("--year", type=YEAR, help="年度（默认今年）。")
 @click.option("--render", "-d", "data_file", metavar="文件",
               help="同时生成年终对照文书（模板 task_review）：此文件给出开头、问题、打算、署名、日期。")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="文书的输出文件。")

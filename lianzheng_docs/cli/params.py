@@ -1,8 +1,13 @@
-"""Option types shared by the commands, with their complaints in Chinese."""
+"""Options and option types shared by the commands, with their complaints in Chinese.
+
+A command module takes its shared options from here, never from another command module, so
+that ``--archive`` or ``--json`` means the same thing (name, environment variable, help) everywhere.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -23,3 +28,57 @@ class IsoDate(click.ParamType):  # type: ignore[type-arg]  # generic only from c
 
 
 ISO_DATE = IsoDate()
+
+#: a 年度 as the duties count them
+YEAR = click.IntRange(2000, 2100)
+
+JSON_META_KEY = "lianzheng.json"
+
+
+def wants_json(ctx: click.Context) -> bool:
+    """Whether the command being run was given ``--json`` (so its errors are answered in JSON too)."""
+    return bool(ctx.meta.get(JSON_META_KEY))
+
+
+def _remember_json(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta[JSON_META_KEY] = value  # meta is shared by the whole context chain
+    return value
+
+
+json_option = click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    callback=_remember_json,
+    expose_value=True,
+    is_eager=True,
+    help="以 JSON 输出（供其他程序读取），错误也以 JSON 给出。",
+)
+
+#: the archive a command reads or files into (``root``)
+archive_option = click.option(
+    "--archive",
+    "root",
+    envvar="LIANZHENG_ARCHIVE",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="档案文件夹（默认 ./archive，或环境变量 LIANZHENG_ARCHIVE）。",
+)
+
+#: ``--archive`` for commands that make documents: absent, they write files; given (with or without
+#: a folder), they file what they make (``archive_root`` is then a path, or "" for the default archive)
+archive_flag = click.option(
+    "--archive",
+    "archive_root",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[档案文件夹]",
+    help="同时归档：自动编发文字号并写入文档，存档、建索引（默认 ./archive 或 LIANZHENG_ARCHIVE）。",
+)
+
+roster_option = click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="LIANZHENG_ROSTER",
+    help="名册文件（YAML/CSV/Excel，或环境变量 LIANZHENG_ROSTER）；按科室（单位）逐个检查的事项需要它。",
+)

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from ..errors import ExitCode
-from .app import json_option
 from .output import echo_json, progress
+from .params import json_option
 
 
 @click.group("pdf")

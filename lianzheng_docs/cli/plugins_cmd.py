@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from .app import json_option
 from .output import echo_json, format_table
+from .params import json_option
 
 STATUS = {"loaded": "已加载", "failed": "失败", "blocked": "已屏蔽"}
 

@@ -13,8 +13,8 @@ from ..fileio import safe_filename, write_atomic
 from ..templating.catalog import Catalog, Template
 from ..templating.examples import example_yaml
 from ..templating.samples import render_samples
-from .app import json_option
 from .output import echo_json, filing_archive, progress
+from .params import archive_flag, json_option
 
 
 @click.command("example")
@@ -30,17 +30,6 @@ def example(template_id: str, output: Path | None, force: bool) -> None:
     else:
         write_atomic(output, text.encode("utf-8"), overwrite=force)
         click.echo(f"示例数据已写入 {output}", err=True)
-
-
-archive_flag = click.option(
-    "--archive",
-    "archive_root",
-    is_flag=False,
-    flag_value="",
-    default=None,
-    metavar="[档案文件夹]",
-    help="同时归档：自动编发文字号并写入文档，存档、建索引（默认 ./archive 或 LIANZHENG_ARCHIVE）。",
-)
 
 
 @click.command("render")

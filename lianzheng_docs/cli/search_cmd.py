@@ -7,10 +7,8 @@ from pathlib import Path
 
 import click
 
-from .app import json_option
-from .archive_cmd import archive_option
 from .output import echo_json
-from .params import ISO_DATE
+from .params import ISO_DATE, archive_option, json_option
 
 
 @click.command("search")

@@ -9,21 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .app import json_option
-from .archive_cmd import archive_option
 from .output import echo_json, format_table
-from .params import ISO_DATE
+from .params import ISO_DATE, YEAR, archive_option, json_option, roster_option
 
 if TYPE_CHECKING:
     from ..duties.obligations import Status
 
-roster_option = click.option(
-    "--roster",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="LIANZHENG_ROSTER",
-    help="名册文件（YAML/CSV/Excel，或环境变量 LIANZHENG_ROSTER）；按科室（单位）逐个检查的事项需要它。",
-)
-year_option = click.option("--year", type=click.IntRange(2000, 2100), help="检查哪一年度的事项（默认今年）。")
+year_option = click.option("--year", type=YEAR, help="检查哪一年度的事项（默认今年）。")
 today_option = click.option("--today", type=ISO_DATE, help="按哪一天计算（默认今天），如 2025-01-20。")
 
 

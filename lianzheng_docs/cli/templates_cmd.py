@@ -6,8 +6,8 @@ import click
 
 from ..templating.catalog import Catalog
 from ..templating.manifest import FieldSpec
-from .app import json_option
 from .output import echo_json, format_table
+from .params import json_option
 
 
 @click.group("templates")
