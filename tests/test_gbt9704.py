@@ -16,7 +16,7 @@ from test_check import edit_part
 
 from lianzheng_docs import ValidationError, check_document
 from lianzheng_docs.archive.codes import format_doc_number, parse_doc_number
-from lianzheng_docs.gbt9704 import docnumber
+from lianzheng_docs.gbt9704 import docnumber, pagenumber
 from lianzheng_docs.templating.manifest import parse_manifest
 from lianzheng_docs.templating.validation import validate
 
@@ -172,6 +172,20 @@ def test_faults_name_what_is_wrong():
         "序号不编虚位（不补 0）",
     ]
     assert docnumber.faults("X财党 〔2026〕12号") == []
+
+
+# ---------------------------------------------------------------------------- 页码 (7.5)
+
+
+def test_the_page_number_the_layout_writes_is_the_one_the_checker_reads(report_docx):
+    import io
+    import zipfile
+
+    footer = zipfile.ZipFile(io.BytesIO(report_docx)).read("word/footer1.xml").decode("utf-8")
+    text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", footer))
+    assert text == pagenumber.page_number(1) == "— 1 —"
+    assert pagenumber.PAGE_NUMBER.match(text) and pagenumber.PAGE_NUMBER.match(pagenumber.page_number(128))
+    assert not pagenumber.PAGE_NUMBER.match("- 1 -") and not pagenumber.PAGE_NUMBER.match("－1－")
 
 
 # ---------------------------------------------------------------------------- 请示 wording (条例第十五条)

@@ -10,13 +10,13 @@ Character widths are estimated (Han characters 1 em, others half), so edges carr
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PdfReader
 
+from ..gbt9704.pagenumber import PAGE_NUMBER
 from .findings import Finding, Report, Severity
 from .package import UnreadableDocument
 
@@ -24,7 +24,6 @@ MM = 72 / 25.4
 LEFT, RIGHT, TOP, BOTTOM = 28.0, 184.0, 37.0, 262.0
 PITCH = 225 / 22  # mm between grid lines
 SLACK = 1.5
-PAGE_NUMBER = re.compile(r"^—\s*\d+\s*—$")
 CHAR_SPACING_PT = -0.25  # the templates' run spacing; other documents use none, a small difference
 
 

@@ -7,6 +7,7 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import _Element
 
 from ..gbt9704 import figures as G
+from ..gbt9704.pagenumber import AFTER, BEFORE
 from .ooxml import PPR_ORDER, element, exact_spacing, run_properties, set_child
 
 # Tuned on LibreOffice 7.4 renderings (see tests/test_pdf_layout.py).
@@ -64,13 +65,13 @@ def _page_number_footer(paragraph: Paragraph, *, odd: bool) -> None:
     instr = element("w:instrText", {"xml:space": "preserve"})
     instr.text = " PAGE "
     for node in (
-        run(text("— ")),
+        run(text(BEFORE)),
         run(element("w:fldChar", {"w:fldCharType": "begin"})),
         run(instr),
         run(element("w:fldChar", {"w:fldCharType": "separate"})),
         run(text("1")),
         run(element("w:fldChar", {"w:fldCharType": "end"})),
-        run(text(" —")),
+        run(text(AFTER)),
     ):
         paragraph._p.append(node)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ...gbt9704 import figures as G
+from ...gbt9704.pagenumber import PAGE_NUMBER
 from ..findings import Finding, Severity
 from ..model import Paragraph, Section
 from ..roles import Role
@@ -98,9 +98,6 @@ def _pitch(paragraph: Paragraph, ctx: Context) -> float | None:
         multiple = (line or 240) / 240 if rule == "auto" else 1
         return section.line_pitch / 20 * multiple
     return None
-
-
-PAGE_NUMBER = re.compile(r"^—\s*\d+\s*—$")
 
 
 def page_numbers(ctx: Context) -> Iterator[Finding]:
