@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .gbt9704.dates import format_date
+
 
 class CnDate(date):
     """A date whose text form is 2026年1月5日, with no leading zeros."""
 
     def __str__(self) -> str:
-        return f"{self.year}年{self.month}月{self.day}日"
+        return format_date(self.year, self.month, self.day)
 
     @property
     def iso(self) -> str:

@@ -14,9 +14,9 @@ from xml.sax.saxutils import escape
 import pytest
 from test_check import edit_part
 
-from lianzheng_docs import ValidationError, check_document
+from lianzheng_docs import CnDate, ValidationError, check_document
 from lianzheng_docs.archive.codes import format_doc_number, parse_doc_number
-from lianzheng_docs.gbt9704 import docnumber, pagenumber
+from lianzheng_docs.gbt9704 import dates, docnumber, pagenumber
 from lianzheng_docs.templating.manifest import parse_manifest
 from lianzheng_docs.templating.validation import validate
 
@@ -172,6 +172,34 @@ def test_faults_name_what_is_wrong():
         "序号不编虚位（不补 0）",
     ]
     assert docnumber.faults("X财党 〔2026〕12号") == []
+
+
+# ---------------------------------------------------------------------------- dates (7.3.5.4)
+
+
+def test_the_validators_date_is_the_form_the_checker_suggests(report_docx):
+    assert str(CnDate(2026, 6, 26)) == dates.format_date(2026, 6, 26) == "2026年6月26日"
+    content = edit_part(report_docx, "word/document.xml", ">2026年6月26日<", ">2026年06月26日<", 1)
+    (finding,) = [f for f in check_document(content).errors if f.rule == "date.leading_zero"]
+    assert finding.expected == str(CnDate(2026, 6, 26))
+
+
+@pytest.mark.parametrize(
+    ("text", "is_date_line", "arabic", "leading_zero"),
+    [
+        ("2026年1月15日", True, True, False),
+        ("2026年01月05日", True, True, True),
+        ("二〇二六年一月十五日", True, False, False),
+        ("2026年1月15日印发", False, True, False),
+    ],
+)
+def test_date_forms(text, is_date_line, arabic, leading_zero):
+    assert bool(dates.DATE_LINE.match(text)) is is_date_line
+    match = dates.DATE_IN_TEXT.search(text)
+    assert match
+    year, month, day = match.groups()
+    assert dates.in_arabic_numerals(year, month, day) is arabic
+    assert dates.has_leading_zero(month, day) is leading_zero
 
 
 # ---------------------------------------------------------------------------- 页码 (7.5)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..gbt9704 import docnumber
+from ..gbt9704.dates import DATE_LINE
 from .model import Document, Paragraph
 
 
@@ -39,9 +40,6 @@ class Role(StrEnum):
 
 
 NUMERALS = "一二三四五六七八九十"
-DATE_LINE = re.compile(
-    r"^(\d{4}|[〇零一二三四五六七八九]{4})年[\d〇零一二三四五六七八九十]{1,3}月[\d〇零一二三四五六七八九十]{1,3}日$"
-)
 HEADING_PATTERNS = (
     (Role.HEADING1, re.compile(rf"^[{NUMERALS}]+、")),
     (Role.HEADING2, re.compile(rf"^[（(][{NUMERALS}]+[）)]")),

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import partial
 
 from ...gbt9704 import figures as G
+from ...gbt9704.dates import DATE_IN_TEXT, format_date, has_leading_zero, in_arabic_numerals
 from ..findings import Finding, Severity
 from ..model import Paragraph, Run
 from ..roles import Role
@@ -211,27 +212,27 @@ def attachment_note(ctx: Context) -> Iterator[Finding]:
 def dates(ctx: Context) -> Iterator[Finding]:
     for para in [*ctx.role(Role.DATE), *ctx.role(Role.PRINTED)]:
         text = para.stripped
-        match = re.search(r"(\S{4})年(\S{1,3})月(\S{1,3})日", text)
+        match = DATE_IN_TEXT.search(text)
         if not match:
             continue
         year, month, day = match.groups()
-        if not (year.isdigit() and month.isdigit() and day.isdigit()):
+        if not in_arabic_numerals(year, month, day):
             yield ctx.finding(
                 "date.arabic",
                 "7.3.5.4",
                 "成文日期用阿拉伯数字，年份写全",
                 where=para.where(),
                 found=match.group(0),
-                expected="2026年3月5日",
+                expected=format_date(2026, 3, 5),
             )
-        elif month.startswith("0") or day.startswith("0"):
+        elif has_leading_zero(month, day):
             yield ctx.finding(
                 "date.leading_zero",
                 "7.3.5.4",
                 "日期的月、日不编虚位（不补 0）",
                 where=para.where(),
                 found=match.group(0),
-                expected=f"{year}年{int(month)}月{int(day)}日",
+                expected=format_date(int(year), int(month), int(day)),
             )
 
 
