@@ -12,11 +12,11 @@ import re
 from xml.sax.saxutils import escape
 
 import pytest
-from test_check import edit_part
+from test_check import edit_docx, edit_part
 
 from lianzheng_docs import CnDate, ValidationError, check_document
 from lianzheng_docs.archive.codes import format_doc_number, parse_doc_number
-from lianzheng_docs.gbt9704 import dates, docnumber, pagenumber
+from lianzheng_docs.gbt9704 import dates, docnumber, marks, pagenumber
 from lianzheng_docs.templating.manifest import parse_manifest
 from lianzheng_docs.templating.validation import validate
 
@@ -214,6 +214,52 @@ def test_the_page_number_the_layout_writes_is_the_one_the_checker_reads(report_d
     assert text == pagenumber.page_number(1) == "— 1 —"
     assert pagenumber.PAGE_NUMBER.match(text) and pagenumber.PAGE_NUMBER.match(pagenumber.page_number(128))
     assert not pagenumber.PAGE_NUMBER.match("- 1 -") and not pagenumber.PAGE_NUMBER.match("－1－")
+
+
+# ---------------------------------------------------------------------------- 版头 marks (7.2.1-7.2.3)
+
+
+@pytest.mark.parametrize(
+    ("text", "recognised", "valid"),
+    [
+        ("秘密★1年", True, True),
+        ("机密★长期", True, True),
+        ("绝密", True, True),
+        ("秘密★一年", True, False),
+        ("内部资料", True, False),
+        ("★5年", True, False),
+        ("关于开展检查的通知", False, False),
+    ],
+)
+def test_secrecy_marks(text, recognised, valid):
+    assert marks.is_secrecy_mark(text) is recognised
+    assert bool(marks.SECRECY.match(text)) is valid
+
+
+@pytest.mark.parametrize(
+    ("mark", "rule"),
+    [("秘密★1年", None), ("绝密", None), ("内部资料", "header.secrecy"), ("秘密★一年", "header.secrecy"),
+     ("特急", None), ("急件", "header.urgency"), ("000001", None), ("0001", "header.copy_number")],
+)  # fmt: skip
+def test_the_checker_judges_a_mark_by_the_same_vocabulary(mark, rule, report_docx):
+    def add_mark(document):  # type: ignore[no-untyped-def]
+        first = next(p for p in document.paragraphs if p.text.strip())
+        first.insert_paragraph_before(mark)
+
+    report = check_document(edit_docx(report_docx, add_mark))
+    rules = {f.rule for f in report.errors if f.rule in ("header.secrecy", "header.urgency", "header.copy_number")}
+    assert rules == ({rule} if rule else set())
+
+
+def test_every_allowed_mark_is_recognised_as_one():
+    for level in marks.SECRECY_LEVELS:
+        assert marks.is_secrecy_mark(level) and marks.SECRECY.match(level)
+    for level in marks.URGENCY_LEVELS:
+        assert marks.URGENCY_LOOSE.match(level) and marks.URGENCY.match(level)
+    for word in marks.NOT_URGENCY_LEVELS:
+        assert marks.URGENCY_LOOSE.match(word) and not marks.URGENCY.match(word)
+    assert marks.COPY_NUMBER.match("000001") and not marks.COPY_NUMBER.match("0001")
+    assert marks.COPY_NUMBER_LOOSE.match("0001")
 
 
 # ---------------------------------------------------------------------------- 请示 wording (条例第十五条)

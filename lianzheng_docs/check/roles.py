@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..gbt9704 import docnumber
+from ..gbt9704 import docnumber, marks
 from ..gbt9704.dates import DATE_LINE
 from .model import Document, Paragraph
 
@@ -46,8 +46,6 @@ HEADING_PATTERNS = (
     (Role.HEADING3, re.compile(r"^\d+[.．](?!\d)")),
     (Role.HEADING4, re.compile(r"^[（(]\d+[）)]")),
 )
-_SECRECY = re.compile(r"^(绝密|机密|秘密|内部|内部资料|内部事项)")
-_URGENCY = re.compile(r"^(特急|加急|急件|紧急|平急|特提)$")
 
 
 @dataclass
@@ -93,11 +91,11 @@ def _header(body: list[Paragraph], layout: Layout) -> int:
         return 0  # no 版头: a title with its number under it (a 告知书); _title takes both
     for para in above:
         text = para.stripped
-        if re.fullmatch(r"\d{1,8}", text):
+        if marks.COPY_NUMBER_LOOSE.match(text):
             layout.roles[para.index] = Role.COPY_NUMBER
-        elif _SECRECY.match(text) or "★" in text:
+        elif marks.is_secrecy_mark(text):
             layout.roles[para.index] = Role.SECRECY
-        elif _URGENCY.match(text):
+        elif marks.URGENCY_LOOSE.match(text):
             layout.roles[para.index] = Role.URGENCY
         else:
             layout.roles[para.index] = Role.MARK

@@ -1,7 +1,15 @@
 """GB/T 9704-2012 and the rules that go with it, written once for every layer that needs them.
 
-The layout kit writes these figures, the validator accepts data by these grammars, the checker
-judges documents by them and the archive numbers documents with them; none of those layers
-imports another for a rule. This package imports nothing from the rest of the library except
-the foundation modules.
+The layout kit writes these figures and forms, the validator accepts data by these grammars, the
+checker judges documents by them and the archive numbers documents with them; none of those
+layers imports another for a rule. One small module per rule:
+
+- :mod:`.figures`: paper, margins, grid, sizes and faces (5, 7), in OOXML units;
+- :mod:`.docnumber`: the 发文字号 (7.2.5), strict and loose, its corrected form, format and parse;
+- :mod:`.marks`: 份号, 密级和保密期限, 紧急程度 (7.2.1-7.2.3) and the words allowed in them;
+- :mod:`.dates`: 成文日期 and 印发日期 in Arabic numerals without leading zeros (7.3.5.4, 7.4.3);
+- :mod:`.pagenumber`: the page number "— 1 —" between 一字线 (7.5);
+- :mod:`.wording`: 请示 phrases a 报告 may not carry (《党政机关公文处理工作条例》第十五条).
+
+This package imports nothing from the rest of the library except :mod:`lianzheng_docs.errors`.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...gbt9704 import docnumber
+from ...gbt9704 import docnumber, marks
 from ..findings import Finding, Severity
 from ..roles import Role, is_red
 from .context import HEITI, KAITI, Context, DocumentKind, cjk_runs, describe
@@ -13,7 +13,7 @@ from .context import HEITI, KAITI, Context, DocumentKind, cjk_runs, describe
 
 def copy_number(ctx: Context) -> Iterator[Finding]:
     for para in ctx.role(Role.COPY_NUMBER):
-        if not re.fullmatch(r"\d{6}", para.stripped):
+        if not marks.COPY_NUMBER.match(para.stripped):
             yield ctx.finding(
                 "header.copy_number",
                 "7.2.1",
@@ -29,10 +29,10 @@ def secrecy_and_urgency(ctx: Context) -> Iterator[Finding]:
         (
             Role.SECRECY,
             "7.2.2",
-            re.compile(r"^(绝密|机密|秘密)(★(\d+年|长期))?$"),
+            marks.SECRECY,
             "密级只能是 绝密、机密、秘密，保密期限用阿拉伯数字，如“秘密★1年”",
         ),
-        (Role.URGENCY, "7.2.3", re.compile(r"^(特急|加急)$"), "紧急程度只能是 特急 或 加急"),
+        (Role.URGENCY, "7.2.3", marks.URGENCY, "紧急程度只能是 特急 或 加急"),
     )
     for role, clause, pattern, rule in checks:
         for para in ctx.role(role):
