@@ -6,13 +6,14 @@ import importlib
 import os
 import sys
 import traceback
+from functools import partial
 from typing import Any
 
 import click
 
 from .. import __version__
 from ..errors import ExitCode, LianzhengError
-from .output import display_width, echo_json
+from .output import display_width, emit, note
 from .params import wants_json
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -62,10 +63,7 @@ class LianzhengGroup(click.Group):
         try:
             return super().invoke(ctx)
         except LianzhengError as exc:
-            if wants_json(ctx):
-                echo_json(exc.to_dict())
-            else:
-                click.echo(f"错误：{exc.message}", err=True)
+            emit(exc.to_dict(), partial(note, f"错误：{exc.message}"), as_json=wants_json(ctx))
             ctx.exit(int(exc.exit_code))
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..archive import Archive, MetadataError, Record, RecordMeta
 from ..errors import ExitCode, LianzhengError
-from .output import echo_json, filing_archive, format_table, progress
+from .output import emit, filing_archive, format_table, progress
 from .params import archive_option, json_option
+
+if TYPE_CHECKING:
+    from ..archive.verify import VerifyReport
 
 ACCEPTED = (".pdf", ".docx", ".ofd")
 
@@ -31,10 +35,10 @@ def init(fonds: str | None, org: str | None, root: Path | None, as_json: bool) -
     with Archive(root) as archive:
         archive.configure(fonds=fonds, org=org)
         settings = {key: archive.setting(key) for key in ("fonds", "category", "org", "retention")}
-        if as_json:
-            echo_json({"archive": str(archive.root), **settings})
-        else:
-            click.echo(f"档案：{archive.root.resolve()}  全宗号 {settings['fonds']}  默认机构代码 {settings['org']}")
+        location = archive.root
+        emit({"archive": str(location), **settings},
+             lambda: f"档案：{location.resolve()}  全宗号 {settings['fonds']}  默认机构代码 {settings['org']}",
+             as_json=as_json)  # fmt: skip
 
 
 @archive_group.command("add")
@@ -75,17 +79,20 @@ def add(sources: tuple[Path, ...], root: Path | None, meta_file: Path | None, al
                     failed.append({"file": str(path), **exc.to_dict()})
                 advance()
         warning = _stamp(archive, [item["id"] for item in filed]) if stamp and filed else None
-    if as_json:
-        echo_json({"filed": filed, "failed": failed, "warning": warning})
-    else:
-        if warning:
-            click.echo(f"警告：{warning}", err=True)
-        for item in filed:
-            click.echo(f"已归档：{item['archival_code']}  {item['file']}")
-        for item in failed:
-            click.echo(f"未归档：{item['file']}：{item['message']}", err=True)
+    emit({"filed": filed, "failed": failed, "warning": warning}, lambda: _add_text(filed, failed, warning),
+         as_json=as_json)  # fmt: skip
     if failed:
         raise click.exceptions.Exit(int(failed[0]["exit_code"]))
+
+
+def _add_text(filed: list[dict[str, Any]], failed: list[dict[str, Any]], warning: str | None) -> None:
+    """What was filed on stdout; the warning and what was not filed on stderr."""
+    if warning:
+        click.echo(f"警告：{warning}", err=True)
+    for item in filed:
+        click.echo(f"已归档：{item['archival_code']}  {item['file']}")
+    for item in failed:
+        click.echo(f"未归档：{item['file']}：{item['message']}", err=True)
 
 
 def _stamp(archive: Archive, ids: list[int]) -> str | None:
@@ -142,12 +149,12 @@ def list_records(root: Path | None, as_json: bool, **filters: Any) -> None:
     """列出档案记录（归档文件目录）。"""
     with Archive(root) as archive:
         records = archive.list(**filters)
-    if as_json:
-        echo_json([_summary(r) for r in records])
-        return
+    emit([_summary(r) for r in records], lambda: _list_text(records), as_json=as_json)
+
+
+def _list_text(records: list[Record]) -> list[str]:
     rows = [(r.archival_code, r.doc_number or "", r.kind, r.date or "", r.title) for r in records]
-    click.echo(format_table(["档号", "文号", "文种", "日期", "题名"], rows))
-    click.echo(f"\n共 {len(records)} 件。")
+    return [format_table(["档号", "文号", "文种", "日期", "题名"], rows), f"\n共 {len(records)} 件。"]
 
 
 def _summary(record: Record) -> dict[str, Any]:
@@ -165,9 +172,10 @@ def show(key: str, root: Path | None, as_json: bool) -> None:
     with Archive(root) as archive:
         record = archive.get(key)
         location = archive.root
-    if as_json:
-        echo_json(record.to_dict())
-        return
+    emit(record.to_dict(), lambda: _show_text(record, location), as_json=as_json)
+
+
+def _show_text(record: Record, location: Path) -> Iterator[str]:
     labels = [("档号", record.archival_code), ("文号", record.doc_number), ("题名", record.title),
               ("责任者", record.author), ("日期", record.date), ("文种", record.kind), ("密级", record.secrecy),
               ("主送", record.recipients), ("抄送", record.cc), ("单位", record.unit),
@@ -176,9 +184,9 @@ def show(key: str, root: Path | None, as_json: bool) -> None:
               ("归档", f"{record.filed_at} {record.filed_by}")]  # fmt: skip
     for label, value in labels:
         if value not in (None, ""):
-            click.echo(f"{label}：{value}")
+            yield f"{label}：{value}"
     for stored in record.files:
-        click.echo(f"文件：{location / stored.path}（{stored.format}，{stored.size} 字节，{stored.sha256}）")
+        yield f"文件：{location / stored.path}（{stored.format}，{stored.size} 字节，{stored.sha256}）"
 
 
 @archive_group.command("verify")
@@ -188,15 +196,16 @@ def verify(root: Path | None, as_json: bool) -> None:
     """校验档案：重算每个文件的哈希、检查审计日志链、找出丢失或来历不明的文件和编号缺口。"""
     with Archive(root) as archive:
         report = archive.verify()
-    if as_json:
-        echo_json(report.to_dict())
-    else:
-        click.echo(f"检查了 {report.records} 件、{report.files} 个文件、{report.audit_entries} 条审计记录。")
-        for issue in report.issues:
-            click.echo(f"  [{issue.kind}] {issue.message}" + (f"：{issue.path}" if issue.path else ""))
-        click.echo("校验通过。" if report.ok else f"发现 {len(report.issues)} 个问题。")
+    emit(report.to_dict(), lambda: _verify_text(report), as_json=as_json)
     if not report.ok:
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))
+
+
+def _verify_text(report: VerifyReport) -> Iterator[str]:
+    yield f"检查了 {report.records} 件、{report.files} 个文件、{report.audit_entries} 条审计记录。"
+    for issue in report.issues:
+        yield f"  [{issue.kind}] {issue.message}" + (f"：{issue.path}" if issue.path else "")
+    yield "校验通过。" if report.ok else f"发现 {len(report.issues)} 个问题。"
 
 
 @archive_group.command("reindex")
@@ -213,10 +222,7 @@ def reindex(root: Path | None, as_json: bool) -> None:
                     advance()
 
             done = archive.reindex(on_batch=advance_by)
-    if as_json:
-        echo_json({"indexed": done})
-    else:
-        click.echo(f"已重建索引：{done} 件。")
+    emit({"indexed": done}, lambda: f"已重建索引：{done} 件。", as_json=as_json)
 
 
 @archive_group.command("export")
@@ -231,10 +237,7 @@ def export(target: Path, year: int | None, kind: str | None, force: bool, root: 
     with Archive(root) as archive:
         records = archive.list(year=year, kind=kind)
         path = archive.export(target, records=records, overwrite=force)
-    if as_json:
-        echo_json({"path": str(path), "records": len(records)})
-    else:
-        click.echo(f"已导出 {len(records)} 件到 {path}")
+    emit({"path": str(path), "records": len(records)}, lambda: f"已导出 {len(records)} 件到 {path}", as_json=as_json)
 
 
 @archive_group.command("dossier")
@@ -254,8 +257,7 @@ def dossier(year: int, kind: str | None, unit: str | None, output: Path, force: 
         records = archive.list(year=year, kind=kind, unit=unit)
         heading = f"{year}年度" + (f"{kind}" if kind else "") + (f"（{unit}）" if unit else "") + "汇编"
         result = build_dossier(archive, records, output, heading=heading, overwrite=force)
-    if as_json:
-        echo_json({"path": str(result.path), "records": result.records, "pages": result.pages,
-                   "catalog_pages": result.catalog_pages})  # fmt: skip
-    else:
-        click.echo(f"已汇编 {result.records} 件、共 {result.pages} 页（目录 {result.catalog_pages} 页）：{result.path}")
+    emit({"path": str(result.path), "records": result.records, "pages": result.pages,
+          "catalog_pages": result.catalog_pages},
+         lambda: f"已汇编 {result.records} 件、共 {result.pages} 页（目录 {result.catalog_pages} 页）：{result.path}",
+         as_json=as_json)  # fmt: skip

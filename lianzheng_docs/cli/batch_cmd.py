@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import ExitCode
-from .output import echo_json, filing_archive, progress
+from .output import emit, filing_archive, progress
 from .params import YEAR, archive_flag, json_option, roster_option
+
+if TYPE_CHECKING:
+    from ..duties.batch import BatchResult
 
 
 @click.command("batch")
@@ -53,19 +57,21 @@ def batch(template_id: str, data_file: str, roster: Path | None, year: int | Non
             out_dir.mkdir(parents=True, exist_ok=True)
             result = run_batch(template, units, base, year=year, kinds=kinds, output_dir=out_dir, pdf=with_pdf,
                                force=force, on_item=lambda _item: advance())  # fmt: skip
-    if as_json:
-        echo_json(result.to_dict())
-    else:
-        labels = {"made": "已生成", "skipped": "已存在，跳过", "failed": "出错"}
-        for item in result.items:
-            where = item.record.archival_code if item.record else (str(item.path) if item.path else "")
-            click.echo(f"  {labels[item.state]}  {item.unit}  {where}  {item.title or item.message}")
-        made, skipped, failed = (len(result.of(state)) for state in ("made", "skipped", "failed"))
-        click.echo(f"共 {len(result.items)} 个单位：生成 {made}，跳过 {skipped}，出错 {failed}。")
-        for item in result.failed:
-            click.echo(f"出错：{item.unit}：{item.message}", err=True)
+    emit(result.to_dict(), lambda: _text(result), as_json=as_json)
     if not result.items:
         click.echo(f"名册中没有类别为 {'、'.join(kinds)} 的单位，未生成任何文书。", err=True)
         raise click.exceptions.Exit(int(ExitCode.INVALID_INPUT))
     if result.failed:
         raise click.exceptions.Exit(result.failed[0].exit_code)
+
+
+def _text(result: BatchResult) -> None:
+    """A line per unit and a count on stdout; each failure once more on stderr, for the log."""
+    labels = {"made": "已生成", "skipped": "已存在，跳过", "failed": "出错"}
+    for item in result.items:
+        where = item.record.archival_code if item.record else (str(item.path) if item.path else "")
+        click.echo(f"  {labels[item.state]}  {item.unit}  {where}  {item.title or item.message}")
+    made, skipped, failed = (len(result.of(state)) for state in ("made", "skipped", "failed"))
+    click.echo(f"共 {len(result.items)} 个单位：生成 {made}，跳过 {skipped}，出错 {failed}。")
+    for item in result.failed:
+        click.echo(f"出错：{item.unit}：{item.message}", err=True)

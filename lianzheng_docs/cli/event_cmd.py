@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .output import echo_json, format_table
+from .output import emit, format_table
 from .params import ISO_DATE, YEAR, archive_option, json_option
 
 
@@ -32,11 +32,12 @@ def add(obligation: str, party: str, when: Any, note: str, root: Path | None, as
     obligations = load_obligations(plugin_obligations())
     with Archive(root) as archive:
         event = record_event(archive, obligation, party, when, note, obligations=obligations)
-    if as_json:
-        echo_json(event.to_dict())
-        return
-    days = next(o.days for o in obligations if o.id == obligation)
-    click.echo(f"已记下：{event.party} {event.date.isoformat()} {note}（{obligation}，应在 {days} 日内报送）")
+
+    def text() -> str:
+        days = next(o.days for o in obligations if o.id == obligation)
+        return f"已记下：{event.party} {event.date.isoformat()} {note}（{obligation}，应在 {days} 日内报送）"
+
+    emit(event.to_dict(), text, as_json=as_json)
 
 
 @event_group.command("list")
@@ -50,12 +51,7 @@ def list_events(year: int | None, root: Path | None, as_json: bool) -> None:
 
     with Archive(root) as archive:
         events = events_of(archive, year=year)
-    if as_json:
-        echo_json([e.to_dict() for e in events])
-        return
-    click.echo(
-        format_table(
-            ["日期", "事项", "报送单位", "说明"], [(e.date.isoformat(), e.obligation, e.party, e.note) for e in events]
-        )
-    )
-    click.echo(f"\n共 {len(events)} 件。")
+    rows = [(e.date.isoformat(), e.obligation, e.party, e.note) for e in events]
+    emit([e.to_dict() for e in events],
+         lambda: [format_table(["日期", "事项", "报送单位", "说明"], rows), f"\n共 {len(events)} 件。"],
+         as_json=as_json)  # fmt: skip

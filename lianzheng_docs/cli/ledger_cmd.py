@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .output import echo_json, format_table
+from .output import emit, format_table
 from .params import ISO_DATE, YEAR, archive_option, json_option
 
 HOLDER_HELP = "局党组书记，或科室（单位）名称（其主要负责人的任务清单）。"
@@ -27,13 +28,10 @@ def tasks(holder: str, as_json: bool) -> None:
     from ..duties.ledger import list_for
 
     task_list = list_for(holder)
-    if as_json:
-        echo_json({"list": task_list.id, "title": task_list.title,
-                   "tasks": [{"id": t.id, "key": t.key, "title": t.title} for t in task_list.tasks]})  # fmt: skip
-        return
-    click.echo(task_list.title)
-    for task in task_list.tasks:
-        click.echo(f"  {task.id}. {task.title}")
+    emit({"list": task_list.id, "title": task_list.title,
+          "tasks": [{"id": t.id, "key": t.key, "title": t.title} for t in task_list.tasks]},
+         lambda: [task_list.title, *(f"  {task.id}. {task.title}" for task in task_list.tasks)],
+         as_json=as_json)  # fmt: skip
 
 
 @ledger_group.command("add")
@@ -52,14 +50,9 @@ def add(holder: str, task: str, when: Any, done: str, evidence: tuple[str, ...],
 
     with Archive(root) as archive:
         entry = Ledger(archive).add(holder, task, when, done, evidence)
-    if as_json:
-        echo_json(entry.to_dict())
-        return
     proof = "、".join(r.doc_number or r.archival_code for r in entry.evidence)
-    click.echo(
-        f"已记入台账：{entry.holder}  {entry.task.id}. {entry.task.title}  {entry.date}"
-        + (f"  佐证：{proof}" if proof else "")
-    )
+    line = f"已记入台账：{entry.holder}  {entry.task.id}. {entry.task.title}  {entry.date}"
+    emit(entry.to_dict(), lambda: line + (f"  佐证：{proof}" if proof else ""), as_json=as_json)
 
 
 @ledger_group.command("list")
@@ -74,13 +67,11 @@ def list_entries(holder: str | None, year: int | None, root: Path | None, as_jso
 
     with Archive(root) as archive:
         entries = Ledger(archive).entries(holder=holder, year=year)
-    if as_json:
-        echo_json([e.to_dict() for e in entries])
-        return
     rows = [(e.date, e.holder, f"{e.task.id}. {e.task.title}", e.done,
              "、".join(r.doc_number or r.archival_code for r in e.evidence)) for e in entries]  # fmt: skip
-    click.echo(format_table(["日期", "责任人", "任务", "完成情况", "佐证材料"], rows))
-    click.echo(f"\n共 {len(entries)} 条。")
+    emit([e.to_dict() for e in entries],
+         lambda: [format_table(["日期", "责任人", "任务", "完成情况", "佐证材料"], rows), f"\n共 {len(entries)} 条。"],
+         as_json=as_json)  # fmt: skip
 
 
 @ledger_group.command("review")
@@ -109,20 +100,19 @@ def review(holder: str, year: int | None, data_file: str | None, output: Path | 
         data = review_data(items, holder, year, load_data(data_file))
         document = Catalog.default().get("task_review").render(data)
         path = document.save(output or Path(safe_filename(document.title) + ".docx"), overwrite=force)
-    if as_json:
-        echo_json({"holder": holder, "year": year, "document": str(path) if path else None, "tasks": [
-            {"task": i.task.key, "title": i.task.title, "done": i.done, "entries": [e.to_dict() for e in i.entries]}
-            for i in items]})  # fmt: skip
-        return
-    for item in items:
-        mark = f"{len(item.entries)} 条" if item.done else "无记录"
-        click.echo(f"{item.task.id}. {item.task.title}（{mark}）")
-        for entry in item.entries:
-            proof = "、".join(r.doc_number or r.archival_code for r in entry.evidence)
-            click.echo(f"    {entry.date}  {entry.done}" + (f"  〔佐证：{proof}〕" if proof else ""))
-    missing = [i for i in items if not i.done]
-    click.echo(
-        f"\n{year} 年度 {len(items)} 项任务，{len(items) - len(missing)} 项有台账记录，{len(missing)} 项无记录。"
-    )
-    if path:
-        click.echo(f"已生成年终对照文书：{path}")
+
+    def text() -> Iterator[str]:
+        for item in items:
+            mark = f"{len(item.entries)} 条" if item.done else "无记录"
+            yield f"{item.task.id}. {item.task.title}（{mark}）"
+            for entry in item.entries:
+                proof = "、".join(r.doc_number or r.archival_code for r in entry.evidence)
+                yield f"    {entry.date}  {entry.done}" + (f"  〔佐证：{proof}〕" if proof else "")
+        missing = [i for i in items if not i.done]
+        yield f"\n{year} 年度 {len(items)} 项任务，{len(items) - len(missing)} 项有台账记录，{len(missing)} 项无记录。"
+        if path:
+            yield f"已生成年终对照文书：{path}"
+
+    emit({"holder": holder, "year": year, "document": str(path) if path else None, "tasks": [
+        {"task": i.task.key, "title": i.task.title, "done": i.done, "entries": [e.to_dict() for e in i.entries]}
+        for i in items]}, text, as_json=as_json)  # fmt: skip

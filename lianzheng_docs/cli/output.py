@@ -7,12 +7,14 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 if TYPE_CHECKING:
     from ..archive import Archive
+
+T = TypeVar("T")
 
 
 def prepare_console() -> None:
@@ -49,6 +51,54 @@ def format_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 def echo_json(data: Any) -> None:
     """JSON with Chinese kept as characters (not \\u escapes), for other programs to read."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+#: What a command shows people: text, lines printed one after another (a generator prints each
+#: as it is made), or ``None`` when the renderer printed everything itself (e.g. partly on stderr).
+Text = str | Iterable[str] | None
+
+
+def emit(data: Any, text: Callable[[], Text], *, as_json: bool) -> None:
+    """Print a command's result: ``data`` as JSON under ``--json``, otherwise ``text()`` for people.
+
+    Every command answers through here, so ``--json`` means the same everywhere: ``data`` is
+    JSON-ready (dates and paths become strings) and is what scripts rely on; ``text`` is called
+    only for people and may write notes on standard error itself. Errors take another road: the
+    command group's handler prints them (as JSON under ``--json``) with their exit code.
+    """
+    if as_json:
+        echo_json(data)
+    else:
+        _echo(text())
+
+
+def emit_each(items: Iterable[T], data: Callable[[T], Any], text: Callable[[T], Text], *, as_json: bool,
+              end: Callable[[list[T]], Text] = lambda _done: None) -> list[T]:  # fmt: skip
+    """Like :func:`emit` for results that come one by one (``items`` may be a generator doing the
+    work): people see each as soon as it is ready and then ``end(done)``; ``--json`` gives one list
+    of ``data(item)`` at the end. Returns the items, all of them done.
+    """
+    done: list[T] = []
+    for item in items:
+        done.append(item)
+        if not as_json:
+            _echo(text(item))
+    emit([data(item) for item in done], lambda: end(done), as_json=as_json)
+    return done
+
+
+def note(message: str, *, quiet: bool = False) -> None:
+    """A remark for people on standard error; ``quiet`` (``--json``) leaves it out, like :func:`progress`."""
+    if not quiet:
+        click.echo(message, err=True)
+
+
+def _echo(text: Text) -> None:
+    if isinstance(text, str):
+        click.echo(text)
+    elif text is not None:
+        for line in text:
+            click.echo(line)
 
 
 @contextmanager

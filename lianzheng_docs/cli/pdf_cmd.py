@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import ExitCode
-from .output import echo_json, progress
+from .output import emit, progress
 from .params import json_option
 
 
@@ -45,21 +45,23 @@ def convert_command(files: tuple[Path, ...], outdir: Path | None, pdfa: bool, ti
             pdfs.update(result.pdfs)
             failed.update(result.failed)
     warnings = [w for pdf in pdfs.values() for w in font_warnings(pdf)]
-    if as_json:
-        echo_json({
-            "converted": [{"source": str(s), "pdf": str(p)} for s, p in pdfs.items()],
-            "failed": [{"source": str(s), "reason": r} for s, r in failed.items()],
-            "font_warnings": warnings,
-        })  # fmt: skip
-    else:
-        for source, pdf in pdfs.items():
-            click.echo(f"已转换：{source} → {pdf}")
-        for warning in warnings:
-            click.echo(f"警告：{warning}", err=True)
-        for source, reason in failed.items():
-            click.echo(f"未转换：{source}：{reason}", err=True)
+    emit({
+        "converted": [{"source": str(s), "pdf": str(p)} for s, p in pdfs.items()],
+        "failed": [{"source": str(s), "reason": r} for s, r in failed.items()],
+        "font_warnings": warnings,
+    }, lambda: _convert_text(pdfs, failed, warnings), as_json=as_json)  # fmt: skip
     if failed:
         raise click.exceptions.Exit(int(ExitCode.OUTPUT))
+
+
+def _convert_text(pdfs: dict[Path, Path], failed: dict[Path, str], warnings: list[str]) -> None:
+    """What was converted on stdout; font warnings and what was not converted on stderr."""
+    for source, pdf in pdfs.items():
+        click.echo(f"已转换：{source} → {pdf}")
+    for warning in warnings:
+        click.echo(f"警告：{warning}", err=True)
+    for source, reason in failed.items():
+        click.echo(f"未转换：{source}：{reason}", err=True)
 
 
 @pdf_group.command("protect")
@@ -75,7 +77,5 @@ def protect_command(source: Path, output: Path, watermark: str | None, password:
     from ..pdf.protect import protect
 
     path = protect(source, output, watermark=watermark, password=password, overwrite=force)
-    if as_json:
-        echo_json({"path": str(path), "watermark": watermark, "encrypted": bool(password)})
-    else:
-        click.echo(f"已生成：{path}" + ("（已加密）" if password else ""))
+    emit({"path": str(path), "watermark": watermark, "encrypted": bool(password)},
+         lambda: f"已生成：{path}" + ("（已加密）" if password else ""), as_json=as_json)  # fmt: skip

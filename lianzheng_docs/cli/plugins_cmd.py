@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .output import echo_json, format_table
+from .output import emit, format_table
 from .params import json_option
 
 STATUS = {"loaded": "已加载", "failed": "失败", "blocked": "已屏蔽"}
@@ -27,18 +27,15 @@ def list_plugins(as_json: bool) -> None:
     plugins = get_plugins()
     Catalog.default()  # loading the templates is part of checking a plugin
     infos = sorted(plugins.info.values(), key=lambda i: (i.name != "builtin", i.name))
-    if as_json:
-        echo_json([info.to_dict() for info in infos])
-        return
     rows = [
         (info.name, info.distribution, info.version, STATUS.get(info.status, info.status), len(info.templates),
          ", ".join(h.removeprefix("lianzheng_") for h in info.hooks))
         for info in infos
     ]  # fmt: skip
-    click.echo(format_table(["插件", "包", "版本", "状态", "模板数", "钩子"], rows))
-    for info in infos:
-        if info.reason:
-            click.echo(f"  {info.name}：{info.reason}")
+    emit([info.to_dict() for info in infos],
+         lambda: [format_table(["插件", "包", "版本", "状态", "模板数", "钩子"], rows),
+                  *(f"  {info.name}：{info.reason}" for info in infos if info.reason)],
+         as_json=as_json)  # fmt: skip
 
 
 @plugins_group.command("new")
@@ -63,12 +60,10 @@ def check_plugin_command(path: Path, as_json: bool) -> None:
     from ..plugins.authoring import check_plugin
 
     result = check_plugin(path)
-    if as_json:
-        echo_json({"ok": result.ok, "templates": result.templates, "problems": result.problems})
-    else:
-        click.echo(f"检查了 {len(result.templates)} 个模板：{', '.join(result.templates) or '无'}")
-        for problem in result.problems:
-            click.echo(f"  - {problem}")
-        click.echo("检查通过。" if result.ok else f"发现 {len(result.problems)} 个问题。")
+    emit({"ok": result.ok, "templates": result.templates, "problems": result.problems},
+         lambda: [f"检查了 {len(result.templates)} 个模板：{', '.join(result.templates) or '无'}",
+                  *(f"  - {problem}" for problem in result.problems),
+                  "检查通过。" if result.ok else f"发现 {len(result.problems)} 个问题。"],
+         as_json=as_json)  # fmt: skip
     if not result.ok:
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from ..fileio import safe_filename, write_atomic
 from ..templating.catalog import Catalog, Template
 from ..templating.examples import example_yaml
 from ..templating.samples import render_samples
-from .output import echo_json, filing_archive, progress
+from .output import emit, filing_archive, note, progress
 from .params import archive_flag, json_option
 
 
@@ -69,20 +70,19 @@ def render(
     target = output or Path(safe_filename(document.title or template.title) + ".docx")
     path = document.save(target, overwrite=force)
     pdf = _pdf_of(path, pdfa=False) if with_pdf else None
-    if as_json:
-        echo_json(
-            {
-                "template": template.id,
-                "path": str(path),
-                "title": document.title,
-                "bytes": len(document.content),
-                "sha256": hashlib.sha256(document.content).hexdigest(),
-                "metadata": dict(document.metadata),
-                "pdf": str(pdf) if pdf else None,
-            }
-        )
-    else:
-        click.echo(f"已生成：{path}" + (f"，{pdf}" if pdf else ""))
+    emit(
+        {
+            "template": template.id,
+            "path": str(path),
+            "title": document.title,
+            "bytes": len(document.content),
+            "sha256": hashlib.sha256(document.content).hexdigest(),
+            "metadata": dict(document.metadata),
+            "pdf": str(pdf) if pdf else None,
+        },
+        lambda: f"已生成：{path}" + (f"，{pdf}" if pdf else ""),
+        as_json=as_json,
+    )
 
 
 def _pdf_of(docx: Path, *, pdfa: bool, out_dir: Path | None = None) -> Path:
@@ -101,8 +101,8 @@ def _render_into_archive(
     root: str, prefix: str | None, with_pdf: bool, as_json: bool,
 ) -> None:  # fmt: skip
 
-    if data.get("doc_number") and template.manifest.field("doc_number") is not None and not as_json:
-        click.echo(f"数据中已有文号 {data['doc_number']}，按此文号归档（不自动编号）。", err=True)
+    if data.get("doc_number") and template.manifest.field("doc_number") is not None:
+        note(f"数据中已有文号 {data['doc_number']}，按此文号归档（不自动编号）。", quiet=as_json)
     with filing_archive(root) as archive:
         record = archive.file_rendered(template, data, mask_names=mask_names, prefix=prefix)
         stored = archive.path_of(record)
@@ -115,11 +115,10 @@ def _render_into_archive(
                 click.echo(f"警告：{warning}", err=True)
         if output is not None:
             write_atomic(output, stored.read_bytes(), overwrite=force)
-    if as_json:
-        echo_json({**record.to_dict(), "path": str(stored), "output": str(output) if output else None})
-    else:
-        click.echo(f"已归档：{record.archival_code}  {record.doc_number or ''}  {record.title}")
-        click.echo(f"文件：{stored}" + (f"；副本：{output}" if output else ""))
+    emit({**record.to_dict(), "path": str(stored), "output": str(output) if output else None},
+         lambda: [f"已归档：{record.archival_code}  {record.doc_number or ''}  {record.title}",
+                  f"文件：{stored}" + (f"；副本：{output}" if output else "")],
+         as_json=as_json)  # fmt: skip
 
 
 @click.command("samples")
@@ -137,17 +136,15 @@ def samples(out_dir: Path, archive_root: str | None, as_json: bool) -> None:
         return
     with progress(len(catalog), "生成样例", quiet=as_json) as advance:
         made = render_samples(out_dir, catalog=catalog, on_rendered=lambda _template, _path: advance())
-    if as_json:
-        echo_json([{"template": s.template_id, "path": str(s.path), "title": s.title} for s in made])
-        return
-    for sample in made:
-        click.echo(f"  {sample.path}  {sample.title}")
-    click.echo(f"已生成 {len(made)} 份样例文档，位于 {out_dir.resolve()}")
+    emit([{"template": s.template_id, "path": str(s.path), "title": s.title} for s in made],
+         lambda: [*(f"  {sample.path}  {sample.title}" for sample in made),
+                  f"已生成 {len(made)} 份样例文档，位于 {out_dir.resolve()}"],
+         as_json=as_json)  # fmt: skip
 
 
 def _samples_into_archive(catalog: Catalog, root: str, as_json: bool) -> None:
 
-    results = []
+    results: list[dict[str, Any]] = []
     with filing_archive(root) as archive, progress(len(catalog), "归档样例", quiet=as_json) as advance:
         with archive.indexing_deferred():
             for template in catalog:
@@ -162,10 +159,12 @@ def _samples_into_archive(catalog: Catalog, root: str, as_json: bool) -> None:
                 })  # fmt: skip
                 advance()
         root_path = archive.root.resolve()
-    if as_json:
-        echo_json({"archive": str(root_path), "records": results})
-        return
+    emit({"archive": str(root_path), "records": results}, lambda: _filed_samples_text(results, root_path),
+         as_json=as_json)  # fmt: skip
+
+
+def _filed_samples_text(results: list[dict[str, Any]], root_path: Path) -> Iterator[str]:
     for item in results:
         state = "已归档" if item["new"] else "已存在"
-        click.echo(f"  {state}  {item['archival_code']}  {item['doc_number'] or ''}  {item['title']}")
-    click.echo(f"档案位于 {root_path}")
+        yield f"  {state}  {item['archival_code']}  {item['doc_number'] or ''}  {item['title']}"
+    yield f"档案位于 {root_path}"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .output import echo_json, format_table
+from .output import emit, format_table
 from .params import json_option
 
 
@@ -23,12 +23,9 @@ def show(path: Path, as_json: bool) -> None:
     from ..duties.roster import load_roster
 
     roster = load_roster(path)
-    if as_json:
-        echo_json({
-            "bureau": roster.bureau, "secretary": roster.secretary, "discipline_head": roster.discipline_head,
-            "units": [unit.__dict__ for unit in roster.units],
-        })  # fmt: skip
-        return
     rows = [(u.name, u.kind, u.head, u.post, u.leader) for u in roster.units]
-    click.echo(format_table(["科室(单位)", "类别", "主要负责人", "职务", "分管领导"], rows))
-    click.echo(f"\n共 {len(roster.units)} 个单位。")
+    emit({
+        "bureau": roster.bureau, "secretary": roster.secretary, "discipline_head": roster.discipline_head,
+        "units": [unit.__dict__ for unit in roster.units],
+    }, lambda: [format_table(["科室(单位)", "类别", "主要负责人", "职务", "分管领导"], rows),
+                f"\n共 {len(roster.units)} 个单位。"], as_json=as_json)  # fmt: skip

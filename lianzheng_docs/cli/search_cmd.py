@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .output import echo_json
+from .output import emit
 from .params import ISO_DATE, archive_option, json_option
+
+if TYPE_CHECKING:
+    from ..search import SearchResult
 
 
 @click.command("search")
@@ -33,26 +38,27 @@ def search(query: str, kind: str | None, year: int | None, unit: str | None, tem
         result = archive.search(query, kind=kind, unit=unit, year=year, template=template, secrecy=secrecy,
                                 since=since, until=until,
                                 limit=limit)  # fmt: skip
-    if as_json:
-        echo_json({
-            "query": query,
-            "total": result.total,
-            "hits": [
-                {"id": h.id, "score": round(h.score, 3), "title": h.title, "archival_code": h.archival_code,
-                 "doc_number": h.doc_number, "kind": h.kind, "unit": h.unit, "year": h.year, "date": h.date,
-                 "secrecy": h.secrecy,
-                 "fragments": [{"text": f.text, "start": f.start, "end": f.end} for f in h.fragments]}
-                for h in result.hits
-            ],
-        })  # fmt: skip
-        return
+    emit({
+        "query": query,
+        "total": result.total,
+        "hits": [
+            {"id": h.id, "score": round(h.score, 3), "title": h.title, "archival_code": h.archival_code,
+             "doc_number": h.doc_number, "kind": h.kind, "unit": h.unit, "year": h.year, "date": h.date,
+             "secrecy": h.secrecy,
+             "fragments": [{"text": f.text, "start": f.start, "end": f.end} for f in h.fragments]}
+            for h in result.hits
+        ],
+    }, lambda: _text(query, result), as_json=as_json)  # fmt: skip
+
+
+def _text(query: str, result: SearchResult) -> Iterator[str]:
     if not result.total:
-        click.echo(f"没有找到包含“{query}”的档案。")
+        yield f"没有找到包含“{query}”的档案。"
         return
-    click.echo(f"找到 {result.total} 件，显示前 {len(result.hits)} 件：")
+    yield f"找到 {result.total} 件，显示前 {len(result.hits)} 件："
     for rank, hit in enumerate(result.hits, 1):
-        click.echo(f"{rank}. {hit.title}")
+        yield f"{rank}. {hit.title}"
         secrecy = f"  {hit.secrecy}" if hit.secrecy else ""
-        click.echo(f"   {hit.archival_code}  {hit.doc_number or '（无文号）'}  {hit.kind}  {hit.date}{secrecy}")
+        yield f"   {hit.archival_code}  {hit.doc_number or '（无文号）'}  {hit.kind}  {hit.date}{secrecy}"
         for fragment in hit.fragments[:2]:
-            click.echo(f"   {fragment.text}")
+            yield f"   {fragment.text}"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from .output import echo_json, format_table
+from .output import emit, format_table
 from .params import ISO_DATE, YEAR, archive_option, json_option, roster_option
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ def _rows(statuses: list[Status]) -> list[tuple[str, ...]]:
 
 
 HEADERS = ["年度", "条款", "事项", "责任主体", "期限", "状态", "档号 / 说明"]
+NO_ROSTER = "提示：未给名册（--roster），按科室（单位）逐个检查的事项未列出。"
 
 
 @click.command("status")
@@ -77,19 +79,20 @@ def status(year: int | None, unit: str | None, roster: Path | None, root: Path |
     statuses, has_roster = _statuses(root, roster, [year], unit, day)
     if html_path:
         write_atomic(html_path, status_html(statuses, year).encode("utf-8"))
-    if as_json:
-        echo_json({"year": year, "statuses": [s.to_dict() for s in statuses]})
-        return
-    click.echo(f"{year} 年度落实情况：")
-    click.echo(format_table(HEADERS, _rows(statuses)))
-    summary = "，".join(
-        f"{label} {n} 项" for key, label in STATES.items() if (n := sum(s.state == key for s in statuses))
-    )
-    click.echo(f"\n共 {len(statuses)} 项：{summary or '无'}。")
-    if not has_roster:
-        click.echo("提示：未给名册（--roster），按科室（单位）逐个检查的事项未列出。")
-    if html_path:
-        click.echo(f"已另存为 {html_path}")
+
+    def text() -> Iterator[str]:
+        yield f"{year} 年度落实情况："
+        yield format_table(HEADERS, _rows(statuses))
+        summary = "，".join(
+            f"{label} {n} 项" for key, label in STATES.items() if (n := sum(s.state == key for s in statuses))
+        )
+        yield f"\n共 {len(statuses)} 项：{summary or '无'}。"
+        if not has_roster:
+            yield NO_ROSTER
+        if html_path:
+            yield f"已另存为 {html_path}"
+
+    emit({"year": year, "statuses": [s.to_dict() for s in statuses]}, text, as_json=as_json)
 
 
 def _within(text: str) -> int:
@@ -121,12 +124,13 @@ def due(within: str, year: int | None, unit: str | None, roster: Path | None, ro
     years = [year] if year else [day.year - 1, day.year]
     statuses, has_roster = _statuses(root, roster, years, unit, day)
     pending = upcoming(statuses, days)
-    if as_json:
-        echo_json({"years": years, "within_days": days, "statuses": [s.to_dict() for s in pending]})
-        return
-    if not pending:
-        click.echo(f"{'、'.join(map(str, years))} 年度没有 {days} 天内到期或已逾期的事项。")
-    else:
-        click.echo(format_table(HEADERS, _rows(pending)))
-    if not has_roster:
-        click.echo("提示：未给名册（--roster），按科室（单位）逐个检查的事项未列出。")
+
+    def text() -> Iterator[str]:
+        if not pending:
+            yield f"{'、'.join(map(str, years))} 年度没有 {days} 天内到期或已逾期的事项。"
+        else:
+            yield format_table(HEADERS, _rows(pending))
+        if not has_roster:
+            yield NO_ROSTER
+
+    emit({"years": years, "within_days": days, "statuses": [s.to_dict() for s in pending]}, text, as_json=as_json)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import click
 
-from ..templating.catalog import Catalog
+from ..templating.catalog import Catalog, Template
 from ..templating.manifest import FieldSpec
-from .output import echo_json, format_table
+from .output import emit, format_table
 from .params import json_option
 
 
@@ -20,9 +22,6 @@ def templates_group() -> None:
 def list_templates(as_json: bool) -> None:
     """列出全部模板。"""
     catalog = Catalog.default()
-    if as_json:
-        echo_json([{**t.manifest.to_dict(), "id": t.id, "owner": t.owner} for t in catalog])
-        return
     rows = [
         (
             t.id,
@@ -34,8 +33,10 @@ def list_templates(as_json: bool) -> None:
         )
         for t in catalog
     ]
-    click.echo(format_table(["模板 id", "名称", "文种", "行文", "保管期限", "字段数"], rows))
-    click.echo(f"\n共 {len(catalog)} 个模板。查看字段：lianzheng templates show 模板id")
+    emit([{**t.manifest.to_dict(), "id": t.id, "owner": t.owner} for t in catalog],
+         lambda: [format_table(["模板 id", "名称", "文种", "行文", "保管期限", "字段数"], rows),
+                  f"\n共 {len(catalog)} 个模板。查看字段：lianzheng templates show 模板id"],
+         as_json=as_json)  # fmt: skip
 
 
 @templates_group.command("show")
@@ -45,18 +46,21 @@ def show_template(template_id: str, as_json: bool) -> None:
     """显示一个模板的说明和全部字段（名称、中文名、类型、是否必填）。"""
     template = Catalog.default().get(template_id)
     manifest = template.manifest
-    if as_json:
-        echo_json({**manifest.to_dict(), "id": template.id, "owner": template.owner})
-        return
-    click.echo(f"{manifest.title}（{template.id}）")
+    emit({**manifest.to_dict(), "id": template.id, "owner": template.owner}, lambda: _show_text(template),
+         as_json=as_json)  # fmt: skip
+
+
+def _show_text(template: Template) -> Iterator[str]:
+    manifest = template.manifest
+    yield f"{manifest.title}（{template.id}）"
     if manifest.description:
-        click.echo(manifest.description)
-    click.echo(
+        yield manifest.description
+    yield (
         f"文种：{manifest.kind}{'（公文，须符合 GB/T 9704-2012）' if manifest.is_gongwen else ''}  "
         f"行文方向：{manifest.direction}  默认保管期限：{manifest.retention_name}\n"
     )
-    click.echo(format_table(["字段", "中文名", "类型", "必填", "说明"], _field_rows(manifest.fields)))
-    click.echo(f"\n示例数据：lianzheng example {template.id}")
+    yield format_table(["字段", "中文名", "类型", "必填", "说明"], _field_rows(manifest.fields))
+    yield f"\n示例数据：lianzheng example {template.id}"
 
 
 def _field_rows(fields: tuple[FieldSpec, ...], indent: str = "") -> list[tuple[str, ...]]:
