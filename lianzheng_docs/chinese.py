@@ -8,9 +8,7 @@ heading numbers "（一）"; masking turns 张建国 into 张某某 for versions
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
-
-from .values import Person
+from typing import Any, Protocol, Self, runtime_checkable
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -19,6 +17,21 @@ COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 钟离 独孤 南宫 "
     "西门 百里 呼延 端木 闻人 申屠 太史 澹台 公冶 濮阳 淳于 单于 赫连 万俟 拓跋 第五 东郭 司空".split()
 )
+
+
+@runtime_checkable
+class NamedPerson(Protocol):
+    """A value that names a person (:class:`lianzheng_docs.values.Person`): masking renames it.
+
+    Structural, so that this module needs no value type: a value is masked when it has a
+    ``name`` and can give a copy of itself under another one.
+    """
+
+    name: str
+
+    def renamed(self, name: str) -> Self:
+        """The same value under ``name``."""
+        ...
 
 
 def cn_number(value: int) -> str:
@@ -61,8 +74,8 @@ def mask_people(context: dict[str, Any]) -> dict[str, Any]:
     masks = {name: mask_name(name) for name in names}
 
     def mask(value: Any) -> Any:
-        if isinstance(value, Person):
-            return Person(masks.get(value.name, value.name), value.post)
+        if isinstance(value, NamedPerson):
+            return value.renamed(masks.get(value.name, value.name))
         if isinstance(value, str):
             for name in names:
                 value = value.replace(name, masks[name])
@@ -76,8 +89,8 @@ def mask_people(context: dict[str, Any]) -> dict[str, Any]:
     return {key: mask(value) for key, value in context.items()}
 
 
-def _people(value: Any) -> Iterable[Person]:
-    if isinstance(value, Person):
+def _people(value: Any) -> Iterable[NamedPerson]:
+    if isinstance(value, NamedPerson):
         yield value
     elif isinstance(value, dict):
         for item in value.values():

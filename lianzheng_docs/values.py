@@ -48,6 +48,10 @@ class Person:
         """ "局党组书记张建国" (post then name, as official prose writes it), or the name alone."""
         return f"{self.post}{self.name}"
 
+    def renamed(self, name: str) -> Person:
+        """The same person under another name, as masking (通报曝光) writes them: 张某某, same post."""
+        return Person(name, self.post)
+
 
 @dataclass(frozen=True)
 class Unit:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from lianzheng_docs import Person
+from lianzheng_docs import Person, Unit
 from lianzheng_docs.chinese import cn_number, mask_name, mask_people
 
 
@@ -56,3 +56,10 @@ def test_mask_people_masks_names_inside_text_too():
     assert masked["leaders"][0]["person"].name == "孙某某"
     assert masked["facts"] == ["赵某某收受购物卡，孙某某对赵某某的问题失察。"]
     assert masked["title"] == "关于赵某某问题的通报"
+
+
+def test_mask_people_renames_people_only():
+    context = {"person": Person("张建国", "主任"), "unit": Unit("张建国工作室"), "count": 3}
+    masked = mask_people(context)
+    assert masked["person"] == Person("张某某", "主任")
+    assert masked["unit"] == Unit("张建国工作室") and masked["count"] == 3  # a unit is not a person
