@@ -309,16 +309,22 @@ class Registry:
 
     # ------------------------------------------------------------------ events and task ledgers
 
+    def _insert_audited(self, table: str, values: Mapping[str, object], actor: str, action: str, key: str,
+                        detail: dict[str, Any]) -> int:  # fmt: skip
+        """Insert one row of ``table`` (stamped with who entered it and when) and its audit entry, in
+        one transaction; returns the row's id."""
+        values = {**values, "entered_at": now(), "entered_by": actor}
+        columns, marks = ", ".join(values), ", ".join("?" * len(values))
+        with self.transaction() as db:
+            cursor = db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(values.values()))
+            row_id = int(cursor.lastrowid or 0)
+            self.audit(actor, action, None, {key: row_id, **detail})
+        return row_id
+
     def add_event(self, obligation: str, party: str, date: str, note: str, actor: str) -> int:
         """Record an event an obligation's deadline counts from, with its audit entry; returns its id."""
-        with self.transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO events (obligation, party, date, note, entered_at, entered_by) VALUES (?, ?, ?, ?, ?, ?)",
-                (obligation, party, date, note, now(), actor),
-            )
-            event_id = int(cursor.lastrowid or 0)
-            self.audit(actor, "event", None, {"event": event_id, "obligation": obligation})
-        return event_id
+        values = {"obligation": obligation, "party": party, "date": date, "note": note}
+        return self._insert_audited("events", values, actor, "event", "event", {"obligation": obligation})
 
     def events(
         self, *, year: int | None = None, obligation: str | None = None, event_id: int | None = None
@@ -331,15 +337,8 @@ class Registry:
         self, holder: str, task: str, date: str, done: str, evidence: Sequence[int], actor: str
     ) -> int:
         """Enter what was done for a task, with its audit entry; ``evidence`` are record ids. Returns its id."""
-        with self.transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO ledger (holder, task, date, done, evidence, entered_at, entered_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (holder, task, date, done, json.dumps(list(evidence)), now(), actor),
-            )
-            entry_id = int(cursor.lastrowid or 0)
-            self.audit(actor, "ledger", None, {"entry": entry_id, "task": task, "holder": holder})
-        return entry_id
+        values = {"holder": holder, "task": task, "date": date, "done": done, "evidence": json.dumps(list(evidence))}
+        return self._insert_audited("ledger", values, actor, "ledger", "entry", {"task": task, "holder": holder})
 
     def ledger_entries(
         self, *, holder: str | None = None, year: int | None = None, entry_id: int | None = None
