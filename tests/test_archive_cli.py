@@ -80,7 +80,12 @@ def test_add_reports_bad_files_and_exits_non_zero(run, tmp_path):
     assert len(data["filed"]) == 1 and "空文件" in data["failed"][0]["message"]
     duplicate = run("archive", "add", good)
     assert duplicate.exit_code == ExitCode.INVALID_INPUT and "已归档，档号" in duplicate.output
-    assert run("archive", "add", good, "--title", "x", "--date", "2025年3月5日").exit_code == ExitCode.INVALID_INPUT
+    bad_date = run("archive", "add", good, "--title", "x", "--date", "2025年3月5日")  # as every date option does
+    assert bad_date.exit_code == ExitCode.USAGE and "日期应写成 YYYY-MM-DD" in bad_date.output
+    (tmp_path / "坏日期.yaml").write_text("日期: 2025年3月5日\n", encoding="utf-8")
+    in_file = run("archive", "add", good, "--meta", tmp_path / "坏日期.yaml")
+    assert in_file.exit_code == ExitCode.INVALID_INPUT
+    assert "坏日期.yaml" in in_file.output and "'2025年3月5日'" in in_file.output
     assert run("archive", "add", good, "--org", "../x", "--allow-duplicate").exit_code == ExitCode.INVALID_INPUT
 
 

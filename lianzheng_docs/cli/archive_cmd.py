@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +11,7 @@ import click
 from ..archive import Archive, MetadataError, Record, RecordMeta
 from ..errors import ExitCode, LianzhengError
 from .output import emit, filing_archive, format_table, progress
-from .params import archive_option, json_option
+from .params import ISO_DATE, archive_option, json_option
 
 if TYPE_CHECKING:
     from ..archive.verify import VerifyReport
@@ -48,7 +47,7 @@ def init(fonds: str | None, org: str | None, root: Path | None, as_json: bool) -
 @click.option("--title", help="题名（只归档一个文件时可用；默认取文件自带的标题，否则取文件名）。")
 @click.option("--type", "kind", help="文种，如 通知、报告、告知书。")
 @click.option("--unit", help="所涉科室（单位）。")
-@click.option("--date", "when", help="日期，ISO 格式，如 2026-03-05。")
+@click.option("--date", "when", type=ISO_DATE, help="日期，ISO 格式，如 2026-03-05。")
 @click.option("--doc-number", help="文号，如 X纪〔2026〕3号。")
 @click.option("--retention", help="保管期限：永久、定期30年、定期10年（或 Y、D30、D10）。")
 @click.option("--org", help="机构（问题）代码。")
@@ -120,6 +119,8 @@ def _expand(sources: tuple[Path, ...]) -> list[Path]:
 
 
 def _meta(meta_file: Path | None, options: dict[str, Any]) -> RecordMeta:
+    """The metadata file's values with the options given over them. ``--date`` arrives as a date
+    (ISO_DATE parsed it); a date written in the file is read, once, by :meth:`RecordMeta.from_mapping`."""
     from ..datafile import load_data
 
     values: dict[str, Any] = dict(load_data(meta_file)) if meta_file else {}
@@ -128,11 +129,6 @@ def _meta(meta_file: Path | None, options: dict[str, Any]) -> RecordMeta:
     for option, key in names.items():
         if options.get(option):
             values[key] = options[option]
-    if isinstance(values.get("date"), str):
-        try:
-            values["date"] = date.fromisoformat(values["date"])
-        except ValueError:
-            raise MetadataError(f"日期应为 ISO 格式，如 2026-03-05，实际是 {values['date']!r}") from None
     return RecordMeta.from_mapping(values, str(meta_file) if meta_file else "命令行元数据")
 
 
