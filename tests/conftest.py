@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from lianzheng_docs import Catalog, RenderedDocument
+from lianzheng_docs.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,3 +36,21 @@ def soffice() -> str:
             pytest.fail("LibreOffice is missing on CI: scripts/bootstrap --test should install it")
         pytest.skip("LibreOffice (soffice) is not installed")
     return found
+
+
+@pytest.fixture
+def run() -> Callable[..., Result]:
+    """The ``lianzheng`` command, run in this process: ``run("archive", "list", "--json")``.
+
+    Arguments may be paths or numbers. ``result.output`` holds standard output and standard error
+    interleaved as a terminal shows them, ``result.stdout`` and ``result.stderr`` each alone. An
+    exception the command group lets through fails the test with its traceback, unless
+    ``catch_exceptions=True``. A module that needs a working folder, an archive or a roster
+    overrides this fixture with one that prepares them and returns it.
+    """
+    runner = CliRunner()
+
+    def invoke(*args: object, input: str | None = None, catch_exceptions: bool = False) -> Result:
+        return runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=catch_exceptions)
+
+    return invoke

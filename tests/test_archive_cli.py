@@ -6,22 +6,16 @@ import json
 
 import pymupdf
 import pytest
-from click.testing import CliRunner
 
 from lianzheng_docs import ExitCode
-from lianzheng_docs.cli import cli
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch):
+def run(run, tmp_path, monkeypatch):
+    """The command (conftest's ``run``), in a fresh working folder with its own archive."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LIANZHENG_ARCHIVE", str(tmp_path / "档案"))
-    runner = CliRunner()
-
-    def invoke(*args, input=None):
-        return runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
-
-    return invoke
+    return run
 
 
 def pdf(path, text):

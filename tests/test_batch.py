@@ -6,11 +6,9 @@ import json
 import zipfile
 
 import pytest
-from click.testing import CliRunner
 
 from lianzheng_docs import ExitCode
 from lianzheng_docs.archive import Archive
-from lianzheng_docs.cli import cli
 from lianzheng_docs.duties.batch import run_batch, unit_data, unit_field
 from lianzheng_docs.duties.roster import Roster, RosterUnit
 from lianzheng_docs.errors import TemplateError
@@ -98,17 +96,13 @@ def test_writes_files_without_an_archive_and_skips_existing_ones(letter, base, t
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch, letter):
+def run(run, tmp_path, monkeypatch, letter):
+    """The command (conftest's ``run``) in a fresh folder with an archive, a roster and the letter's data."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LIANZHENG_ARCHIVE", str(tmp_path / "档案"))
     (tmp_path / "名册.yaml").write_text(ROSTER_YAML, encoding="utf-8")
-    runner = CliRunner()
-    (tmp_path / "责任书.yaml").write_text(runner.invoke(cli, ["example", letter.id]).output, encoding="utf-8")
-
-    def invoke(*args):
-        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke
+    (tmp_path / "责任书.yaml").write_text(run("example", letter.id).output, encoding="utf-8")
+    return run
 
 
 def test_cli_batch_into_the_archive_twice(run):

@@ -5,16 +5,15 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from functools import partial
 
 import docx
 import pytest
-from click.testing import CliRunner
 
 from lianzheng_docs import check_document
 from lianzheng_docs.check import DocumentKind
 from lianzheng_docs.check import package as package_module
 from lianzheng_docs.check.package import UnreadableDocument
-from lianzheng_docs.cli import cli
 
 
 def edit_part(content: bytes, part: str, old: str, new: str, count: int = -1) -> bytes:
@@ -220,18 +219,20 @@ def test_a_document_saved_by_libreoffice_is_judged(soffice, report_docx, tmp_pat
 # ------------------------------------------------------------------ bad input: a message and exit 2
 
 
-def run_check(*args):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(cli, ["check", *map(str, args)], catch_exceptions=False)
+@pytest.fixture
+def run_check(run):
+    """``lianzheng check`` with the files and options given (conftest's ``run``)."""
+    return partial(run, "check")
 
 
-def test_not_a_zip(tmp_path):
+def test_not_a_zip(run_check, tmp_path):
     path = tmp_path / "说明.docx"
     path.write_text("这不是 Word 文件", encoding="utf-8")
     result = run_check(path)
     assert result.exit_code == 2 and "不是 .docx 文件" in result.output
 
 
-def test_zip_that_is_not_a_docx(tmp_path):
+def test_zip_that_is_not_a_docx(run_check, tmp_path):
     path = tmp_path / "压缩包.docx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("readme.txt", "hello")
@@ -239,7 +240,7 @@ def test_zip_that_is_not_a_docx(tmp_path):
     assert result.exit_code == 2 and "不是 Office 文档" in result.output
 
 
-def test_spreadsheet_renamed_docx(tmp_path):
+def test_spreadsheet_renamed_docx(run_check, tmp_path):
     path = tmp_path / "表格.docx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -248,7 +249,7 @@ def test_spreadsheet_renamed_docx(tmp_path):
     assert result.exit_code == 2 and "电子表格或演示文稿" in result.output
 
 
-def test_docx_with_missing_document_part(tmp_path, report_docx):
+def test_docx_with_missing_document_part(run_check, tmp_path, report_docx):
     source = zipfile.ZipFile(io.BytesIO(report_docx))
     path = tmp_path / "缺部件.docx"
     with zipfile.ZipFile(path, "w") as archive:
@@ -259,21 +260,21 @@ def test_docx_with_missing_document_part(tmp_path, report_docx):
     assert result.exit_code == 2 and "word/document.xml" in result.output
 
 
-def test_docx_with_broken_xml(tmp_path, report_docx):
+def test_docx_with_broken_xml(run_check, tmp_path, report_docx):
     path = tmp_path / "坏.docx"
     path.write_bytes(edit_part(report_docx, "word/document.xml", "</w:body>", "<w:body>"))
     result = run_check(path)
     assert result.exit_code == 2 and "已损坏" in result.output
 
 
-def test_password_protected_file(tmp_path):
+def test_password_protected_file(run_check, tmp_path):
     path = tmp_path / "加密.docx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096)
     result = run_check(path)
     assert result.exit_code == 2 and "加密" in result.output
 
 
-def test_huge_file_is_refused_before_reading(tmp_path):
+def test_huge_file_is_refused_before_reading(run_check, tmp_path):
     path = tmp_path / "巨大.docx"
     with open(path, "wb") as handle:
         handle.truncate(package_module.MAX_FILE_BYTES + 1)  # sparse: costs no disk
@@ -287,21 +288,21 @@ def test_zip_bomb_is_refused(tmp_path, report_docx, monkeypatch):
         check_document(report_docx)
 
 
-def test_empty_and_missing_files(tmp_path):
+def test_empty_and_missing_files(run_check, tmp_path):
     empty = tmp_path / "空.docx"
     empty.write_bytes(b"")
     assert "空文件" in run_check(empty).output
     assert run_check(tmp_path / "没有.docx").exit_code == 2
 
 
-def test_names_with_spaces_and_chinese(tmp_path, report_docx):
+def test_names_with_spaces_and_chinese(run_check, tmp_path, report_docx):
     path = tmp_path / "我的 报告 (定稿).docx"
     path.write_bytes(report_docx)
     result = run_check(path)
     assert result.exit_code == 0 and "我的 报告 (定稿).docx" in result.output and "通过" in result.output
 
 
-def test_exit_codes_and_json(tmp_path, report_docx):
+def test_exit_codes_and_json(run_check, tmp_path, report_docx):
     good = tmp_path / "good.docx"
     good.write_bytes(report_docx)
     bad = tmp_path / "bad.docx"

@@ -9,23 +9,17 @@ import sys
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from lianzheng_docs import ExitCode
-from lianzheng_docs.cli import cli
 
 from conftest import CORE_IDS
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch):
+def run(run, tmp_path, monkeypatch):
+    """The command (conftest's ``run``), in a fresh working folder."""
     monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def invoke(*args, input=None):
-        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
-
-    return invoke
+    return run
 
 
 def test_help_is_chinese(run):
@@ -187,3 +181,27 @@ def test_a_reader_that_goes_away_exits_141_quietly(tmp_path):
     process.stdout.close()  # long before the catalogue is loaded and the table written
     assert process.wait(timeout=120) == ExitCode.BROKEN_PIPE == 141
     assert process.stderr.read() == b""
+
+
+def test_emit_gives_json_or_the_text_for_people(capsys):
+    """The one output helper: JSON with Chinese kept under --json, else the renderer's lines;
+    emit_each shows each result before the next is made."""
+    from lianzheng_docs.cli.output import emit, emit_each
+
+    emit({"题名": "通知"}, lambda: pytest.fail("the text is for people only"), as_json=True)
+    assert capsys.readouterr().out == '{\n  "题名": "通知"\n}\n'
+    emit({"n": 1}, lambda: (line for line in ["甲", "乙"]), as_json=False)
+    emit({"n": 1}, lambda: "丙", as_json=False)
+    assert capsys.readouterr().out == "甲\n乙\n丙\n"
+    made = []
+
+    def each():
+        for number in (1, 2):
+            made.append(number)
+            yield number
+
+    shown = emit_each(each(), lambda n: {"n": n}, lambda n: f"第{n}件（已做 {len(made)}）", as_json=False,
+                      end=lambda done: f"共 {len(done)} 件")  # fmt: skip
+    assert shown == [1, 2] and capsys.readouterr().out == "第1件（已做 1）\n第2件（已做 2）\n共 2 件\n"
+    emit_each(iter([1, 2]), lambda n: {"n": n}, lambda n: pytest.fail("people only"), as_json=True)
+    assert json.loads(capsys.readouterr().out) == [{"n": 1}, {"n": 2}]

@@ -7,11 +7,9 @@ import zipfile
 from datetime import date
 
 import pytest
-from click.testing import CliRunner
 
 from lianzheng_docs import ExitCode
 from lianzheng_docs.archive import Archive
-from lianzheng_docs.cli import cli
 from lianzheng_docs.duties.ledger import Ledger, LedgerError, load_task_lists, review_data
 from lianzheng_docs.templating.catalog import Catalog
 
@@ -80,15 +78,10 @@ def test_the_review_goes_through_every_task_and_renders(archive, tmp_path):
     )
 
 
-def test_cli_add_list_review_and_bad_input(archive, tmp_path, monkeypatch):
+def test_cli_add_list_review_and_bad_input(run, archive, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LIANZHENG_ARCHIVE", str(archive.root))
     (tmp_path / "对照.yaml").write_text(json.dumps(BASE, ensure_ascii=False), encoding="utf-8")
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-
     result = run("ledger", "add", "--holder", "局党组书记", "--task", "9", "--date", "2026-08-01",
                  "--done", "支持纪检组查办案件", "--evidence", "X财廉告〔2026〕1号")  # fmt: skip
     assert result.exit_code == 0 and "9. 支持和保障案件查办工作" in result.output

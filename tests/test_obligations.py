@@ -7,11 +7,9 @@ from datetime import date
 
 import pymupdf
 import pytest
-from click.testing import CliRunner
 
 from lianzheng_docs import ExitCode
 from lianzheng_docs.archive import Archive, RecordMeta
-from lianzheng_docs.cli import cli
 from lianzheng_docs.duties.obligations import load_obligations, status, status_html, upcoming
 from lianzheng_docs.duties.roster import RosterError, load_roster
 from lianzheng_docs.errors import TemplateError
@@ -171,17 +169,13 @@ def test_html_export_is_escaped_and_complete(archive, roster):
 
 
 @pytest.fixture
-def run(archive, roster, tmp_path, monkeypatch):
+def run(run, archive, roster, tmp_path, monkeypatch):
+    """The command (conftest's ``run``) over this module's archive, with its roster as 名册.yaml."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LIANZHENG_ARCHIVE", str(archive.root))
     path = tmp_path / "名册.yaml"
     path.write_text(ROSTER, encoding="utf-8")
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke
+    return run
 
 
 def test_cli_status_table_json_and_html(run, tmp_path):

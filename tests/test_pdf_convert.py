@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from click.testing import CliRunner
 
-from lianzheng_docs.cli import cli
 from lianzheng_docs.pdf.convert import INSTALL_HINT, ConversionError, convert, convert_to_pdf
 from lianzheng_docs.pdf.fonts import font_warnings, fonts_of
 
@@ -108,27 +106,26 @@ def test_font_warnings_name_unembedded_and_unexpected_fonts(tmp_path):
 
 @pytest.mark.libreoffice
 @pytest.mark.slow
-def test_render_into_the_archive_with_a_pdfa_copy(soffice, tmp_path, monkeypatch):
+def test_render_into_the_archive_with_a_pdfa_copy(soffice, run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-    example = runner.invoke(cli, ["example", "risk_notice"]).output
+    example = run("example", "risk_notice").output
     (tmp_path / "d.yaml").write_text(example.replace("doc_number: X财廉告〔2026〕3号", ""), encoding="utf-8")
-    result = runner.invoke(cli, ["render", "risk_notice", "--data", "d.yaml", "--archive", "档案", "--pdf", "--json"])
+    result = run("render", "risk_notice", "--data", "d.yaml", "--archive", "档案", "--pdf", "--json")
     assert result.exit_code == 0, result.output
     record = json.loads(result.output)
     roles = {f["role"]: f for f in record["files"]}
     assert set(roles) == {"original", "pdf"} and roles["pdf"]["path"].endswith(".pdf")
     assert (tmp_path / "档案" / roles["pdf"]["path"]).read_bytes().startswith(b"%PDF-")
-    verify = runner.invoke(cli, ["archive", "verify", "--archive", "档案", "--json"])
+    verify = run("archive", "verify", "--archive", "档案", "--json")
     assert json.loads(verify.output)["ok"], verify.output
     (tmp_path / "full.yaml").write_text(example, encoding="utf-8")
-    plain = runner.invoke(cli, ["render", "risk_notice", "--data", "full.yaml", "-o", "告知书.docx", "--pdf"])
+    plain = run("render", "risk_notice", "--data", "full.yaml", "-o", "告知书.docx", "--pdf")
     assert plain.exit_code == 0 and (tmp_path / "告知书.pdf").exists()
 
 
-def test_pdf_convert_command_reports_failures(fake_soffice, tmp_path, rendered):
+def test_pdf_convert_command_reports_failures(fake_soffice, run, tmp_path, rendered):
     sources = docx_files(tmp_path / "in", ["a", "hang"], rendered["risk_notice"].content)
-    result = CliRunner().invoke(cli, ["pdf", "convert", *map(str, sources), "--timeout", "3", "--json"])
+    result = run("pdf", "convert", *sources, "--timeout", "3", "--json")
     assert result.exit_code == 6
     data = json.loads(result.output)
     assert [Path(c["pdf"]).name for c in data["converted"]] == ["a.pdf"]
@@ -266,7 +263,7 @@ def test_text_extraction_of_a_long_pdf_is_bounded(tmp_path, monkeypatch):
 
 @pytest.mark.libreoffice
 @pytest.mark.slow
-def test_a_received_pdf_keeps_its_original_and_gets_a_stamped_copy(soffice, tmp_path):
+def test_a_received_pdf_keeps_its_original_and_gets_a_stamped_copy(soffice, run, tmp_path):
     import hashlib
 
     from pypdf import PdfReader
@@ -276,13 +273,10 @@ def test_a_received_pdf_keeps_its_original_and_gets_a_stamped_copy(soffice, tmp_
     doc.new_page().insert_text((72, 200), "关于开展专项检查的通知", fontname="china-s", fontsize=16)
     doc.save(received)
     digest = "sha256:" + hashlib.sha256(received.read_bytes()).hexdigest()
-    runner = CliRunner()
-    result = runner.invoke(cli, ["archive", "add", str(received), "--type", "通知", "--date", "2026-03-05",
-                                 "--archive", str(tmp_path / "档案"), "--json"])  # fmt: skip
+    result = run("archive", "add", received, "--type", "通知", "--date", "2026-03-05", "--archive", tmp_path / "档案",
+                 "--json")  # fmt: skip
     assert result.exit_code == 0 and json.loads(result.output)["warning"] is None, result.output
-    shown = json.loads(
-        runner.invoke(cli, ["archive", "show", "1", "--archive", str(tmp_path / "档案"), "--json"]).output
-    )
+    shown = json.loads(run("archive", "show", "1", "--archive", tmp_path / "档案", "--json").output)
     files = {f["role"]: f for f in shown["files"]}
     assert files["original"]["sha256"] == digest  # the original as received
     copy = PdfReader(str(tmp_path / "档案" / files["pdf"]["path"]))

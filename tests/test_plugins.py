@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 from fake_plugins import samples
 
 from lianzheng_docs import Catalog, TemplateError, ValidationError
 from lianzheng_docs.archive import Archive
-from lianzheng_docs.cli import cli
 from lianzheng_docs.hookspecs import hookimpl
 from lianzheng_docs.layout.builder import GongwenDocument
 from lianzheng_docs.plugins.manager import Plugins, reset_plugins
@@ -150,35 +148,34 @@ def test_plugin_templates_render_in_the_sandbox(installed, tmp_path):
         template.render(template.example())
 
 
-def test_plugins_list_command(installed):
-    result = CliRunner().invoke(cli, ["plugins", "list", "--json"])
+def test_plugins_list_command(installed, run):
+    result = run("plugins", "list", "--json")
     assert result.exit_code == 0
     listed = {item["name"]: item for item in json.loads(result.output)}
     assert listed["good"]["status"] == "loaded" and "lianzheng_number_prefix" in listed["good"]["hooks"]
     assert listed["broken"]["status"] == "failed" and listed["builtin"]["version"]
-    table = CliRunner().invoke(cli, ["plugins", "list"])
+    table = run("plugins", "list")
     assert "good" in table.output and "失败" in table.output and "未知的钩子" in table.output
-    hello = CliRunner().invoke(cli, ["tzps-hello"])
+    hello = run("tzps-hello")
     assert hello.exit_code == 0 and "评审中心插件已加载" in hello.output
-    assert "tzps-hello" in CliRunner().invoke(cli, ["--help"]).output
-    templates = CliRunner().invoke(cli, ["templates", "list", "--json"])
+    assert "tzps-hello" in run("--help").output
+    templates = run("templates", "list", "--json")
     assert "good:inspection" in {t["id"] for t in json.loads(templates.output)}
 
 
-def test_a_new_plugin_scaffold_passes_its_check_and_a_broken_one_does_not(tmp_path):
-    runner = CliRunner()
-    created = runner.invoke(cli, ["plugins", "new", "mycenter", "--dir", str(tmp_path)])
+def test_a_new_plugin_scaffold_passes_its_check_and_a_broken_one_does_not(run, tmp_path):
+    created = run("plugins", "new", "mycenter", "--dir", tmp_path)
     assert created.exit_code == 0, created.output
     root = tmp_path / "lianzheng-mycenter"
     assert (root / "lianzheng_mycenter" / "templates" / "notice.docx").exists()
-    checked = runner.invoke(cli, ["plugins", "check", str(root), "--json"])
+    checked = run("plugins", "check", root, "--json")
     assert checked.exit_code == 0 and json.loads(checked.output) == {
         "ok": True,
         "templates": ["mycenter:notice"],
         "problems": [],
     }
-    assert runner.invoke(cli, ["plugins", "new", "mycenter", "--dir", str(tmp_path)]).exit_code != 0
-    assert runner.invoke(cli, ["plugins", "new", "My-Center", "--dir", str(tmp_path)]).exit_code != 0
+    assert run("plugins", "new", "mycenter", "--dir", tmp_path).exit_code != 0
+    assert run("plugins", "new", "My-Center", "--dir", tmp_path).exit_code != 0
     manifest = root / "lianzheng_mycenter" / "templates" / "notice.toml"
     manifest.write_text(
         manifest.read_text(encoding="utf-8")
@@ -187,7 +184,7 @@ def test_a_new_plugin_scaffold_passes_its_check_and_a_broken_one_does_not(tmp_pa
     )
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text(encoding="utf-8").replace('["*.toml", "*.docx"]', '["*.toml"]'))
-    broken = runner.invoke(cli, ["plugins", "check", str(root)])
+    broken = run("plugins", "check", root)
     assert broken.exit_code == 1
     assert "extra" in broken.output and "从未使用" in broken.output and "*.docx" in broken.output
 

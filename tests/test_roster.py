@@ -87,18 +87,14 @@ def test_unreadable_files(tmp_path):
         load_roster(tmp_path / "无.yaml")
 
 
-def test_roster_show_command(tmp_path):
+def test_roster_show_command(run, tmp_path):
     import json
-
-    from click.testing import CliRunner
-
-    from lianzheng_docs.cli import cli
 
     path = tmp_path / "名册.yaml"
     path.write_text(YAML, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["roster", "show", str(path), "--json"])
+    result = run("roster", "show", path, "--json")
     assert result.exit_code == 0 and len(json.loads(result.output)["units"]) == 3
     bad = tmp_path / "坏.csv"
     bad.write_text("科室,负责人\n预算科,\n", encoding="utf-8")
-    failed = CliRunner().invoke(cli, ["roster", "show", str(bad)])
+    failed = run("roster", "show", bad)
     assert failed.exit_code == 3 and "主要负责人不能为空" in failed.output

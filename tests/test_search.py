@@ -192,11 +192,8 @@ def test_an_empty_query_is_refused(engine):
     assert caught.value.to_dict() == {"error": "SearchIndexError", "message": "检索词为空", "exit_code": 7}
 
 
-def test_an_empty_query_to_the_archive_is_refused_without_a_rebuild(tmp_path, monkeypatch):
-    from click.testing import CliRunner
-
+def test_an_empty_query_to_the_archive_is_refused_without_a_rebuild(run, tmp_path, monkeypatch):
     from lianzheng_docs.archive import Archive
-    from lianzheng_docs.cli import cli
 
     with Archive(tmp_path / "档案") as archive:
         assert archive.search("专项资金").total == 0  # the index is set up and healthy
@@ -204,7 +201,7 @@ def test_an_empty_query_to_the_archive_is_refused_without_a_rebuild(tmp_path, mo
         with pytest.raises(EmptyQuery):
             archive.search(" \u3000")
     monkeypatch.setenv("LIANZHENG_ARCHIVE", str(tmp_path / "档案"))
-    result = CliRunner().invoke(cli, ["search", "  ", "--json"])
+    result = run("search", "  ", "--json")
     assert result.exit_code == ExitCode.ARCHIVE
     assert json.loads(result.output) == {"error": "SearchIndexError", "message": "检索词为空", "exit_code": 7}
 
