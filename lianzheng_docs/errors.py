@@ -151,3 +151,13 @@ class OutputError(LianzhengError):
     """The output path cannot be written, or exists and overwriting was not allowed."""
 
     exit_code = ExitCode.OUTPUT
+
+
+class ArchiveError(LianzhengError):
+    """The archive cannot do what was asked: its files, its database or its search index.
+
+    Defined here, with the other bases, because both the archive (:mod:`lianzheng_docs.archive.errors`)
+    and search, which sits below it (:mod:`lianzheng_docs.search.errors`), raise its kinds.
+    """
+
+    exit_code = ExitCode.ARCHIVE

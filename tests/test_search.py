@@ -190,6 +190,9 @@ def test_an_empty_query_is_refused(engine):
         engine.search(SearchQuery(" \u3000\n"))
     assert isinstance(caught.value, EmptyQuery)  # typed: callers need not read the message
     assert caught.value.to_dict() == {"error": "SearchIndexError", "message": "检索词为空", "exit_code": 7}
+    from lianzheng_docs.archive import ArchiveError
+
+    assert isinstance(caught.value, ArchiveError)  # `except ArchiveError` around a search still catches it
 
 
 def test_an_empty_query_to_the_archive_is_refused_without_a_rebuild(run, tmp_path, monkeypatch):

@@ -1,22 +1,14 @@
 """Errors of the archive, each with its exit code (see :class:`lianzheng_docs.errors.ExitCode`).
 
 The search index's errors are search's own (:mod:`lianzheng_docs.search.errors`), re-exported
-here: the archive may import search, never the other way round.
+here: the archive may import search, never the other way round. Both derive from
+:class:`~lianzheng_docs.errors.ArchiveError`, which lives with the other bases for that reason.
 """
 
 from __future__ import annotations
 
-from ..errors import ExitCode, LianzhengError
+from ..errors import ArchiveError, ExitCode, LianzhengError
 from ..search.errors import EmptyQuery, SearchIndexError
-
-
-class ArchiveError(LianzhengError):
-    """The archive cannot do what was asked (its files or database).
-
-    The search index's faults are :class:`SearchIndexError`, search's own error, with the same
-    exit code."""
-
-    exit_code = ExitCode.ARCHIVE
 
 
 class DuplicateDocument(ArchiveError):

@@ -7,13 +7,11 @@ being part of the archive for whoever runs ``lianzheng``.
 
 from __future__ import annotations
 
-from ..errors import ExitCode, LianzhengError
+from ..errors import ArchiveError
 
 
-class SearchIndexError(LianzhengError):
+class SearchIndexError(ArchiveError):
     """The search index is locked by another writer for too long, or cannot be read or written."""
-
-    exit_code = ExitCode.ARCHIVE
 
 
 class EmptyQuery(SearchIndexError):
