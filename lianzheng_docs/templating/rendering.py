@@ -105,11 +105,12 @@ def _set_properties(
     context: Mapping[str, Any],
 ) -> None:
     props = template.docx.core_properties
-    props.title = metadata.get("title") or manifest.title
+    # core properties hold at most 255 characters (python-docx refuses more); the document keeps it all
+    props.title = (metadata.get("title") or manifest.title)[:255]
     props.subject = manifest.kind
     props.category = manifest.kind
-    props.keywords = metadata.get("doc_number", "")
-    props.author = metadata.get("issuer") or "lianzheng-docs"
+    props.keywords = metadata.get("doc_number", "")[:255]
+    props.author = (metadata.get("issuer") or "lianzheng-docs")[:255]
     props.last_modified_by = "lianzheng-docs"
     when = context.get("date")
     stamp = (
