@@ -27,12 +27,13 @@ TOP_LEVEL_ALLOWED = FOUNDATION | {"hookspecs", "__main__"}
 FORBIDDEN: dict[str, set[str]] = {
     "gbt9704": {"templating", "plugins", "duties", "archive", "search", "check", "layout", "pdf", "cli", "values",
                 "chinese", "fileio", "docxzip", "datafile"},
-    "templating": {"archive", "duties", "check", "search", "pdf", "cli"},
+    "templating": {"archive", "duties", "check", "search", "pdf", "finishing", "cli"},
     "check": {"templating", "archive", "duties", "plugins", "search", "pdf", "cli"},
     "search": {"archive", "templating", "duties", "check", "plugins", "pdf", "layout", "cli"},
     "layout": {"templating", "archive", "duties", "check", "search", "plugins", "pdf", "cli"},
-    "archive": {"duties", "check", "pdf", "cli"},
-    "pdf": {"duties", "cli"},
+    "archive": {"duties", "check", "pdf", "finishing", "cli"},
+    "pdf": {"duties", "finishing", "cli"},
+    "finishing": {"archive", "duties", "search", "plugins", "cli"},
     "duties": {"cli"},
     # the manager, the specifications and the built-in plugin sit below the layers that ask them
     "plugins.manager": {"templating", "archive", "duties", "check", "search", "pdf", "layout", "cli"},

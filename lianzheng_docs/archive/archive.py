@@ -11,6 +11,7 @@ the commit and, being derived, is caught up or rebuilt from the registry wheneve
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -130,12 +131,15 @@ class Archive:
         prefix: str | None = None,
         org: str | None = None,
         allow_duplicate: bool = False,
+        finish: Callable[[bytes], bytes] | None = None,
     ) -> Record:
         """Number, render, store and index a document from a template, as one step.
 
         When the template has a 发文字号 field and the data leaves it empty, the next number of
         (机关代字, year) is taken and rendered into the document; if rendering or storing fails,
-        the number is not consumed.
+        the number is not consumed. ``finish`` is applied to the rendered .docx before it is
+        stored: the pagination step (:mod:`lianzheng_docs.finishing`), which the archive does not
+        import, since it needs LibreOffice.
         """
         data = dict(data)
         with self._transaction_filing() as placed:
@@ -150,6 +154,8 @@ class Archive:
                 sequence = self.registry.next_number("doc_number", f"{code}|{year}")
                 data["doc_number"] = format_doc_number(code, year, sequence)
             document = template.render(data, mask_names=mask_names)
+            if finish is not None:
+                document = dataclasses.replace(document, content=finish(document.content))
             meta = meta_from_rendered(document.metadata, template, org)
             with self._staged(document.content) as staged:
                 text, pages = extract(staged.path, "docx")

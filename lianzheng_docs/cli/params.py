@@ -82,3 +82,9 @@ roster_option = click.option(
     envvar="LIANZHENG_ROSTER",
     help="名册文件（YAML/CSV/Excel，或环境变量 LIANZHENG_ROSTER）；按科室（单位）逐个检查的事项需要它。",
 )
+
+strict_layout_option = click.option(
+    "--strict-layout",
+    is_flag=True,
+    help="版记所在页必须经 LibreOffice 排版验证（版记在末页且为偶数页），做不到时报错；默认只给警告。",
+)

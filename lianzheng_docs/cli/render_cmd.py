@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,9 @@ from ..fileio import safe_filename, write_atomic
 from ..templating.catalog import Catalog, Template
 from ..templating.examples import example_yaml
 from ..templating.samples import render_samples
+from .finishing import CommandFinisher
 from .output import emit, filing_archive, note, progress
-from .params import archive_flag, json_option
+from .params import archive_flag, json_option, strict_layout_option
 
 
 @click.command("example")
@@ -48,6 +50,7 @@ def example(template_id: str, output: Path | None, force: bool) -> None:
 @archive_flag
 @click.option("--prefix", help="归档编号用的机关代字（默认取模板清单的 [numbering] prefix）。")
 @click.option("--pdf", "with_pdf", is_flag=True, help="同时生成 PDF（归档时为 PDF/A-2b，并存入档案）。")
+@strict_layout_option
 @json_option
 def render(
     template_id: str,
@@ -58,15 +61,24 @@ def render(
     archive_root: str | None,
     prefix: str | None,
     with_pdf: bool,
+    strict_layout: bool,
     as_json: bool,
 ) -> None:
-    """用数据文件生成文档（.docx）。数据先按模板清单校验，所有问题一次列出。"""
+    """用数据文件生成文档（.docx）。数据先按模板清单校验，所有问题一次列出。
+
+    有版记的公文生成后用 LibreOffice 排版一次，确保版记在末页且为偶数页（必要时另起一页、
+    加空白页，这些页不编页码），调整后再排版确认。
+    """
     template = Catalog.default().get(template_id)
     data = load_data(data_file)
+    finisher = CommandFinisher(strict=strict_layout)
     if archive_root is not None:
-        _render_into_archive(template, data, output, force, mask_names, archive_root, prefix, with_pdf, as_json)
+        _render_into_archive(template, data, output, force, mask_names, archive_root, prefix, with_pdf, as_json,
+                             finisher)  # fmt: skip
+        finisher.report()
         return
     document = template.render(data, mask_names=mask_names)
+    document = replace(document, content=finisher.one(document.content, document.title or template.title))
     target = output or Path(safe_filename(document.title or template.title) + ".docx")
     path = document.save(target, overwrite=force)
     pdf = _pdf_of(path, pdfa=False) if with_pdf else None
@@ -83,6 +95,7 @@ def render(
         lambda: f"已生成：{path}" + (f"，{pdf}" if pdf else ""),
         as_json=as_json,
     )
+    finisher.report()
 
 
 def _pdf_of(docx: Path, *, pdfa: bool, out_dir: Path | None = None) -> Path:
@@ -98,13 +111,15 @@ def _pdf_of(docx: Path, *, pdfa: bool, out_dir: Path | None = None) -> Path:
 
 def _render_into_archive(
     template: Template, data: dict[str, Any], output: Path | None, force: bool, mask_names: bool,
-    root: str, prefix: str | None, with_pdf: bool, as_json: bool,
+    root: str, prefix: str | None, with_pdf: bool, as_json: bool, finisher: CommandFinisher,
 ) -> None:  # fmt: skip
 
     if data.get("doc_number") and template.manifest.field("doc_number") is not None:
         note(f"数据中已有文号 {data['doc_number']}，按此文号归档（不自动编号）。", quiet=as_json)
     with filing_archive(root) as archive:
-        record = archive.file_rendered(template, data, mask_names=mask_names, prefix=prefix)
+        record = archive.file_rendered(
+            template, data, mask_names=mask_names, prefix=prefix, finish=lambda content: finisher.one(content)
+        )
         stored = archive.path_of(record)
         if with_pdf:
             from ..pdf.copies import make_archive_copies
@@ -127,22 +142,28 @@ def _render_into_archive(
     type=click.Path(file_okay=False, path_type=Path), help="样例文档的输出文件夹。",
 )  # fmt: skip
 @archive_flag
+@strict_layout_option
 @json_option
-def samples(out_dir: Path, archive_root: str | None, as_json: bool) -> None:
+def samples(out_dir: Path, archive_root: str | None, strict_layout: bool, as_json: bool) -> None:
     """用内置示例数据生成每个模板的样例文档；加 --archive 则归档（已归档的样例不重复归档）。"""
     catalog = Catalog.default()
+    finisher = CommandFinisher(strict=strict_layout)
     if archive_root is not None:
-        _samples_into_archive(catalog, archive_root, as_json)
+        _samples_into_archive(catalog, archive_root, as_json, finisher)
+        finisher.report()
         return
     with progress(len(catalog), "生成样例", quiet=as_json) as advance:
-        made = render_samples(out_dir, catalog=catalog, on_rendered=lambda _template, _path: advance())
+        made = render_samples(
+            out_dir, catalog=catalog, on_rendered=lambda _template, _path: advance(), finish=finisher.many
+        )
     emit([{"template": s.template_id, "path": str(s.path), "title": s.title} for s in made],
          lambda: [*(f"  {sample.path}  {sample.title}" for sample in made),
                   f"已生成 {len(made)} 份样例文档，位于 {out_dir.resolve()}"],
          as_json=as_json)  # fmt: skip
+    finisher.report()
 
 
-def _samples_into_archive(catalog: Catalog, root: str, as_json: bool) -> None:
+def _samples_into_archive(catalog: Catalog, root: str, as_json: bool, finisher: CommandFinisher) -> None:
 
     results: list[dict[str, Any]] = []
     with filing_archive(root) as archive, progress(len(catalog), "归档样例", quiet=as_json) as advance:
@@ -152,7 +173,7 @@ def _samples_into_archive(catalog: Catalog, root: str, as_json: bool) -> None:
                 title = template.metadata(data).get("title", template.title)
                 data.pop("doc_number", None)  # the archive numbers it
                 existing = archive.find_rendered(template.id, title)
-                record = existing or archive.file_rendered(template, data)
+                record = existing or archive.file_rendered(template, data, finish=finisher.one)
                 results.append({
                     "template": template.id, "archival_code": record.archival_code,
                     "doc_number": record.doc_number, "title": record.title, "new": not existing,

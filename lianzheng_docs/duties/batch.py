@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -112,12 +112,15 @@ def run_batch(
     pdf: bool = False,
     force: bool = False,
     on_item: Callable[[BatchItem], None] | None = None,
+    finish: Callable[[bytes, str], bytes] | None = None,
 ) -> BatchResult:
     """Make ``template`` for every unit of ``roster`` whose 类别 is in ``kinds``.
 
     With ``archive`` each document is numbered and filed (and, with ``pdf``, given its PDF/A copy
     in one LibreOffice run at the end); otherwise it is written to ``output_dir`` (and converted
-    there). ``on_item`` is called after each unit, e.g. to advance a progress bar.
+    there). ``on_item`` is called after each unit, e.g. to advance a progress bar. ``finish``
+    (rendered .docx, unit name) -> finished .docx is the pagination step, applied to each
+    document before it is written or filed.
     """
     unit_field(template)  # fails before any work when the template is not per unit
     if archive is None and output_dir is None:
@@ -126,7 +129,7 @@ def run_batch(
     result = BatchResult(template.id, year)
     with archive.indexing_deferred() if archive is not None else nullcontext():
         for unit in (u for u in roster.units if u.kind in kinds):
-            item = _one(template, base, unit, year, archive, output_dir, force)
+            item = _one(template, base, unit, year, archive, output_dir, force, finish)
             result.items.append(item)
             if on_item:
                 on_item(item)
@@ -142,8 +145,9 @@ def run_batch(
 
 def _one(
     template: Template, base: Mapping[str, Any], unit: RosterUnit, year: int | None,
-    archive: Archive | None, output_dir: Path | None, force: bool,
+    archive: Archive | None, output_dir: Path | None, force: bool, finish: Callable[[bytes, str], bytes] | None,
 ) -> BatchItem:  # fmt: skip
+    finish_one = (lambda content: finish(content, unit.name)) if finish is not None else None
     data = unit_data(template, base, unit, year)
     try:
         title = template.metadata(data).get("title") or template.title
@@ -153,13 +157,16 @@ def _one(
                 return BatchItem(
                     unit.name, "skipped", title, record=existing, message=f"已归档 {existing.archival_code}"
                 )
-            record = archive.file_rendered(template, data, allow_duplicate=force)
+            record = archive.file_rendered(template, data, allow_duplicate=force, finish=finish_one)
             return BatchItem(unit.name, "made", title, archive.path_of(record), record)
         assert output_dir is not None
         target = output_dir / f"{safe_filename(title)}.docx"
         if target.exists() and not force:
             return BatchItem(unit.name, "skipped", title, target, message="文件已存在")
-        return BatchItem(unit.name, "made", title, template.render(data).save(target, overwrite=force))
+        document = template.render(data)
+        if finish_one is not None:
+            document = replace(document, content=finish_one(document.content))
+        return BatchItem(unit.name, "made", title, document.save(target, overwrite=force))
     except LianzhengError as exc:
         return BatchItem(unit.name, "failed", message=exc.message, exit_code=int(exc.exit_code))
 
