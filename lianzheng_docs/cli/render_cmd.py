@@ -70,7 +70,7 @@ def render(
     加空白页，这些页不编页码），调整后再排版确认。
     """
     template = Catalog.default().get(template_id)
-    data = load_data(data_file)
+    data = _anchored(load_data(data_file), None if data_file == "-" else Path(data_file).parent)
     finisher = CommandFinisher(strict=strict_layout)
     if archive_root is not None:
         _render_into_archive(template, data, output, force, mask_names, archive_root, prefix, with_pdf, as_json,
@@ -96,6 +96,24 @@ def render(
         as_json=as_json,
     )
     finisher.report()
+
+
+def _anchored(data: dict[str, Any], folder: Path | None) -> dict[str, Any]:
+    """``data`` with the relative paths of its 附件 (``file``, a ``data`` file) taken from the data
+    file's folder when they are there, so a data file and its attachments travel together."""
+    attachments = data.get("attachments")
+    if folder is None or not isinstance(attachments, list):
+        return data
+    anchored = []
+    for item in attachments:
+        if isinstance(item, dict):
+            item = dict(item)
+            for key in ("file", "data"):
+                value = item.get(key)
+                if isinstance(value, str) and not Path(value).is_absolute() and (folder / value).exists():
+                    item[key] = str(folder / value)
+        anchored.append(item)
+    return {**data, "attachments": anchored}
 
 
 def _pdf_of(docx: Path, *, pdfa: bool, out_dir: Path | None = None) -> Path:

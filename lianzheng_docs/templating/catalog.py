@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import TemplateError, TemplateNotFound
+from ..docxzip import restore_namespaces
+from ..errors import TemplateError, TemplateNotFound, ValidationError
 from ..plugins.sources import TemplateSource
+from .attachments import Attachment, compose, parse_attachments
 from .examples import example_data
 from .manifest import TemplateManifest, parse_manifest
 from .rendering import RenderedDocument, prepare_context, render_docx, render_metadata
@@ -23,6 +26,8 @@ from .validation import validate
 
 if TYPE_CHECKING:
     from ..plugins.manager import Plugins
+
+restore_namespaces()  # rendering imported docxtpl, which may have imported docxcompose
 
 __all__ = ["LOCAL_OWNERS", "Catalog", "Template", "TemplateSource", "load_source"]
 
@@ -79,23 +84,49 @@ class Template:
                 self._docx_bytes = self.docx_resource.read_bytes()
             return self._docx_bytes
 
-    def validate(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """Check ``data`` against the manifest; returns the render context or raises ValidationError."""
-        return validate(self.manifest, data)
+    def validate(self, data: Mapping[str, Any], *, base_dir: Path | None = None) -> dict[str, Any]:
+        """Check ``data`` against the manifest; returns the render context or raises ValidationError.
 
-    def render(self, data: Mapping[str, Any], *, mask_names: bool = False) -> RenderedDocument:
-        """Validate ``data`` and render the document.
+        ``attachments`` (附件, any template may carry them) are checked too, with every other problem.
+        """
+        return self._checked(data, base_dir)[0]
+
+    def _checked(self, data: Mapping[str, Any], base_dir: Path | None) -> tuple[dict[str, Any], list[Attachment]]:
+        problems = []
+        try:
+            context = validate(self.manifest, {key: value for key, value in data.items() if key != "attachments"})
+        except ValidationError as exc:
+            problems, context = list(exc.problems), {}
+        attachments = parse_attachments(data.get("attachments"), problems, base_dir=base_dir)
+        if problems:
+            raise ValidationError(self.manifest.id, problems)
+        return context, attachments
+
+    def render(
+        self, data: Mapping[str, Any], *, mask_names: bool = False, base_dir: Path | None = None
+    ) -> RenderedDocument:
+        """Validate ``data`` and render the document, with its 附件 when the data lists some.
 
         :param mask_names: the public version (通报曝光): every person's name becomes 张某某.
+        :param base_dir: where relative paths in ``attachments`` are found (the data file's folder).
         :raises ValidationError: the data does not satisfy the manifest (every problem listed).
         :raises TemplateError: the template itself is broken.
         """
-        context = prepare_context(self.validate(self.prepared(data)), mask_names=mask_names)
-        return render_docx(self.manifest, self.docx_bytes(), context, source=f"{self.owner}:{self.id}")
+        restore_namespaces()  # in case docxcompose was imported since (it rebinds a prefix python-docx needs)
+        raw, attachments = self._checked(self.prepared(data), base_dir)
+        context = prepare_context(raw, mask_names=mask_names)
+        document = render_docx(self.manifest, self.docx_bytes(), context, source=f"{self.owner}:{self.id}")
+        if not attachments:
+            return document
+
+        def render_other(template_id: str, other: Mapping[str, Any]) -> bytes:
+            return Catalog.default().get(template_id).render(other, mask_names=mask_names).content
+
+        return replace(document, content=compose(document.content, attachments, render_other))
 
     def metadata(self, data: Mapping[str, Any]) -> dict[str, str]:
         """The archive metadata (题名, 成文日期, ...) ``data`` would give, without rendering the document."""
-        context = prepare_context(self.validate(self.prepared(data)), mask_names=False)
+        context = prepare_context(self._checked(self.prepared(data), None)[0], mask_names=False)
         return render_metadata(self.manifest, context)
 
     def prepared(self, data: Mapping[str, Any]) -> Mapping[str, Any]:

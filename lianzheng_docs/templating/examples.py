@@ -41,7 +41,23 @@ def example_yaml(manifest: TemplateManifest, template_id: str | None = None) -> 
             lines.append(f"#   {sub.name}: {_describe(sub)}")
         lines.append(dump_yaml({spec.name: data[spec.name]}).rstrip("\n"))
         lines.append("")
+    lines.extend(_ATTACHMENTS_HINT)
     return "\n".join(lines)
+
+
+#: Every template may carry 附件; the example shows how, commented out.
+_ATTACHMENTS_HINT = (
+    "# 附件 · 列表 · 选填 · 正文下标注附件说明，每个附件另起一页、排在版记之前（GB/T 9704 7.3.4、7.3.7）。",
+    "#   每项写名称 title（末尾不加标点），再写 table（表格）、template（模板 id，加 data：数据或数据文件）、",
+    "#   file（.docx 文件）之一；相对路径从本数据文件所在的文件夹找起。",
+    "# attachments:",
+    "#   - title: 责任追究情况统计表",
+    "#     table: {columns: [序号, 单位, 追究人数], rows: [[1, 国库科, 2]]}",
+    "#   - title: 2026年度党风廉政建设责任书",
+    "#     template: responsibility_letter",
+    "#     data: 责任书.yaml",
+    "",
+)
 
 
 def _describe(spec: FieldSpec) -> str:
