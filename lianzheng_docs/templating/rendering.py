@@ -5,26 +5,34 @@ Three guards, each against a failure measured with docxtpl: autoescape on (witho
 missing variable renders as nothing), and a fresh ``DocxTemplate`` per document (one shared
 across threads mixed documents up). Templates run in Jinja's sandbox, because sub-units bring
 their own. The .docx written is deterministic: same template and data, same bytes.
+
+Titles are laid out here, not left to the word processor: after docxtpl renders, every title
+paragraph gets the lines :func:`~lianzheng_docs.gbt9704.titles.arrange_title` chooses, as explicit
+line breaks (GB/T 9704 7.3.1: break between words; left to LibreOffice, 7 of 9 built-in titles
+broke inside one, "主体责/任").
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import jinja2
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
 from ..chinese import cn_number, mask_people
 from ..docxzip import normalize_docx
 from ..errors import TemplateError
 from ..fileio import write_atomic
+from ..gbt9704.titles import arrange_title
 from ..values import CnDate
 from .manifest import TemplateManifest
 
@@ -38,6 +46,15 @@ def make_environment(*, autoescape: bool = True) -> SandboxedEnvironment:
 
 _DOCX_ENV = make_environment()
 _TEXT_ENV = make_environment(autoescape=False)
+
+#: Paragraph styles (style ids) whose paragraphs are titles laid out by ``arrange_title``:
+#: 公文标题 (``layout.styles.TITLE``). An attachment-title style joins by its id here.
+TITLE_STYLE_IDS: Final = frozenset({"GwTitle"})
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+#: What a title run may hold to be laid out; anything else (a tab, a field, a drawing) is left alone.
+_PLAIN_RUN_CHILDREN = frozenset({f"{_W}rPr", f"{_W}t"})
 
 
 @dataclass(frozen=True)
@@ -66,6 +83,7 @@ def render_docx(
     try:
         template = DocxTemplate(io.BytesIO(docx_bytes))
         template.render(dict(context), jinja_env=_DOCX_ENV, autoescape=True)
+        break_title_lines(template.docx.element.body)
         _set_properties(template, manifest, metadata, context)
         buffer = io.BytesIO()
         template.save(buffer)
@@ -80,6 +98,59 @@ def render_docx(
     except (jinja2.TemplateError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise TemplateError(f"渲染模板 {source} 失败：{exc}") from exc
     return RenderedDocument(manifest.id, normalize_docx(buffer.getvalue()), metadata)
+
+
+def break_title_lines(body: etree._Element, style_ids: Collection[str] = TITLE_STYLE_IDS) -> int:
+    """Lay out every title paragraph under ``body`` in the lines ``arrange_title`` chooses.
+
+    A paragraph is a title when its style id is in ``style_ids``. Its text is split where
+    ``arrange_title`` ends a line, by a ``<w:br/>`` inside the run that holds the first character
+    of the next line, so every run keeps its own properties (``w:rPr``). Left alone: a title
+    that fits one line, one that already holds a ``w:br`` or ``w:cr`` (the template's author chose
+    the lines), and one with anything but text in its runs or text outside plain runs (fields,
+    hyperlinks, tabs). Changes ``body`` in place; returns the number of titles laid out.
+    """
+    changed = 0
+    for paragraph in body.iter(f"{_W}p"):
+        style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+        if style is None or style.get(f"{_W}val") not in style_ids:
+            continue
+        if next(paragraph.iter(f"{_W}br", f"{_W}cr"), None) is not None:
+            continue
+        runs = paragraph.findall(f"{_W}r")
+        texts = ["".join(t.text or "" for t in run.findall(f"{_W}t")) for run in runs]
+        text = "".join(texts)
+        if not text.strip() or text != "".join(t.text or "" for t in paragraph.iter(f"{_W}t")):
+            continue
+        if any(child.tag not in _PLAIN_RUN_CHILDREN for run in runs for child in run):
+            continue
+        lines = arrange_title(text)
+        if len(lines) < 2:
+            continue
+        ends = set(itertools.accumulate(len(line) for line in lines[:-1]))
+        start = 0
+        for run, run_text in zip(runs, texts, strict=True):
+            cuts = [p - start for p in sorted(ends) if start <= p < start + len(run_text)]
+            start += len(run_text)
+            if cuts:
+                _split_run(run, run_text, cuts)
+        changed += 1
+    return changed
+
+
+def _split_run(run: etree._Element, text: str, cuts: list[int]) -> None:
+    """Replace the run's text with its pieces, a ``<w:br/>`` before each position in ``cuts``."""
+    for node in run.findall(f"{_W}t"):
+        run.remove(node)
+    bounds = [0, *cuts, len(text)]
+    for index, (a, b) in enumerate(itertools.pairwise(bounds)):
+        if index:
+            etree.SubElement(run, f"{_W}br")
+        if a < b:
+            node = etree.SubElement(run, f"{_W}t")
+            node.text = text[a:b]
+            if node.text != node.text.strip():
+                node.set(_XML_SPACE, "preserve")
 
 
 def render_metadata(manifest: TemplateManifest, context: Mapping[str, Any]) -> dict[str, str]:
