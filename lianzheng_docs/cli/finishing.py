@@ -8,8 +8,12 @@ at the end, like the archive's warnings; with ``--strict-layout`` it is an error
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from ..finishing import Finished
 
 
 class CommandFinisher:
@@ -19,16 +23,20 @@ class CommandFinisher:
         self.strict = strict
         self.warnings: list[str] = []
 
-    def many(self, contents: Sequence[bytes], names: Sequence[str]) -> list[bytes]:
-        """Finish documents in one LibreOffice batch; returns them in the same order."""
+    def results(self, contents: Sequence[bytes], names: Sequence[str], *, pdfs: bool = False) -> list[Finished]:
+        """Finish documents in one LibreOffice batch (with their final PDFs when ``pdfs``)."""
         from ..finishing import finish
 
-        results = finish(contents, names=names, require=self.strict)
+        results = finish(contents, names=names, require=self.strict, pdfs=pdfs)
         for result in results:
             for warning in result.warnings:
                 if warning not in self.warnings:
                     self.warnings.append(warning)
-        return [result.content for result in results]
+        return results
+
+    def many(self, contents: Sequence[bytes], names: Sequence[str]) -> list[bytes]:
+        """Finish documents in one LibreOffice batch; returns them in the same order."""
+        return [result.content for result in self.results(contents, names)]
 
     def one(self, content: bytes, name: str = "") -> bytes:
         """Finish one document."""

@@ -78,10 +78,11 @@ def render(
         finisher.report()
         return
     document = template.render(data, mask_names=mask_names)
-    document = replace(document, content=finisher.one(document.content, document.title or template.title))
+    (finished,) = finisher.results([document.content], [document.title or template.title], pdfs=with_pdf)
+    document = replace(document, content=finished.content)
     target = output or Path(safe_filename(document.title or template.title) + ".docx")
     path = document.save(target, overwrite=force)
-    pdf = _pdf_of(path, pdfa=False) if with_pdf else None
+    pdf = _laid_out_pdf(path, finished.pdf) if with_pdf else None
     emit(
         {
             "template": template.id,
@@ -114,6 +115,19 @@ def _anchored(data: dict[str, Any], folder: Path | None) -> dict[str, Any]:
                     item[key] = str(folder / value)
         anchored.append(item)
     return {**data, "attachments": anchored}
+
+
+def _laid_out_pdf(docx: Path, laid_out: bytes | None) -> Path:
+    """The PDF beside ``docx``: the finishing step's final layout when there is one (no second
+    LibreOffice start), else a conversion; font problems are warned about."""
+    if laid_out is None:
+        return _pdf_of(docx, pdfa=False)
+    from ..pdf.fonts import font_warnings
+
+    pdf = write_atomic(docx.with_suffix(".pdf"), laid_out, overwrite=True)
+    for warning in font_warnings(pdf):
+        click.echo(f"警告：{warning}", err=True)
+    return pdf
 
 
 def _pdf_of(docx: Path, *, pdfa: bool, out_dir: Path | None = None) -> Path:

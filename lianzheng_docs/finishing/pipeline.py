@@ -49,19 +49,28 @@ class Finished:
 NOT_VERIFIED = "未找到 LibreOffice，版记所在页未经排版验证（安装 LibreOffice 后重新生成；见 README）"
 
 
-def finish(documents: Sequence[bytes], *, names: Sequence[str] | None = None, require: bool = False) -> list[Finished]:
+def finish(
+    documents: Sequence[bytes],
+    *,
+    names: Sequence[str] | None = None,
+    require: bool = False,
+    pdfs: bool = False,
+) -> list[Finished]:
     """Finish every document in ``documents`` (rendered .docx bytes); results in the same order.
 
     :param names: what to call each document in warnings (default 第 N 份).
     :param require: raise :class:`PaginationError` instead of warning when LibreOffice is missing
         or a layout cannot be confirmed.
+    :param pdfs: lay out the documents without a 版记 too, in the same batch, so that every
+        result carries the PDF of its final layout (``render --pdf`` needs no second start).
     """
     from ..pdf.convert import ConversionError, find_soffice
 
     labels = list(names) if names is not None else [f"第 {i + 1} 份" for i in range(len(documents))]
     results = [Finished(content, verified=True) for content in documents]
     todo = [i for i, content in enumerate(documents) if has_imprint(content)]
-    if not todo:
+    plain = [i for i in range(len(documents)) if i not in todo] if pdfs else []
+    if not todo and not plain:
         return results
     try:
         find_soffice()
@@ -70,9 +79,11 @@ def finish(documents: Sequence[bytes], *, names: Sequence[str] | None = None, re
             raise PaginationError(f"无法验证分页：{exc.message}") from exc
         for i in todo:
             results[i] = Finished(documents[i], warnings=(NOT_VERIFIED,))
+        if plain:
+            raise
         return results
     with tempfile.TemporaryDirectory(prefix="lianzheng-finish-") as work:
-        first, first_pdf = _layout({i: documents[i] for i in todo}, Path(work) / "first")
+        first, first_pdf = _layout({i: documents[i] for i in sorted(todo + plain)}, Path(work) / "first")
         moves: dict[int, Move] = {}
         changed: dict[int, bytes] = {}
         for i in todo:
@@ -83,6 +94,10 @@ def finish(documents: Sequence[bytes], *, names: Sequence[str] | None = None, re
             if moves[i] is not Move.NONE:
                 changed[i] = move_imprint(documents[i], moves[i])
         second, second_pdf = _layout(changed, Path(work) / "second") if changed else ({}, {})
+    for i in plain:
+        pages = first.get(i)
+        if pages is not None:
+            results[i] = Finished(documents[i], None, len(pages), True, (), first_pdf.get(i))
     for i in todo:
         if i not in moves:
             results[i] = Finished(documents[i], warnings=(f"{labels[i]}无法排版，版记所在页未经验证",))
