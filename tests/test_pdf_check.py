@@ -23,15 +23,39 @@ def pdfs(soffice, rendered, tmp_path_factory):
     return dict(zip(rendered, convert_to_pdf(sources, tmp_path_factory.mktemp("pdf")), strict=True))
 
 
+#: Where the 版记 lands is known only after layout, and the templates as rendered (before the
+#: finishing step moves the 版记) get it wrong in these, measured on LibreOffice's pages: on odd
+#: page 3 (alone there, and numbered, in dual_report_secretary), and run through by its first rule
+#: ("（联系人：赵敏…）" in supervision_report). The finishing step exists for these.
+UNFINISHED = {
+    "dual_report": {"pdf.imprint.odd_page"},
+    "dual_report_secretary": {"pdf.imprint.odd_page", "pdf.page_number.imprint_page"},
+    "accountability_bulletin": {"pdf.imprint.odd_page"},
+    "accountability_bulletin_public": {"pdf.imprint.odd_page"},
+    "supervision_report": {"pdf.imprint.rule_crosses_text"},
+}
+
+
 def test_every_builtin_template_passes_the_pdf_check(pdfs):
+    """Every rule holds on every template, but the 版记's page where the layout has not been finished."""
     for template_id, pdf in pdfs.items():
         report = check_pdf(pdf)
-        assert report.passed, (template_id, [str(f) for f in report.errors])
+        rules = {f.rule for f in report.errors}
+        assert rules == UNFINISHED.get(template_id, set()), (template_id, [str(f) for f in report.errors])
+
+
+def test_unfinished_templates_fail_where_the_page_shows_it(pdfs):
+    odd = [f for f in check_pdf(pdfs["dual_report"]).errors if f.rule == "pdf.imprint.odd_page"]
+    assert [(f.clause, f.where) for f in odd] == [("7.4", "第3页")]
+    (crossing,) = check_pdf(pdfs["supervision_report"]).errors
+    assert crossing.clause == "7.4.1" and crossing.where == "第2页「（联系人：赵敏，电话：0」", crossing
 
 
 def test_check_document_routes_pdfs(pdfs):
     report = check_document(pdfs["dual_report"].read_bytes(), name="报告.pdf")
-    assert report.kind == "PDF" and report.passed
+    assert report.kind == "PDF"
+    assert [f.to_dict() for f in report.findings] == [f.to_dict() for f in check_pdf(pdfs["dual_report"]).findings]
+    assert check_document(pdfs["risk_notice"].read_bytes(), name="告知书.pdf").passed
 
 
 def edit(content: bytes, part: str, old: bytes, new: bytes) -> bytes:
