@@ -39,7 +39,8 @@ def loop_headed_items(doc: GongwenDocument, expression: str) -> None:
 
 
 def red_header(doc: GongwenDocument, *, upward: bool) -> None:
-    """版头: the red mark, the 发文字号 (with 签发人 on 上行文) and the red rule."""
+    """版头: 份号, 密级, 紧急程度 when given, the red mark, the 发文字号 (with 签发人 on 上行文), the red rule."""
+    doc.header_marks()
     doc.issuer_mark("{{ issuer_mark }}")
     doc.doc_number("{{ doc_number }}", signer="{{ signer }}" if upward else None)
     doc.blank(2)
@@ -128,6 +129,8 @@ def _report(*, title: str, upward_header: bool, issuer: str = "{{ issuer }}") ->
     doc = GongwenDocument(title="报告")
     if upward_header:
         red_header(doc, upward=True)
+    else:  # no 版头: the marks take the first lines, above the title
+        doc.header_marks(framed=False)
     doc.title(title)
     doc.blank()
     doc.addressee("{{ addressees }}：")

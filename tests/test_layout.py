@@ -152,3 +152,77 @@ def test_reports_close_with_tecibaogao(docs, template_id):
     texts = [p.text for p in docs[template_id].paragraphs() if p.text.strip()]
     assert "特此报告。" in texts
     assert not any(re.search(r"妥否|请批示|请批准", t) for t in texts)
+
+
+# --------------------------------------------------------------------- 份号, 密级, 紧急程度 (7.2.1-7.2.3)
+
+MARK_FIELDS = {"copy_number": "copy_number", "secrecy": "secrecy", "urgency": "urgency"}  # name -> type
+MARK_STYLES = ["GwCopyNumber", "GwSecrecy", "GwUrgency"]
+
+
+def render(template_id, **changes):
+    """The template's example with ``changes`` (a value of None drops the field), as a Docx."""
+    template = Catalog.default().get(template_id)
+    data = {key: value for key, value in {**template.example(), **changes}.items() if value is not None}
+    return Docx(template.render(data).content)
+
+
+def frame_of(para):
+    return para.element.find("{*}pPr/{*}framePr")
+
+
+@pytest.mark.parametrize("template_id", GONGWEN)
+def test_every_gongwen_template_offers_the_three_marks(template_id):
+    manifest = Catalog.default().get(template_id).manifest
+    for name, kind in MARK_FIELDS.items():
+        spec = manifest.field(name)
+        assert spec is not None and spec.type.value == kind and not spec.required, (template_id, name)
+
+
+@pytest.mark.parametrize("template_id", RED_HEADED)
+def test_header_marks_stack_flush_left_above_the_mark(docs, template_id):
+    example = Catalog.default().get(template_id).example()
+    paragraphs = [p for p in docs[template_id].paragraphs() if p.text.strip()]
+    marks, mark = paragraphs[:3], paragraphs[3]
+    assert [p.style_id for p in marks] == MARK_STYLES and mark.style_id == "GwIssuerMark"  # 7.2.3 order
+    assert [p.text for p in marks] == [example["copy_number"], example["secrecy"], example["urgency"]]
+    assert re.fullmatch(r"\d{6}", marks[0].text)  # 7.2.1
+    for para in marks:
+        assert attr(para.ppr("w:ind"), "firstLine") == "0" and attr(para.ppr("w:jc"), "val") == "left"  # 顶格
+        assert all(run.size_pt == 16.0 and not run.bold for run in para.runs())  # 3号
+    assert all(run.east_asian_font == "仿宋_GB2312" for run in marks[0].runs())
+    for para in marks[1:]:  # 7.2.2, 7.2.3: 3号黑体
+        assert all(run.east_asian_font == "黑体" for run in para.runs()), para.text
+    # one frame at the top left of the text area: the mark below keeps its 35 mm
+    for para in marks:
+        frame = frame_of(para)
+        assert (attr(frame, "vAnchor"), attr(frame, "hAnchor"), attr(frame, "x")) == ("margin", "margin", "0")
+        assert attr(frame, "wrap") == "around" and -MM <= int(attr(frame, "y")) <= 0
+        assert attr(frame, "w") is None  # as wide as its text
+    assert frame_of(mark) is None
+
+
+@pytest.mark.parametrize("template_id", RED_HEADED)
+def test_without_marks_nothing_shows_and_the_mark_comes_first(template_id):
+    doc = render(template_id, copy_number=None, secrecy=None, urgency=None)
+    paragraphs = doc.paragraphs()
+    assert paragraphs[0].style_id == "GwIssuerMark"
+    assert not [p for p in paragraphs if p.style_id in MARK_STYLES or frame_of(p) is not None]
+    before = int(attr(paragraphs[0].ppr("w:spacing"), "before"))
+    assert abs(before - 35 * MM) <= 10 * 20  # the mark's place, unchanged
+
+
+def test_only_the_marks_given_show_in_order():
+    doc = render("dual_report", copy_number=None, secrecy=None, urgency="特急")
+    first, second = [p for p in doc.paragraphs() if p.text.strip()][:2]
+    assert (first.style_id, first.text, second.style_id) == ("GwUrgency", "特急", "GwIssuerMark")
+    doc = render("accountability_bulletin", copy_number="000007", secrecy=None, urgency="加急")
+    assert [p.text for p in doc.paragraphs()[:3]] == ["000007", "加急", "中共××市财政局党组文件"]
+
+
+def test_without_a_red_header_the_marks_are_the_first_lines():
+    doc = render("department_report", copy_number="000002", secrecy="秘密★1年", urgency="特急")
+    paragraphs = doc.paragraphs()
+    assert [p.style_id for p in paragraphs[:4]] == [*MARK_STYLES, "GwTitle"]
+    assert all(frame_of(p) is None for p in paragraphs[:3])  # in the flow: they push the title down
+    assert all(r.east_asian_font == "黑体" for p in paragraphs[1:3] for r in p.runs())

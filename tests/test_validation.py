@@ -216,3 +216,148 @@ def test_person_accepts_a_plain_name():
 def test_top_level_must_be_a_mapping():
     with pytest.raises(ValidationError, match="键值对"):
         validate(MANIFEST, ["not", "a", "mapping"])  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------- 份号, 密级, 紧急程度 (7.2.1-7.2.3)
+
+MARKS = parse_manifest(
+    """
+id = "marks"
+title = "版头标注"
+kind = "通知"
+direction = "下行"
+retention = "Y"
+
+[[fields]]
+name = "copy_number"
+label = "份号"
+type = "copy_number"
+required = false
+
+[[fields]]
+name = "secrecy"
+label = "密级和保密期限"
+type = "secrecy"
+required = false
+
+[[fields]]
+name = "urgency"
+label = "紧急程度"
+type = "urgency"
+required = false
+""",
+    source="marks.toml",
+)
+
+
+def mark_problems(data, manifest=MARKS):
+    with pytest.raises(ValidationError) as caught:
+        validate(manifest, data)
+    return {p.path: p for p in caught.value.problems}
+
+
+@pytest.mark.parametrize(
+    ("copy_number", "secrecy", "urgency"),
+    [
+        ("000001", "秘密★1年", "特急"),
+        ("120000", "机密★长期", "加急"),
+        ("000009", "绝密", ""),
+        ("", "", "加急"),
+        ("000010", "", ""),
+        ("000003", "秘密★10年", None),
+    ],
+)
+def test_good_marks_pass_as_given(copy_number, secrecy, urgency):
+    data = {"copy_number": copy_number, "secrecy": secrecy, "urgency": urgency}
+    context = validate(MARKS, data)
+    assert context == {key: value or "" for key, value in data.items()}
+
+
+def test_marks_are_optional_and_absent_ones_are_empty():
+    assert validate(MARKS, {}) == {"copy_number": "", "secrecy": "", "urgency": ""}
+
+
+@pytest.mark.parametrize("given", ["12345", "0000001", "A00001", "０００００１", "00 0001", "000001号"])
+def test_copy_number_is_six_arabic_digits(given):
+    problem = mark_problems({"copy_number": given})["copy_number"]
+    assert problem.label == "份号"
+    assert "6 位阿拉伯数字" in problem.message and "7.2.1" in problem.message
+    assert str(problem).startswith("份号（copy_number）：")
+
+
+def test_a_copy_number_yaml_read_as_a_number_asks_for_quotes():
+    problem = mark_problems({"copy_number": 10})["copy_number"]  # YAML: 000012 (octal) -> 10
+    assert "加引号" in problem.message and "'000001'" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("given", "hint"),
+    [
+        ("内部", "不是密级"),
+        ("内部资料", "不是密级"),
+        ("保密", "阿拉伯数字"),
+        ("秘密★一年", "阿拉伯数字"),
+        ("秘密★", "阿拉伯数字"),
+        ("秘密*1年", "应写作 秘密★1年"),
+        ("机密 ☆ 长期", "应写作 机密★长期"),
+        ("秘密★1个月", "阿拉伯数字"),
+    ],
+)
+def test_secrecy_only_three_levels_with_an_optional_period(given, hint):
+    problem = mark_problems({"copy_number": "000001", "secrecy": given})["secrecy"]
+    assert problem.label == "密级和保密期限"
+    assert "绝密、机密、秘密" in problem.message and "7.2.2" in problem.message
+    assert hint in problem.message
+
+
+@pytest.mark.parametrize("given", ["急件", "紧急", "平急", "特提", "特急件", "加急★"])
+def test_urgency_only_teji_or_jiaji(given):
+    problem = mark_problems({"urgency": given})["urgency"]
+    assert problem.label == "紧急程度"
+    assert "特急 或 加急" in problem.message and "7.2.3" in problem.message
+
+
+def test_a_classified_document_must_carry_a_copy_number():
+    found = mark_problems({"secrecy": "秘密★1年", "urgency": "特急"})
+    assert set(found) == {"copy_number"}  # the problem is where the fix goes
+    assert "第九条（一）" in found["copy_number"].message and "秘密★1年" in found["copy_number"].message
+    assert "urgency" not in found
+
+
+def test_a_wrong_copy_number_is_reported_once():
+    found = mark_problems({"copy_number": "12", "secrecy": "机密"})
+    assert set(found) == {"copy_number"} and "6 位" in found["copy_number"].message
+
+
+def test_a_wrong_secrecy_does_not_also_ask_for_a_copy_number():
+    assert set(mark_problems({"secrecy": "内部"})) == {"secrecy"}
+
+
+def test_a_classified_document_of_a_template_without_copy_numbers():
+    manifest = parse_manifest(
+        'id = "t"\ntitle = "t"\nkind = "函"\ndirection = "平行"\nretention = "Y"\n'
+        '[[fields]]\nname = "level"\nlabel = "密级"\ntype = "secrecy"\nrequired = false\n',
+        source="t.toml",
+    )
+    found = mark_problems({"level": "秘密"}, manifest)
+    assert set(found) == {"level"} and "没有份号字段" in found["level"].message
+
+
+def test_mark_problems_come_with_the_others():
+    found = mark_problems({"copy_number": "1", "secrecy": "内部", "urgency": "急件", "extra": 1})
+    assert set(found) == {"copy_number", "secrecy", "urgency", "extra"}
+
+
+@pytest.mark.parametrize("template_id", ["dual_report", "accountability_bulletin", "department_report"])
+def test_builtin_gongwen_validate_the_marks(catalog, template_id):
+    template = catalog.get(template_id)
+    with pytest.raises(ValidationError) as caught:
+        template.validate({**template.example(), "copy_number": "", "secrecy": "秘密", "urgency": "急件"})
+    found = {p.path: p for p in caught.value.problems}
+    assert set(found) == {"copy_number", "urgency"}
+    assert "第九条（一）" in found["copy_number"].message
+
+
+def test_periods_in_full_width_digits_are_corrected():
+    problem = mark_problems({"copy_number": "000001", "secrecy": "秘密★１年"})["secrecy"]
+    assert "应写作 秘密★1年" in problem.message

@@ -28,6 +28,7 @@ from .page import set_up_page
 from .styles import (
     ADDRESSEE,
     BODY,
+    COPY_NUMBER,
     DOC_NUMBER,
     HEADING,
     HEI,
@@ -36,9 +37,12 @@ from .styles import (
     KAI,
     NAMES,
     PLAIN,
+    SECRECY,
     SIGNATURE,
     TABLE_TEXT,
     TITLE,
+    URGENCY,
+    install_header_mark_styles,
     install_styles,
 )
 
@@ -120,6 +124,40 @@ class GongwenDocument:
     def addressee(self, text: str) -> Paragraph:
         """主送机关, flush left, ending with a full-width colon (7.3.2)."""
         return self.paragraph(text, style=ADDRESSEE)
+
+    def header_marks(
+        self,
+        *,
+        copy_number: str | None = "copy_number",
+        secrecy: str | None = "secrecy",
+        urgency: str | None = "urgency",
+        framed: bool = True,
+    ) -> None:
+        """份号, 密级和保密期限 and 紧急程度, each on its own line and only when given (7.2.1-7.2.3).
+
+        The arguments are the template expressions (field names) of the three marks; ``None``
+        leaves a mark out. They stack flush left from the first line of the text area in the
+        standard's order, an absent one taking no line: 份号 in 3号 (7.2.1), 密级和保密期限 in
+        3号黑体 on the next line (7.2.2; a classified document always has a 份号), then 紧急程度 in
+        3号黑体 (7.2.3).
+
+        ``framed`` (a document with a 发文机关标志, called before :meth:`issuer_mark`): the lines sit
+        in a frame anchored to the top left of the text area, so the mark below stays 35 mm down
+        whether they show or not; three lines end 30.7 mm down, above it. ``framed=False`` (a
+        document without a 版头): they are the first lines of the page and push the title down.
+        """
+        install_header_mark_styles(self.doc)
+        for expression, style in ((copy_number, COPY_NUMBER), (secrecy, SECRECY), (urgency, URGENCY)):
+            if expression is None:
+                continue
+            lines = [
+                self.control(f"{{%p if {expression} %}}"),
+                self.paragraph(f"{{{{ {expression} }}}}", style=style),
+                self.control("{%p endif %}"),
+            ]
+            if framed:  # the tags too, so the unrendered template shows the mark in its place
+                for para in lines:
+                    set_child(para._p.get_or_add_pPr(), _header_marks_frame(), PPR_ORDER)
 
     def issuer_mark(self, text: str) -> Paragraph:
         """发文机关标志: red, centred, its top edge 35 mm below the text area's top (7.2.4)."""
@@ -349,8 +387,24 @@ def _make_tiny(paragraph: _Element) -> None:
     set_child(ppr, exact_spacing(G.TWIPS_PER_PT), PPR_ORDER)
 
 
+def _header_marks_frame() -> _Element:
+    """``w:framePr`` of the 份号/密级/紧急程度 lines: at the top left of the text area, text around."""
+    return element(
+        "w:framePr",
+        {
+            "w:wrap": "around",
+            "w:vAnchor": "margin",
+            "w:hAnchor": "margin",
+            "w:x": 0,
+            "w:y": -_HEADER_MARKS_RAISE,
+        },
+    )
+
+
 # Tuned on LibreOffice 7.4 renderings (see tests/test_layout_pdf.py), in twips or points.
 # The longest 署名 (in characters) that, centred over the date, stays inside the text area.
 _SIGNATURE_CENTRED_MAX = 14
 _ISSUER_MARK_BEFORE = G.ISSUER_MARK_OFFSET - G.pt(7.7)
 _RED_RULE_SPACE_PT = 6
+# Lines in a frame sit 0.49 mm lower than the same lines on the page's grid; raise the frame.
+_HEADER_MARKS_RAISE = G.mm(0.49)

@@ -28,6 +28,9 @@ TABLE_TEXT = "GwTableText"
 PLAIN = "GwPlain"
 KAI = "GwKai"
 HEI = "GwHei"
+COPY_NUMBER = "GwCopyNumber"
+SECRECY = "GwSecrecy"
+URGENCY = "GwUrgency"
 
 #: Style id -> the Chinese name Word and WPS show.
 NAMES = {
@@ -42,6 +45,9 @@ NAMES = {
     TABLE_TEXT: "表格文字",
     KAI: "楷体字",
     HEI: "黑体字",
+    COPY_NUMBER: "份号",
+    SECRECY: "密级和保密期限",
+    URGENCY: "紧急程度",
     **{HEADING[level]: f"{'一二三四'[level - 1]}级标题" for level in HEADING},
 }
 
@@ -217,6 +223,31 @@ def _add_styles(document: Document) -> None:
     )
     _character_style(document, KAI, "楷体字", run_properties(font=G.FONT_KAITI))
     _character_style(document, HEI, "黑体字", run_properties(font=G.FONT_HEITI))
+
+
+def install_header_mark_styles(document: Document) -> None:
+    """Add the styles of 份号, 密级和保密期限 and 紧急程度 (7.2.1-7.2.3), once.
+
+    Only documents that carry the marks get them, so the styles part of every other document
+    stays as it was.
+    """
+    if any(style.style_id == COPY_NUMBER for style in document.styles):
+        return
+    # 份号 3号 (the default 仿宋), 密级和保密期限 and 紧急程度 3号黑体, all flush left.
+    marks: tuple[tuple[str, str, str | None], ...] = (
+        (COPY_NUMBER, "份号", None),
+        (SECRECY, "密级和保密期限", G.FONT_HEITI),
+        (URGENCY, "紧急程度", G.FONT_HEITI),
+    )
+    for style_id, name, mark_font in marks:
+        _paragraph_style(
+            document,
+            style_id,
+            name,
+            based_on=BODY,
+            ppr=[element("w:ind", {"w:firstLine": 0}), element("w:jc", {"w:val": "left"})],
+            rpr=run_properties(font=mark_font) if mark_font else None,
+        )
 
 
 _STYLE_ORDER = [

@@ -32,6 +32,9 @@ class FieldType(StrEnum):
     LIST = "list"
     RECORDS = "records"
     DOC_NUMBER = "doc_number"
+    COPY_NUMBER = "copy_number"
+    SECRECY = "secrecy"
+    URGENCY = "urgency"
 
     @property
     def label(self) -> str:
@@ -50,6 +53,9 @@ _TYPE_LABELS = {
     FieldType.LIST: "文字列表",
     FieldType.RECORDS: "记录列表",
     FieldType.DOC_NUMBER: "发文字号",
+    FieldType.COPY_NUMBER: "份号",
+    FieldType.SECRECY: "密级和保密期限",
+    FieldType.URGENCY: "紧急程度",
 }
 
 #: The 15 kinds of 公文 of the 2012《党政机关公文处理工作条例》, 第八条.

@@ -13,7 +13,7 @@ from difflib import get_close_matches
 from typing import Any
 
 from ..errors import Problem, ValidationError
-from ..gbt9704 import docnumber
+from ..gbt9704 import docnumber, marks
 from ..gbt9704.wording import REQUEST_WORDING
 from ..values import CnDate, Person, Unit
 from .manifest import FieldSpec, FieldType, TemplateManifest
@@ -32,6 +32,7 @@ def validate(manifest: TemplateManifest, data: Mapping[str, Any]) -> dict[str, A
     context = _validate_record(manifest.fields, data, "", "", problems)
     if manifest.kind == "报告":
         problems.extend(_request_wording(manifest, context))
+    problems.extend(_copy_number_of_classified(manifest, context, problems))
     if problems:
         raise ValidationError(manifest.id, problems)
     return context
@@ -87,6 +88,28 @@ def _request_wording(manifest: TemplateManifest, context: Mapping[str, Any]) -> 
     return found
 
 
+def _copy_number_of_classified(
+    manifest: TemplateManifest, context: Mapping[str, Any], found: Sequence[Problem]
+) -> list[Problem]:
+    """A problem when a 密级 is given without a 份号: classified documents must carry one.
+
+    《党政机关公文处理工作条例》第九条（一）: 涉密公文应当标注份号. Said once, on the 份号 field (or on
+    the 密级 field of a template that has none); nothing when the 份号 given is itself wrong.
+    """
+    secrecy = next((s for s in manifest.fields if s.type is FieldType.SECRECY and context.get(s.name)), None)
+    if secrecy is None:
+        return []
+    copy_fields = [s for s in manifest.fields if s.type is FieldType.COPY_NUMBER]
+    if any(context.get(s.name) for s in copy_fields) or any(p.path in {s.name for s in copy_fields} for p in found):
+        return []
+    rule = "涉密公文应当标注份号（《党政机关公文处理工作条例》第九条（一））"
+    level = context[secrecy.name]
+    if not copy_fields:
+        return [Problem(secrecy.name, secrecy.label, f"标注了密级“{level}”，但本模板没有份号字段：{rule}")]
+    spec = copy_fields[0]
+    return [Problem(spec.name, spec.label, f"标注了密级“{level}”，必须同时填写份号，如 000001：{rule}")]
+
+
 def _strings(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
@@ -122,6 +145,12 @@ def _coerce(spec: FieldSpec, value: Any, where: str, label: str, problems: list[
         return _text(value, bad)
     if kind is FieldType.DOC_NUMBER:
         return _doc_number(value, bad)
+    if kind is FieldType.COPY_NUMBER:
+        return _copy_number(value, bad)
+    if kind is FieldType.SECRECY:
+        return _secrecy(value, bad)
+    if kind is FieldType.URGENCY:
+        return _urgency(value, bad)
     if kind is FieldType.PARAGRAPHS:
         return _paragraphs(value, bad, spec)
     if kind is FieldType.DATE:
@@ -178,6 +207,59 @@ def _doc_number(value: Any, bad: Any) -> str | None:
         f"{text!r} 不是规范的发文字号：应为 机关代字〔年份〕序号号，如 {docnumber.EXAMPLE}"
         f"（年份用六角括号〔〕，序号不编虚位、不加“第”字）{hint}"
     )
+    return None
+
+
+def _copy_number(value: Any, bad: Any) -> str | None:
+    """份号: six Arabic digits (GB/T 9704 7.2.1), given as text so that its leading zeros survive."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        bad(
+            f"份号要加引号写成文字，如 '000001'：不加引号时 YAML 把它读成了数字 {value}"
+            "（前导的 0 丢失，0 开头的还可能被当作八进制读错）"
+        )
+        return None
+    text = _text(value, bad)
+    if text is None:
+        return None
+    if marks.COPY_NUMBER.match(text) and not _wide_digits(text):
+        return text
+    bad(f"{text!r} 不是规范的份号：应为 6 位阿拉伯数字（半角），如 000001（GB/T 9704 7.2.1）")
+    return None
+
+
+def _wide_digits(text: str) -> bool:
+    """Whether ``text`` holds digits other than 0-9 (full-width ０-９, which ``\\d`` also matches)."""
+    return any(ch.isdigit() and not ch.isascii() for ch in text)
+
+
+def _secrecy(value: Any, bad: Any) -> str | None:
+    """密级和保密期限: 绝密/机密/秘密, optionally ★ and the period, e.g. 秘密★1年 (GB/T 9704 7.2.2)."""
+    text = _text(value, bad)
+    if text is None:
+        return None
+    if marks.SECRECY.match(text) and not _wide_digits(text):
+        return text
+    levels = "、".join(marks.SECRECY_LEVELS)
+    if text in marks.NOT_SECRECY_LEVELS:
+        hint = f"“{text}”不是密级（《党政机关公文处理工作条例》第九条（二）只有 {levels} 三级），不涉密的公文不填此项"
+    else:
+        fixed = re.sub(r"\s+", "", text)
+        fixed = re.sub(r"[*＊☆✩✭]", marks.SECRECY_STAR, fixed)
+        fixed = fixed.translate({0xFF10 + digit: str(digit) for digit in range(10)})
+        hint = f"应写作 {fixed}" if marks.SECRECY.match(fixed) else "保密期限用阿拉伯数字写，如 秘密★1年、机密★长期"
+    bad(f"{text!r} 不是规范的密级和保密期限：密级只能是 {levels}，其后可加“★”和保密期限（GB/T 9704 7.2.2）；{hint}")
+    return None
+
+
+def _urgency(value: Any, bad: Any) -> str | None:
+    """紧急程度: 特急 or 加急 (GB/T 9704 7.2.3)."""
+    text = _text(value, bad)
+    if text is None:
+        return None
+    if marks.URGENCY.match(text):
+        return text
+    levels = " 或 ".join(marks.URGENCY_LEVELS)
+    bad(f"{text!r} 不是规范的紧急程度：只能是 {levels}（GB/T 9704 7.2.3，《党政机关公文处理工作条例》第九条（三））")
     return None
 
 

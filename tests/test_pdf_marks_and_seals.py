@@ -1,0 +1,115 @@
+"""份号, 密级, 紧急程度 and the ways a 公文 is signed, where they land on the printed page.
+
+The built-in 公文 templates are rendered from their examples with the options changed, all
+converted in one LibreOffice batch, and read back with :func:`read_rendered` (text lines with
+glyph boxes, in millimetres from the page's top-left corner). Every rendered .docx also passes
+``lianzheng check``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lianzheng_docs import Catalog, check_document
+from lianzheng_docs.check.rendered import TEXT_LEFT, TEXT_TOP, RenderedPage, TextLine, read_rendered
+from lianzheng_docs.pdf.convert import convert_to_pdf
+
+pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
+
+PITCH = 225 / 22  # 5.2.3: one line of the grid, in mm
+NO_MARKS = {"copy_number": None, "secrecy": None, "urgency": None}
+
+#: case -> (template, changes to its example; None drops a field)
+CASES: dict[str, tuple[str, dict[str, Any]]] = {
+    "marks": ("dual_report", {}),  # the example: 000012, 秘密★1年, 加急
+    "plain": ("dual_report", NO_MARKS),
+    "urgent": ("dual_report", {**NO_MARKS, "urgency": "特急"}),
+    "numbered": ("accountability_bulletin", {"secrecy": None}),
+    "department": ("department_report", {"copy_number": "000002", "secrecy": "机密★长期", "urgency": "特急"}),
+    "department_plain": ("department_report", {}),
+}
+
+
+@pytest.fixture(scope="module")
+def laid_out(soffice, tmp_path_factory) -> dict[str, tuple[Path, list[RenderedPage]]]:
+    """Each case's .docx and its pages, all converted in one LibreOffice start."""
+    catalog = Catalog.default()
+    folder = tmp_path_factory.mktemp("cases")
+    paths = []
+    for name, (template_id, changes) in CASES.items():
+        template = catalog.get(template_id)
+        data = {key: value for key, value in {**template.example(), **changes}.items() if value is not None}
+        path = folder / f"{name}.docx"
+        path.write_bytes(template.render(data).content)
+        paths.append(path)
+    pdfs = convert_to_pdf(paths, tmp_path_factory.mktemp("pdf"))
+    return {path.stem: (path, read_rendered(pdf)) for path, pdf in zip(paths, pdfs, strict=True)}
+
+
+def line(page: RenderedPage, text: str) -> TextLine:
+    return next(found for found in page.lines if found.stripped == text)
+
+
+def mark_line(page: RenderedPage) -> TextLine:
+    return next(found for found in page.lines if found.size >= 30)  # the 发文机关标志, 小初
+
+
+def first_line_top(pages: list[RenderedPage]) -> float:
+    """Where the first line of the text area lands: the top of page 2, which body text begins."""
+    return min(found.top for found in pages[1].content)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_every_case_passes_the_checker(laid_out, name):
+    path, _pages = laid_out[name]
+    report = check_document(path.read_bytes())
+    assert not report.errors, [str(finding) for finding in report.errors]
+
+
+def test_marks_stack_flush_left_on_the_first_lines_above_the_mark(laid_out):
+    pages = laid_out["marks"][1]
+    page = pages[0]
+    marks = [line(page, text) for text in ("000012", "秘密★1年", "加急")]  # 7.2.3: this order, top down
+    first = first_line_top(pages)
+    for row, found in enumerate(marks):
+        assert abs(found.x0 - TEXT_LEFT) <= 0.3, found  # 顶格
+        assert found.size == 16  # 3号
+        assert abs(found.top - (first + row * PITCH)) <= 0.15, found  # lines 1, 2, 3 of the text area
+    assert TEXT_TOP < first < TEXT_TOP + 3
+    assert marks[-1].bottom < mark_line(page).top  # above the mark
+
+
+def test_the_mark_stays_72_mm_down_with_or_without_marks(laid_out):
+    marked, plain = laid_out["marks"][1][0], laid_out["plain"][1][0]
+    assert abs(mark_line(marked).top - (TEXT_TOP + 35)) <= 1.5  # 7.2.4: 35 mm below the text area's top
+    assert abs(mark_line(marked).top - mark_line(plain).top) <= 0.05
+    # and nothing under the marks moved: every line of the plain page is where it was
+    shown = {"000012", "秘密★1年", "加急"}
+    assert [(round(found.top, 1), found.text) for found in marked.lines if found.stripped not in shown] == [
+        (round(found.top, 1), found.text) for found in plain.lines
+    ]
+    assert not [found for found in plain.lines if found.top < mark_line(plain).top]  # absent: nothing shows
+
+
+def test_a_mark_given_alone_takes_the_first_line(laid_out):
+    urgent = line(laid_out["urgent"][1][0], "特急")
+    first = line(laid_out["marks"][1][0], "000012")
+    assert abs(urgent.top - first.top) <= 0.05 and abs(urgent.x0 - TEXT_LEFT) <= 0.3
+    page = laid_out["numbered"][1][0]
+    number, urgency = line(page, "000021"), line(page, "加急")
+    assert abs(urgency.top - number.top - PITCH) <= 0.1  # 份号 then 紧急程度 on the next line
+
+
+def test_without_a_red_header_the_marks_push_the_title_down(laid_out):
+    page = laid_out["department"][1][0]
+    plain = laid_out["department_plain"][1][0]
+    marks = [line(page, text) for text in ("000002", "机密★长期", "特急")]
+    assert all(abs(found.x0 - TEXT_LEFT) <= 0.3 for found in marks)
+    assert [round((found.top - marks[0].top) / PITCH, 2) for found in marks] == [0, 1, 2]
+    title = next(found for found in page.lines if found.size == 22)
+    plain_title = next(found for found in plain.lines if found.size == 22)
+    assert abs(title.top - plain_title.top - 3 * PITCH) <= 0.2  # three lines lower
+    assert marks[-1].bottom < title.top
