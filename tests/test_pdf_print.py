@@ -309,3 +309,17 @@ def test_an_archived_copy_with_its_stamp_passes(pdfs, tmp_path):
     assert any(line.stripped.startswith("全宗号") for line in read_rendered(archived)[0].lines)
     report = check_pdf(archived)
     assert report.passed and not report.findings, [str(f) for f in report.findings]
+
+
+def test_an_encrypted_pdf_is_named_as_such(pdfs, tmp_path):
+    from pypdf import PdfWriter
+
+    from lianzheng_docs.check.package import UnreadableDocument
+
+    writer = PdfWriter(clone_from=str(pdfs["imprint_under_body"]))
+    writer.encrypt("secret", algorithm="AES-256")
+    locked = tmp_path / "locked.pdf"
+    with locked.open("wb") as handle:
+        writer.write(handle)
+    with pytest.raises(UnreadableDocument, match="已加密"):
+        check_pdf(locked)
