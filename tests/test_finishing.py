@@ -255,3 +255,21 @@ def test_every_template_over_data_variants_is_print_true(soffice, catalog, tmp_p
             assert page.page_number is not None, (name, page.number)
         moves.add(result.move)
     assert Move.NEXT_PAGE in moves and Move.AFTER_BLANK in moves  # both kinds of move were exercised
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+def test_render_pdf_checks_its_own_output(soffice, run, tmp_path, monkeypatch):
+    """`render --pdf` judges the PDF it wrote: with the 版记 left where it fell, it says so."""
+    from lianzheng_docs.finishing import pages
+
+    data = tmp_path / "监督.yaml"
+    assert run("example", "supervision_report", "-o", data).exit_code == 0
+    good = run("render", "supervision_report", "--data", data, "-o", tmp_path / "好.docx", "--pdf")
+    assert good.exit_code == 0 and "版式检查" not in good.stderr and (tmp_path / "好.pdf").exists()
+    monkeypatch.setattr(pages, "move_for", lambda _pagination: Move.NONE)  # a finishing step that does nothing
+    monkeypatch.setattr("lianzheng_docs.finishing.pipeline.move_for", lambda _pagination: Move.NONE)
+    bad = run("render", "supervision_report", "--data", data, "-o", tmp_path / "坏.docx", "--pdf")
+    assert bad.exit_code == 0 and (tmp_path / "坏.pdf").exists()
+    assert "警告：版式检查 GB/T 9704 7.4.1" in bad.stderr and "坏.pdf" in bad.stderr
+    assert "版记与正文重叠或有文字压线" in bad.stderr  # the finishing step's own confirmation saw it too

@@ -127,6 +127,7 @@ def _laid_out_pdf(docx: Path, laid_out: bytes | None) -> Path:
     pdf = write_atomic(docx.with_suffix(".pdf"), laid_out, overwrite=True)
     for warning in font_warnings(pdf):
         click.echo(f"警告：{warning}", err=True)
+    _check_printed(pdf)
     return pdf
 
 
@@ -138,7 +139,18 @@ def _pdf_of(docx: Path, *, pdfa: bool, out_dir: Path | None = None) -> Path:
     (pdf,) = convert_to_pdf([docx], out_dir or docx.parent, pdfa=pdfa)
     for warning in font_warnings(pdf):
         click.echo(f"警告：{warning}", err=True)
+    _check_printed(pdf)
     return pdf
+
+
+def _check_printed(pdf: Path) -> None:
+    """Judge the PDF just made as ``lianzheng check`` would, and warn about every error it finds
+    (the printed page is what GB/T 9704 governs)."""
+    from ..check import check_document
+
+    for finding in check_document(pdf).errors:
+        where = f"（{finding.where}）" if finding.where else ""
+        click.echo(f"警告：版式检查 GB/T 9704 {finding.clause} {finding.message}{where}：{pdf.name}", err=True)
 
 
 def _render_into_archive(
@@ -160,6 +172,7 @@ def _render_into_archive(
             (record,) = make_archive_copies(archive, [record])
             for warning in font_warnings(archive.path_of(record, "pdf")):
                 click.echo(f"警告：{warning}", err=True)
+            _check_printed(archive.path_of(record, "pdf"))
         if output is not None:
             write_atomic(output, stored.read_bytes(), overwrite=force)
     emit({**record.to_dict(), "path": str(stored), "output": str(output) if output else None},
