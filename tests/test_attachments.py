@@ -116,9 +116,11 @@ def test_two_attachments_note_pages_and_the_imprint_last(catalog, tmp_path):
 
 
 def test_one_attachment_has_no_number(catalog):
-    content = catalog.get("accountability_bulletin").render(
-        bulletin_with(catalog, [{"title": "责任追究情况统计表", "table": TABLE}])
-    ).content
+    content = (
+        catalog.get("accountability_bulletin")
+        .render(bulletin_with(catalog, [{"title": "责任追究情况统计表", "table": TABLE}]))
+        .content
+    )
     lines = [text for text, _, _ in texts(content)]
     assert "附件：责任追究情况统计表" in lines and "附件" in lines and "附件1" not in lines
 
@@ -185,10 +187,45 @@ def test_docxcompose_does_not_break_core_properties(catalog):
 
     nsmap.update(docxcompose.utils.NS)  # what importing docxcompose does, whenever it happens
     plain = catalog.get("risk_notice").render(catalog.get("risk_notice").example()).content
-    content = catalog.get("accountability_bulletin").render(
-        bulletin_with(catalog, [{"title": "责任追究情况统计表", "table": TABLE}])
-    ).content
+    content = (
+        catalog.get("accountability_bulletin")
+        .render(bulletin_with(catalog, [{"title": "责任追究情况统计表", "table": TABLE}]))
+        .content
+    )
     assert nsmap["cp"] == "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
     for document in (plain, content):
         core = zipfile.ZipFile(io.BytesIO(document)).read("docProps/core.xml").decode()
         assert core.count("<cp:lastModifiedBy") == 1 and core.count("<dc:title") == 1
+
+
+def test_a_pdf_attachment_becomes_its_pages_as_images(catalog, tmp_path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_blank_page(842, 595)  # a landscape page keeps its shape
+    with open(tmp_path / "扫描件.pdf", "wb") as handle:
+        writer.write(handle)
+    locked = PdfWriter()
+    locked.add_blank_page(595, 842)
+    locked.encrypt("口令")
+    with open(tmp_path / "加密.pdf", "wb") as handle:
+        locked.write(handle)
+    template = catalog.get("accountability_bulletin")
+    content = template.render(
+        bulletin_with(catalog, [{"title": "签字盖章的责任书", "file": str(tmp_path / "扫描件.pdf")}])
+    ).content
+    package = zipfile.ZipFile(io.BytesIO(content))
+    images = [name for name in package.namelist() if name.startswith("word/media/")]
+    assert len(images) == 2
+    lines = [text for text, _, _ in texts(content)]
+    assert "附件：签字盖章的责任书" in lines and lines[lines.index("附件") + 2] == "签字盖章的责任书"
+    body = docx.Document(io.BytesIO(content)).element.body
+    extents = [
+        int(e.get("cx")) / 36000
+        for e in body.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent")
+    ]
+    assert any(abs(width - 156) < 1 for width in extents)  # the landscape page spans the text area
+    assert all(width <= 156.5 for width in extents)
+    with pytest.raises(ValidationError, match="已加密"):
+        template.render(bulletin_with(catalog, [{"title": "加密件", "file": str(tmp_path / "加密.pdf")}]))

@@ -6,7 +6,8 @@ Any template's data may carry ``attachments``, a list of what to attach, each wi
 - ``table``: a table given in the data (``columns`` and ``rows``), set with the layout kit;
 - ``template`` (+ ``data``, a mapping or a data file): another template's output, e.g. the
   责任书 attached to a notice, from its title on (its own 版头 and 版记 are left out);
-- ``file``: an external .docx.
+- ``file``: an external .docx, or a PDF (a scanned, signed 责任书): its pages become images,
+  one a page, the first under the 附件's title.
 
 The 附件说明 goes one line below the body, two characters in: "附件：1.名称" with the names of
 further attachments aligned under the first, wrapped lines aligned with the name, no number when
@@ -40,6 +41,8 @@ from .rendering import break_title_lines
 MAX_ATTACHMENTS = 20
 MAX_FILE_BYTES = 50 * 1024 * 1024  # an external .docx, compressed
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # and unpacked: no zip bomb gets read
+MAX_PDF_PAGES = 50  # an attached PDF's pages become images, one a page
+PDF_DPI = 150
 _TRAILING_PUNCTUATION = "。，；：、！？.,;:!?"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
@@ -136,14 +139,14 @@ def _one(item: Any, path: str, label: str, problems: list[Problem], base_dir: Pa
             return None
         return Attachment(title, template=str(item["template"]), data=dict(data))
     file = _resolve(str(item["file"]), base_dir)
-    if file.suffix.lower() != ".docx":
+    if file.suffix.lower() not in (".docx", ".pdf"):
         problems.append(
-            Problem(f"{path}.file", f"{label}文件", f"{file.name} 不是 .docx；附件文件须为 Word 文档（.docx）")
+            Problem(f"{path}.file", f"{label}文件", f"{file.name} 不是 .docx 或 .pdf；附件文件须为 Word 文档或 PDF")
         )
     elif not file.is_file():
         problems.append(Problem(f"{path}.file", f"{label}文件", f"找不到 {file}"))
     else:
-        reason = _unsafe(file)
+        reason = _unsafe_pdf(file) if file.suffix.lower() == ".pdf" else _unsafe(file)
         if reason:
             problems.append(Problem(f"{path}.file", f"{label}文件", f"{file.name} {reason}"))
         else:
@@ -181,8 +184,28 @@ def _resolve(name: str, base_dir: Path | None) -> Path:
     return path
 
 
+def _unsafe_pdf(file: Path) -> str:
+    """Why the PDF ``file`` cannot be attached, or ''."""
+    import pypdfium2
+
+    if file.stat().st_size > MAX_FILE_BYTES:
+        return f"超过 {MAX_FILE_BYTES // 1024 // 1024} MB"
+    try:
+        pdf = pypdfium2.PdfDocument(str(file))
+    except pypdfium2.PdfiumError as exc:
+        return "已加密，无法附上（请提供未加密的 PDF）" if "password" in str(exc).lower() else "不是可读的 PDF"
+    try:
+        if len(pdf) > MAX_PDF_PAGES:
+            return f"有 {len(pdf)} 页，附件 PDF 最多 {MAX_PDF_PAGES} 页"
+        if len(pdf) == 0:
+            return "没有页面"
+    finally:
+        pdf.close()
+    return ""
+
+
 def _unsafe(file: Path) -> str:
-    """Why ``file`` cannot be read safely, or ''."""
+    """Why the .docx ``file`` cannot be read safely, or ''."""
     if file.stat().st_size > MAX_FILE_BYTES:
         return f"超过 {MAX_FILE_BYTES // 1024 // 1024} MB"
     try:
@@ -221,6 +244,9 @@ def compose(content: bytes, attachments: Sequence[Attachment], render_template: 
         label = f"附件{number}" if len(attachments) > 1 else "附件"
         own_title = attachment.is_table or (attachment.file is not None and not _starts_with(attachment))
         composer.insert(_pages_position(body), _heading(label, attachment, own_title), remove_property_fields=False)
+        if attachment.file is not None and attachment.file.suffix.lower() == ".pdf":
+            composer.insert(_pages_position(body), _pdf_pages(attachment.file), remove_property_fields=False)
+            continue
         if attachment.template is not None:
             composer.insert(
                 _pages_position(body),
@@ -287,9 +313,45 @@ def _trimmed(content: bytes) -> Document:
     return document
 
 
+def _pdf_pages(file: Path) -> Document:
+    """The pages of an attached PDF as images, each as wide as the text area allows: the first under
+    the 附件's title, each of the others on a page of its own. (Their text is not searchable in the
+    .docx; the PDF itself can be filed beside the document.)"""
+    import pypdfium2
+    from docx.shared import Mm
+
+    from ..layout.ooxml import PPR_ORDER, element, set_child
+
+    kit = GongwenDocument(title=file.stem, page_numbers=False)
+    pdf = pypdfium2.PdfDocument(str(file))
+    try:
+        for number in range(len(pdf)):
+            page = pdf[number]
+            width_pt, height_pt = page.get_size()
+            image = page.render(scale=PDF_DPI / 72).to_pil()
+            buffer = io.BytesIO()
+            image.save(buffer, "PNG", optimize=True)
+            # the first page sits under the label and the title (three lines), the rest have the page
+            room_mm = (G.TEXT_HEIGHT / G.TWIPS_PER_MM) - (4 * 10.23 if number == 0 else 4)
+            width_mm = min(G.TEXT_WIDTH / G.TWIPS_PER_MM, room_mm * width_pt / height_pt)
+            paragraph = kit.paragraph(style=S.PLAIN)
+            ppr = paragraph._p.get_or_add_pPr()
+            set_child(ppr, element("w:snapToGrid", {"w:val": 0}), PPR_ORDER)  # an image line is as tall as the image
+            set_child(ppr, element("w:spacing", {"w:line": 240, "w:lineRule": "auto"}), PPR_ORDER)
+            set_child(ppr, element("w:jc", {"w:val": "center"}), PPR_ORDER)
+            if number:
+                kit.start_page(paragraph)
+            paragraph.add_run().add_picture(buffer, width=Mm(width_mm))
+    finally:
+        pdf.close()
+    return docx.Document(io.BytesIO(kit.to_bytes()))
+
+
 def _starts_with(attachment: Attachment) -> bool:
     """Whether an external .docx already opens with the attachment's title (then it is not repeated)."""
     assert attachment.file is not None
+    if attachment.file.suffix.lower() == ".pdf":
+        return False
     document = docx.Document(str(attachment.file))
     first = next((p.text.strip() for p in document.paragraphs if p.text.strip()), "")
     return "".join(first.split()) == "".join(attachment.title.split())
