@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from lianzheng_docs.layout.builder import DOC_NUMBER, KAI, TITLE, GongwenDocument, Span
+from lianzheng_docs.layout.builder import DOC_NUMBER, KAI, TITLE, GongwenDocument, Signatory, Span
 
 HERE = Path(__file__).resolve().parent
 
@@ -46,9 +46,12 @@ def red_header(doc: GongwenDocument, *, upward: bool) -> None:
     doc.blank(2)
 
 
-def closing(doc: GongwenDocument, issuer: str = "{{ issuer }}") -> None:
-    """署名, 成文日期 and the optional 附注 (7.3.5, 7.3.6)."""
-    doc.signature(issuer, "{{ date }}")
+def closing(doc: GongwenDocument, issuer: str = "{{ issuer }}", *, gongwen: bool = True) -> None:
+    """署名, 成文日期 and the optional 附注 (7.3.5, 7.3.6); a 公文 is sealed or not as ``seal`` says."""
+    if gongwen:
+        doc.closing_signature(issuer, "{{ date }}")
+    else:
+        doc.signature(issuer, "{{ date }}")
     doc.control("{%p if note %}")
     doc.paragraph("（{{ note }}）")
     doc.control("{%p endif %}")
@@ -108,18 +111,13 @@ def responsibility_letter() -> GongwenDocument:
     doc.paragraph("{{ loop.index + 2 }}. {{ term }}")
     doc.control("{%p endfor %}")
     doc.blank()
-    # One row with a cell per side, so the signature block never splits across pages.
-    doc.table(
-        [],
+    doc.signing_parties(
         [
-            [
-                "甲方：{{ party_group }}\n主体责任人（签字）：\n"
-                "{{ discipline_group }}\n监督责任人（签字）：\n{{ date }}",
-                "乙方：{{ department }}\n责任人（签字）：\n\n\n{{ date }}",
-            ],
+            Signatory("甲方", "{{ party_group }}", "主体责任人", "{{ date }}"),
+            Signatory("甲方", "{{ discipline_group }}", "监督责任人", "{{ date }}"),
         ],
-        widths_mm=[86, 70],
-        borders=False,
+        [Signatory("乙方", "{{ department }}", "责任人", "{{ date }}")],
+        widths_mm=[90, 66],
     )
     return doc
 
@@ -268,7 +266,7 @@ def task_review() -> GongwenDocument:
     loop_paragraphs(doc, "problems")
     doc.heading(1, "三、下一步工作打算")
     loop_paragraphs(doc, "plans")
-    closing(doc)
+    closing(doc, gongwen=False)  # a 总结 published inside the bureau, no 公文
     return doc
 
 

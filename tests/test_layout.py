@@ -8,8 +8,16 @@ import pytest
 
 from lianzheng_docs import Catalog
 from lianzheng_docs.gbt9704 import figures as G
+from lianzheng_docs.layout.builder import (
+    SEAL_OPTIONS,
+    SEALED,
+    SIGNATURE_STAMP,
+    SIGNING_PITCH_MM,
+    STAMP_CHARS,
+    UNSEALED,
+)
 
-from ooxml import Docx, attr
+from ooxml import Docx, Para, attr
 
 ALL = Catalog.default().ids()
 GONGWEN = [t.id for t in Catalog.default() if t.manifest.is_gongwen]
@@ -226,3 +234,100 @@ def test_without_a_red_header_the_marks_are_the_first_lines():
     assert [p.style_id for p in paragraphs[:4]] == [*MARK_STYLES, "GwTitle"]
     assert all(frame_of(p) is None for p in paragraphs[:3])  # in the flow: they push the title down
     assert all(r.east_asian_font == "黑体" for p in paragraphs[1:3] for r in p.runs())
+
+
+# --------------------------------------------------------------------- 署名, 成文日期, 印章 (7.3.5)
+
+CHAR = G.ONE_CHAR  # one 3号 character, 320 twips
+
+
+def closing_lines(doc):
+    """The paragraphs from 特此报告/the body's end to the 成文日期, the empty ones included."""
+    paragraphs = doc.paragraphs()
+    date_at = max(i for i, p in enumerate(paragraphs) if re.fullmatch(r"[\t\u3000]*\d{4}年\d{1,2}月\d{1,2}日", p.text))
+    start = max(i for i, p in enumerate(paragraphs[:date_at]) if p.style_id not in ("GwPlain", "GwSignature"))
+    return paragraphs[start + 1 : date_at + 1]
+
+
+def indent(para, side):
+    return int(attr(para.ppr("w:ind"), side) or 0)
+
+
+@pytest.mark.parametrize("template_id", GONGWEN)
+def test_every_gongwen_template_offers_the_three_seal_cases(template_id):
+    manifest = Catalog.default().get(template_id).manifest
+    seal = manifest.field("seal")
+    assert seal.type.value == "choice" and seal.choices == SEAL_OPTIONS and seal.default == SEALED
+    assert manifest.field("signer_title").default  # the title beside a signature stamp
+
+
+@pytest.mark.parametrize("template_id", GONGWEN)
+def test_sealed_by_default_as_before(docs, template_id):
+    lines = closing_lines(docs[template_id])
+    assert [p.style_id for p in lines] == ["GwPlain", "GwPlain", "GwSignature", "GwSignature"]  # room for the seal
+    assert not any(p.text.strip() for p in lines[:2])
+    assert lines[3].text.startswith("\t")  # the date centred on the tab stop under the 署名 (7.3.5.1)
+
+
+@pytest.mark.parametrize("template_id", ["dual_report", "accountability_bulletin", "dual_report_secretary"])
+def test_unsealed_signature_two_characters_in_and_the_date_under_its_third(template_id):
+    template = Catalog.default().get(template_id)
+    issuer = str(template.validate(template.example())["issuer"])
+    blank, signature, date = closing_lines(render(template_id, seal=UNSEALED))
+    assert blank.text == ""  # 7.3.5.2: one line below the body
+    assert signature.text == issuer
+    assert attr(signature.ppr("w:jc"), "val") == "right" and indent(signature, "right") == 2 * CHAR  # 右空二字
+    # the date starts two characters right of the 署名's first character: 28 - 2 - len + 2 spaces in
+    assert attr(date.ppr("w:jc"), "val") == "left" and indent(date, "left") == indent(date, "firstLine") == 0
+    pad = len(date.text) - len(date.text.lstrip("\u3000"))
+    assert pad == G.CHARS_PER_LINE - len(issuer) and re.fullmatch(r"\d{4}年\d+月\d+日", date.text.lstrip("\u3000"))
+
+
+def test_unsealed_with_a_date_longer_than_the_signature():
+    blank, signature, date = closing_lines(render("department_report", seal=UNSEALED))  # 预算科
+    assert blank.text == ""
+    assert attr(date.ppr("w:jc"), "val") == "right" and indent(date, "right") == 2 * CHAR  # 成文日期右空二字
+    assert signature.text.lstrip("\u3000") == "预算科" and attr(signature.ppr("w:jc"), "val") == "left"
+    width = (len(date.text) + 5) / 2  # 2027年1月12日: 3 hanzi, 6 digits, hanzi-digit spacing: 8.5
+    assert len(signature.text) - 3 == int(G.CHARS_PER_LINE - 2 - width - 2)  # two characters before the date
+
+
+@pytest.mark.parametrize("template_id", GONGWEN)
+def test_signature_stamp_title_stamp_and_date(template_id):
+    template = Catalog.default().get(template_id)
+    title = template.manifest.field("signer_title").default
+    lines = closing_lines(render(template_id, seal=SIGNATURE_STAMP))
+    assert [p.text for p in lines] == ["", "", title, "", lines[-1].text]  # 7.3.5.3: two lines down, one between
+    signer, date = lines[2], lines[4]
+    assert attr(signer.ppr("w:jc"), "val") == attr(date.ppr("w:jc"), "val") == "right"
+    assert indent(date, "right") == G.DATE_RIGHT_INDENT  # 右空四字
+    assert indent(signer, "right") == G.DATE_RIGHT_INDENT + (STAMP_CHARS + 2) * CHAR  # 左空二字 of the stamp
+    assert not any(p.text == str(template.validate(template.example()).get("issuer")) for p in lines)
+
+
+def test_responsibility_letter_signature_blocks(docs):
+    doc = docs["responsibility_letter"]
+    table = next(t for t in doc.document.iter("{*}tbl") if "（签字）" in "".join(x.text or "" for x in t.iter("{*}t")))
+    cells = table.findall("{*}tr/{*}tc")
+    texts = [[Para(p, doc).text for p in cell.findall("{*}p")] for cell in cells]
+    assert texts == [
+        [
+            "甲方（盖章）：中共××市财政局党组", "主体责任人（签字）：", "日期：2026年1月20日",
+            "甲方（盖章）：驻××市财政局纪检组（监察室）", "监督责任人（签字）：", "日期：2026年1月20日",
+        ],
+        ["乙方（盖章）：预算科", "责任人（签字）：", "日期：2026年1月20日"],
+    ]  # fmt: skip
+    pitch = G.mm(SIGNING_PITCH_MM)
+    assert SIGNING_PITCH_MM >= 15
+    for cell in cells:
+        paragraphs = [Para(p, doc) for p in cell.findall("{*}p")]
+        for para in paragraphs:
+            spacing = para.ppr("w:spacing")
+            assert attr(spacing, "lineRule") == "exact" and attr(spacing, "line") == "400"  # 4号 lines of 20 pt
+            assert all(run.size_pt == 14.0 for run in para.runs())
+            if "（签字）" in para.text or para.text.startswith("日期"):
+                assert int(attr(spacing, "before")) + 400 == pitch  # baseline to baseline
+            elif para is not paragraphs[0]:
+                assert int(attr(spacing, "before")) + 400 >= pitch  # the next party's block
+    row = table.find("{*}tr/{*}trPr/{*}cantSplit")
+    assert row is not None  # never split across pages

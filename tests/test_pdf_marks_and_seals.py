@@ -14,12 +14,13 @@ from typing import Any
 import pytest
 
 from lianzheng_docs import Catalog, check_document
-from lianzheng_docs.check.rendered import TEXT_LEFT, TEXT_TOP, RenderedPage, TextLine, read_rendered
+from lianzheng_docs.check.rendered import TEXT_LEFT, TEXT_RIGHT, TEXT_TOP, RenderedPage, TextLine, read_rendered
 from lianzheng_docs.pdf.convert import convert_to_pdf
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
 PITCH = 225 / 22  # 5.2.3: one line of the grid, in mm
+CHAR = 16 * 25.4 / 72  # one 3号 character, in mm (3.1)
 NO_MARKS = {"copy_number": None, "secrecy": None, "urgency": None}
 
 #: case -> (template, changes to its example; None drops a field)
@@ -30,6 +31,10 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "numbered": ("accountability_bulletin", {"secrecy": None}),
     "department": ("department_report", {"copy_number": "000002", "secrecy": "机密★长期", "urgency": "特急"}),
     "department_plain": ("department_report", {}),
+    "unsealed": ("dual_report", {"seal": "不加盖印章"}),
+    "unsealed_short": ("department_report", {"seal": "不加盖印章"}),  # 预算科: the date is longer
+    "stamp": ("dual_report", {"seal": "加盖签发人签名章"}),
+    "letter": ("responsibility_letter", {}),
 }
 
 
@@ -113,3 +118,68 @@ def test_without_a_red_header_the_marks_push_the_title_down(laid_out):
     plain_title = next(found for found in plain.lines if found.size == 22)
     assert abs(title.top - plain_title.top - 3 * PITCH) <= 0.2  # three lines lower
     assert marks[-1].bottom < title.top
+
+
+# --------------------------------------------------------------------- 署名, 成文日期, 印章 (7.3.5)
+
+
+def closing(pages: list[RenderedPage], signature: str) -> tuple[TextLine, TextLine, TextLine]:
+    """The last body line before the 署名 (特此报告。), the 署名 line and the date line."""
+    for page in pages:
+        lines = sorted(page.content, key=lambda found: found.top)
+        for index, found in enumerate(lines):
+            if found.stripped == signature:
+                return lines[index - 1], found, lines[index + 1]
+    raise AssertionError(f"no line {signature!r}")
+
+
+def rows(upper: TextLine, lower: TextLine) -> float:
+    """Grid lines from ``upper`` down to ``lower``."""
+    return round((lower.top - upper.top) / PITCH, 1)
+
+
+def test_sealed_signature_centred_over_the_date_with_room_for_the_seal(laid_out):
+    body, signature, date = closing(laid_out["marks"][1], "中共××市财政局党组")
+    assert rows(body, signature) == 3  # two empty lines for the seal over 署名 and 日期 (7.3.5.1)
+    assert rows(signature, date) == 1
+    assert abs((signature.x0 + signature.x1) / 2 - (date.x0 + date.x1) / 2) <= 1  # centred over the date
+    assert 3.5 * CHAR <= TEXT_RIGHT - date.x1 <= 4.2 * CHAR  # about 右空四字 (centred on a tab stop)
+
+
+def test_unsealed_signature_two_in_and_the_date_two_to_the_right(laid_out):
+    body, signature, date = closing(laid_out["unsealed"][1], "中共××市财政局党组")
+    assert body.stripped == "特此报告。"
+    assert rows(body, signature) == 2 and rows(signature, date) == 1  # 7.3.5.2: one line below the body
+    assert abs(TEXT_RIGHT - signature.x1 - 2 * CHAR) <= 0.5  # 右空二字
+    assert abs(date.x0 - signature.x0 - 2 * CHAR) <= 0.5  # the date's first character two to the right
+    assert TEXT_RIGHT - date.x1 >= 2 * CHAR - 0.5
+
+
+def test_unsealed_date_longer_than_the_signature_ends_two_in(laid_out):
+    body, signature, date = closing(laid_out["unsealed_short"][1], "预算科")
+    assert rows(body, signature) == 2 and rows(signature, date) == 1
+    assert abs(TEXT_RIGHT - date.x1 - 2 * CHAR) <= 0.5  # 成文日期右空二字
+    # the 署名 moves left to start two characters before the date (placed by counting characters)
+    assert abs(date.x0 - signature.x0 - 2 * CHAR) <= 0.5 * CHAR
+
+
+def test_signature_stamp_title_room_and_date(laid_out):
+    body, title, date = closing(laid_out["stamp"][1], "局党组书记")
+    assert body.stripped == "特此报告。"
+    assert rows(body, title) == 3 and rows(title, date) == 2  # 7.3.5.3: two lines below, the date one below
+    assert abs(TEXT_RIGHT - date.x1 - 4 * CHAR) <= 0.5  # 右空四字
+    stamp = TEXT_RIGHT - 4 * CHAR - title.x1  # the stamp's room right of the title, two characters from it
+    assert abs(stamp - 8 * CHAR) <= 0.5
+
+
+def test_responsibility_letter_leaves_room_to_seal_and_sign(laid_out):
+    page = laid_out["letter"][1][-1]  # the signature page
+    lines = sorted((found for found in page.content if found.top > TEXT_TOP), key=lambda found: found.baseline)
+    text = "".join(found.stripped for found in lines)
+    assert text.count("（盖章）") == text.count("（签字）") == text.count("日期：") == 3  # one block per party
+    signing = [found for found in lines if "（签字）" in found.stripped or found.stripped.startswith("日期：")]
+    for found in signing:
+        above = [other for other in lines if other.baseline < found.baseline - 0.5]
+        assert found.baseline - above[-1].baseline >= 15, (found.text, above[-1].text)  # room to sign
+    first = next(found for found in lines if "（盖章）" in found.stripped)
+    assert [round(found.baseline - first.baseline, 1) for found in signing[:2]] == [17.0, 34.0]

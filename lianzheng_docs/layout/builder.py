@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Final
 
 import docx
 from docx.document import Document
@@ -39,6 +40,7 @@ from .styles import (
     PLAIN,
     SECRECY,
     SIGNATURE,
+    TABLE_LINE,
     TABLE_TEXT,
     TITLE,
     URGENCY,
@@ -59,6 +61,21 @@ class Span:
 
 
 Part = str | Span
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """A party that signs an agreement by hand: who it is, who signs for it, and when.
+
+    ``side`` is the party's name in the agreement ("甲方"), ``unit`` the unit that seals it and
+    ``signer`` the role of the person who signs ("主体责任人"); ``unit`` and ``date`` are usually
+    template expressions (``{{ party_group }}``, ``{{ date }}``).
+    """
+
+    side: str
+    unit: str
+    signer: str
+    date: str
 
 
 # Paragraph styles: id -> (Chinese name, properties). Built once per document.
@@ -217,6 +234,75 @@ class GongwenDocument:
         self.control("{%p endif %}")
         self.paragraph("\t", date, style=SIGNATURE)
 
+    def closing_signature(
+        self, issuer: str, date: str, *, seal: str = "seal", signer_title: str = "signer_title"
+    ) -> None:
+        """署名 and 成文日期 in the way the ``seal`` field chooses, one of :data:`SEAL_OPTIONS` (7.3.5).
+
+        ``seal`` and ``signer_title`` are field names: :data:`SEALED` (the default) lays out
+        :meth:`signature` (7.3.5.1), :data:`UNSEALED` :meth:`unsealed_signature` (7.3.5.2) and
+        :data:`SIGNATURE_STAMP` :meth:`signature_stamp` with the signer's title (7.3.5.3).
+        """
+        self.control(f'{{%p if {seal} == "{UNSEALED}" %}}')
+        self.unsealed_signature(issuer, date)
+        self.control(f'{{%p elif {seal} == "{SIGNATURE_STAMP}" %}}')
+        self.signature_stamp(f"{{{{ {signer_title} }}}}", date)
+        self.control("{%p else %}")
+        self.signature(issuer, date)
+        self.control("{%p endif %}")
+
+    def unsealed_signature(self, issuer: str, date: str) -> None:
+        """署名 and 成文日期 of a document without a seal (7.3.5.2).
+
+        One line below the body, the 署名 ends two characters from the right; on the next line
+        the date starts two characters to the right of the 署名's first character. When the date
+        is longer than the 署名, the date ends two characters from the right instead, and the
+        署名 moves left to start two characters before it.
+
+        ``issuer`` and ``date`` are template expressions (``{{ issuer }}``). The line the standard
+        anchors to the right edge is set flush right (exact); the other is placed by counting
+        characters at render time, in ideographic spaces (U+3000, one character each): a 署名 is
+        hanzi, one character each; a date is three hanzi, digits of about half a character and
+        the space Word and LibreOffice put between hanzi and digits (about one character in all;
+        2026年6月26日 measures 7.96 characters on LibreOffice 7.4, estimated 8).
+        """
+        issuer_chars = f"(({issuer.strip('{} ')})|string|length)"
+        date_length = f"(({date.strip('{} ')})|string|length)"
+        # A date of L characters is (L + 5) / 2 wide: "not longer than the 署名" is L + 5 <= 2 S.
+        pad = '{{{{ "\\u3000" * {} }}}}'.format
+        self.keep_with_next(self.paragraph(style=PLAIN))
+        self.control(f"{{%p if {date_length} + 5 <= 2 * {issuer_chars} %}}")
+        self._line(issuer, right=2 * G.ONE_CHAR, keep=True)
+        self._line(pad(f"({G.CHARS_PER_LINE} - {issuer_chars})"), date, align="left")  # 28 - 2 - S + 2
+        self.control("{%p else %}")
+        # the date ends two characters from the right, the 署名 starts two before it: 28 - 4 - width
+        self._line(pad(f"(({2 * (G.CHARS_PER_LINE - 4)} - {date_length} - 5) // 2)"), issuer, align="left", keep=True)
+        self._line(date, right=2 * G.ONE_CHAR)
+        self.control("{%p endif %}")
+
+    def signature_stamp(self, title: str, date: str) -> None:
+        """The signer's title and room for a 签发人签名章, then 成文日期 (7.3.5.3).
+
+        Two lines below the body, the stamp's space ends four characters from the right and the
+        signer's title (``title``, e.g. ``{{ signer_title }}``: 局党组书记) ends two characters
+        before it, on the line the stamp is centred on; one line below, the date ends four
+        characters from the right. The standard gives the stamp no size: :data:`STAMP_CHARS`
+        characters (about 34 mm) are left for it.
+        """
+        for _ in range(2):
+            self.keep_with_next(self.paragraph(style=PLAIN))
+        self._line(title, right=G.DATE_RIGHT_INDENT + (STAMP_CHARS + 2) * G.ONE_CHAR, keep=True)
+        self.keep_with_next(self.paragraph(style=PLAIN))
+        self._line(date, right=G.DATE_RIGHT_INDENT)
+
+    def _line(self, *parts: Part, right: int = 0, align: str = "right", keep: bool = False) -> Paragraph:
+        """A 署名/日期 line (style 署名和日期) set flush ``align``, ``right`` twips from the right edge."""
+        para = self.paragraph(*parts, style=SIGNATURE)
+        ppr = para._p.get_or_add_pPr()
+        set_child(ppr, element("w:ind", {"w:firstLine": 0, "w:right": right}), PPR_ORDER)
+        set_child(ppr, element("w:jc", {"w:val": align}), PPR_ORDER)
+        return self.keep_with_next(para) if keep else para
+
     def party(self, label: str, text: str) -> Paragraph:
         """A party line of an agreement ("甲方：…"); wrapped lines align after the label."""
         para = self.paragraph(label, text, style=PLAIN)
@@ -227,6 +313,35 @@ class GongwenDocument:
             PPR_ORDER,
         )
         return para
+
+    def signing_parties(self, *columns: Sequence[Signatory], widths_mm: Sequence[float]) -> Table:
+        """Where the parties of an agreement (a 责任书) seal and sign: a block for each party.
+
+        A block is three lines in 4号: "甲方（盖章）：unit", "主体责任人（签字）：" and "日期：date",
+        :data:`SIGNING_PITCH_MM` apart from baseline to baseline (a wrapped unit name keeps its
+        lines together), so a signature and a seal fit between them; blocks follow each other
+        one and a half pitches apart. Each column holds its blocks (甲方 on the left, 乙方 on the
+        right) in one table row that never splits across pages. A 责任书 is no 公文, so 7.3.5 does
+        not govern it; like 7.3.5 it leaves room to seal and sign, which 20-point lines do not.
+        """
+        cells = [
+            "\n".join(line for party in column for line in _signing_lines(party)) for column in columns
+        ]
+        table = self.table([], [cells], widths_mm=widths_mm, borders=False, cell_margin=0)
+        pitch, line = G.mm(SIGNING_PITCH_MM), TABLE_LINE
+        for index, (column, cell) in enumerate(zip(columns, table.rows[0].cells, strict=True)):
+            gutter = G.IMPRINT_CHAR if index < len(columns) - 1 else 0  # one character between columns
+            paragraphs = iter(cell.paragraphs)
+            for number, party in enumerate(column):
+                unit, signer, date = next(paragraphs), next(paragraphs), next(paragraphs)
+                label = G.IMPRINT_CHAR * len(f"{party.side}（盖章）：")  # wrapped unit names align after it
+                before = 0 if number == 0 else round(1.5 * pitch) - line
+                for para, space, hanging in ((unit, before, label), (signer, pitch - line, 0), (date, pitch - line, 0)):
+                    ppr = para._p.get_or_add_pPr()
+                    set_child(ppr, exact_spacing(line, before=space), PPR_ORDER)
+                    indent = {"w:left": hanging, "w:hanging": hanging, "w:right": gutter}
+                    set_child(ppr, element("w:ind", indent), PPR_ORDER)
+        return table
 
     def imprint(self, *, cc: str, printed: Sequence[Part]) -> None:
         """版记 at the foot of the last page: 4号仿宋 between rules as wide as the text area (7.4).
@@ -380,11 +495,27 @@ class GongwenDocument:
         Path(path).write_bytes(self.to_bytes())
 
 
+def _signing_lines(party: Signatory) -> tuple[str, str, str]:
+    """The lines of a party's signature block: 单位（盖章）, 负责人（签字）, 日期."""
+    return f"{party.side}（盖章）：{party.unit}", f"{party.signer}（签字）：", f"日期：{party.date}"
+
+
 def _make_tiny(paragraph: _Element) -> None:
     """A paragraph one point high, off the grid: an anchor or a closing mark that takes no line."""
     ppr = paragraph.get_or_add_pPr()
     set_child(ppr, element("w:snapToGrid", {"w:val": 0}), PPR_ORDER)
     set_child(ppr, exact_spacing(G.TWIPS_PER_PT), PPR_ORDER)
+
+
+#: 印章 (7.3.5): the three ways a 公文 is signed off, the values of a template's ``seal`` choice.
+SEALED: Final = "加盖印章"  # 7.3.5.1: the seal over 署名 and 成文日期
+UNSEALED: Final = "不加盖印章"  # 7.3.5.2
+SIGNATURE_STAMP: Final = "加盖签发人签名章"  # 7.3.5.3
+SEAL_OPTIONS: Final = (SEALED, UNSEALED, SIGNATURE_STAMP)
+#: Baseline to baseline of the lines where an agreement is sealed and signed by hand (at least 15 mm).
+SIGNING_PITCH_MM: Final = 17.0
+#: Characters left for a 签发人签名章 (7.3.5.3 gives no size; a signature stamp is about 30 mm wide).
+STAMP_CHARS: Final = 6
 
 
 def _header_marks_frame() -> _Element:

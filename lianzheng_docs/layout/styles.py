@@ -32,6 +32,9 @@ COPY_NUMBER = "GwCopyNumber"
 SECRECY = "GwSecrecy"
 URGENCY = "GwUrgency"
 
+#: The line height of 表格文字 (4号 text in tables), in twips.
+TABLE_LINE = G.pt(20)
+
 #: Style id -> the Chinese name Word and WPS show.
 NAMES = {
     BODY: "公文正文",
@@ -216,7 +219,7 @@ def _add_styles(document: Document) -> None:
         "表格文字",
         ppr=[
             element("w:snapToGrid", {"w:val": 0}),
-            exact_spacing(G.pt(20)),
+            exact_spacing(TABLE_LINE),
             no_indent,
         ],
         rpr=run_properties(size=G.IMPRINT_SIZE),
