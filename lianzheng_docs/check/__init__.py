@@ -8,19 +8,16 @@ wanted. What it had to guess is reported as a warning, never as an error.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from .findings import Finding, Report, Severity
-from .model import Document, load
+from .model import load
 from .package import UnreadableDocument, open_package
-from .roles import Layout, Role, infer
+from .roles import classify, infer
 from .rules import RULES, Context
 from .rules.context import DocumentKind
 
 __all__ = ["DocumentKind", "Finding", "Report", "Severity", "UnreadableDocument", "check_document"]
-
-_GONGWEN_TITLE = re.compile(r"^关于.+的(决议|决定|命令|公报|公告|通告|意见|通知|通报|批复|议案|函|纪要)$")
 
 
 def check_document(
@@ -47,7 +44,8 @@ def check_document(
     doc = load(package)
     layout = infer(doc)
     wanted = DocumentKind(kind)
-    judged = _infer_kind(doc, layout) if wanted is DocumentKind.AUTO else wanted
+    classification = classify(doc, layout)
+    judged = DocumentKind(classification.kind) if wanted is DocumentKind.AUTO else wanted
     ctx = Context(doc, layout, judged)
     findings: list[Finding] = []
     for rule in RULES:
@@ -67,7 +65,8 @@ def check_document(
                 "未发现发文机关标志、发文字号或公文标题，按非公文检查（问题只作警告）；如是公文，请加 --kind 公文",
             )
         )
-    return Report(package.name, judged.value, wanted is DocumentKind.AUTO, findings)
+    reasons = classification.reasons if wanted is DocumentKind.AUTO else [f"按指定的 --kind {wanted.value} 检查"]
+    return Report(package.name, judged.value, wanted is DocumentKind.AUTO, findings, reasons)
 
 
 def _is_pdf(source: str | Path | bytes) -> bool:
@@ -78,15 +77,3 @@ def _is_pdf(source: str | Path | bytes) -> bool:
             return handle.read(5) == b"%PDF-"
     except OSError:
         return False
-
-
-def _infer_kind(doc: Document, layout: Layout) -> DocumentKind:
-    title = "".join(p.stripped for p in layout.with_role(doc, Role.TITLE))
-    marks = "".join(p.stripped for p in layout.with_role(doc, Role.MARK))
-    if title.endswith("纪要") or marks.endswith("纪要"):
-        return DocumentKind.MINUTES
-    if title.endswith(("报告", "请示")) or any("签发人" in p.stripped for p in doc.body()[:20]):
-        return DocumentKind.UPWARD
-    if marks or _GONGWEN_TITLE.match(title):
-        return DocumentKind.GONGWEN
-    return DocumentKind.NON_GONGWEN

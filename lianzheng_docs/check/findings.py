@@ -57,6 +57,8 @@ class Report:
     kind: str
     kind_inferred: bool
     findings: list[Finding] = field(default_factory=list)
+    #: why it was judged as this kind: the signals --kind auto found (标志, 文种, 签发人 ...)
+    kind_reasons: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -78,6 +80,7 @@ class Report:
             "file": self.name,
             "kind": self.kind,
             "kind_inferred": self.kind_inferred,
+            "kind_reasons": list(self.kind_reasons),
             "passed": self.passed,
             "errors": len(self.errors),
             "warnings": len(self.warnings),

@@ -5,6 +5,12 @@ the way a reader does: the 发文字号 by its form, the mark above it, the titl
 centred line after the header, the 主送 as the short line ending in a colon after it, the date
 as a line that is only a date, the 版记 by its words. When a guess rests on weak evidence it is
 recorded in ``doubts`` and reported as a warning, never an error.
+
+The page is read as a reader sees it: a 版头 in a text box or frame at the top of page 1 (as WPS
+and many red-header templates put it) comes before the paragraph it is anchored in. The special
+formats of chapter 10 are known: a 命令's 令号 (第1号) and a 纪要's number (〔2026〕第5次) belong to
+the 版头, not the title, and a 命令 has no title. Above the date, a seal placeholder (（印章）) is the
+印章 and the lines over it the 署名. :func:`classify` says which kind of document it is and why.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..gbt9704 import docnumber, marks
+from ..gbt9704 import docnumber, kinds, marks
 from ..gbt9704.dates import DATE_LINE
 from .model import Document, Paragraph
 
@@ -24,6 +30,7 @@ class Role(StrEnum):
     URGENCY = "紧急程度"
     MARK = "发文机关标志"
     DOC_NUMBER = "发文字号"
+    SERIAL = "令号或纪要编号"
     TITLE = "标题"
     ADDRESSEE = "主送机关"
     BODY = "正文"
@@ -33,6 +40,7 @@ class Role(StrEnum):
     HEADING4 = "四级标题"
     ATTACHMENT_NOTE = "附件说明"
     SIGNATURE = "发文机关署名"
+    SEAL = "印章"
     DATE = "成文日期"
     NOTE = "附注"
     CC = "抄送机关"
@@ -46,6 +54,8 @@ HEADING_PATTERNS = (
     (Role.HEADING3, re.compile(r"^\d+[.．](?!\d)")),
     (Role.HEADING4, re.compile(r"^[（(]\d+[）)]")),
 )
+#: A placeholder where the seal goes: （印章）, 【盖章】, (此处盖章).
+SEAL_PLACEHOLDER = re.compile(r"^[（(【\[]?(此处)?(加盖)?(单位)?(印章|盖章|公章|签章|章)(处)?[）)】\]]?$")
 
 
 @dataclass
@@ -65,7 +75,7 @@ class Layout:
 
 def infer(doc: Document) -> Layout:
     layout = Layout()
-    body = [p for p in doc.body() if p.stripped]
+    body = reading_order(doc)
     cursor = _header(body, layout)
     cursor = _title(body, cursor, layout)
     _tail(doc, layout)
@@ -74,16 +84,46 @@ def infer(doc: Document) -> Layout:
     return layout
 
 
+def reading_order(doc: Document) -> list[Paragraph]:
+    """The non-empty paragraphs of the main text as a reader meets them.
+
+    Text boxes at the top of page 1 (anchored in one of the first three paragraphs) hold the
+    版头 in many red-header documents: they are read before the paragraph they are anchored in.
+    Other text boxes (a seal, a note beside the text) stay out of the main text.
+    """
+    flow: list[Paragraph] = []
+    position: dict[int, int] = {}  # paragraph index -> its place in the flow
+    seen = 0
+    for para in doc.paragraphs:
+        if para.location == "正文":
+            seen += 1
+            if para.stripped:
+                position[para.index] = len(flow)
+                flow.append(para)
+        elif para.location == "文本框" and seen <= 3 and para.stripped:
+            at = position.get(para.anchor) if para.anchor is not None else None
+            if at is None:
+                flow.append(para)
+            else:
+                flow.insert(at, para)
+                position[para.anchor or 0] = at + 1
+    return flow
+
+
 def _header(body: list[Paragraph], layout: Layout) -> int:
     """份号, 密级, 紧急程度, mark and 发文字号 at the top; returns where the header ends."""
     top = body[:8]
     number_at = next((i for i, p in enumerate(top) if docnumber.FIND.search(p.stripped)), None)
     if number_at is None:
-        first = body[0] if body else None
-        if first is not None and _is_red(first) and first.align == "center":
-            layout.roles[first.index] = Role.MARK
-            return 1
-        return 0
+        at = 0
+        while at < len(body) and at < 3 and _is_red(body[at]) and body[at].align == "center":
+            layout.roles[body[at].index] = Role.MARK
+            at += 1
+        if at:
+            while at < len(body) and kinds.SERIAL.match(body[at].stripped):
+                layout.roles[body[at].index] = Role.SERIAL  # 令号 (10.2) or a 纪要's number (10.3)
+                at += 1
+        return at
     above = top[:number_at]
     below = body[number_at + 1] if number_at + 1 < len(body) else None
     title_below = below is not None and below.align == "center" and below.main_size_pt >= 18
@@ -113,7 +153,8 @@ def _title(body: list[Paragraph], start: int, layout: Layout) -> int:
         return index
     first = body[index]
     if first.align != "center" and first.main_size_pt < 18:
-        layout.doubts.append(f"未能确定标题：{first.where()} 既不居中，字号也不大")
+        if not _untitled_format(body[:start], layout):
+            layout.doubts.append(f"未能确定标题：{first.where()} 既不居中，字号也不大")
         return index
     if first.align != "center":
         layout.doubts.append(f"按字号推断 {first.where()} 为标题，但它没有居中")
@@ -154,15 +195,38 @@ def _closing(doc: Document, body: list[Paragraph], layout: Layout) -> int:
         return len(body)
     at = dates[-1]
     layout.roles[body[at].index] = Role.DATE
-    end = at
-    if at > 0:
-        before = body[at - 1]
-        if len(before.stripped) <= 40 and not before.stripped.endswith(("。", "：", ":")):
-            layout.roles[before.index] = Role.SIGNATURE
-            end = at - 1
-    if at + 1 < len(body) and body[at + 1].stripped.startswith(("（", "(")):
-        layout.roles[body[at + 1].index] = Role.NOTE
-    return end
+    above = at - 1
+    while above >= 0 and SEAL_PLACEHOLDER.match(body[above].stripped):
+        layout.roles[body[above].index] = Role.SEAL
+        above -= 1
+    signed = 0
+    while above >= 0 and signed < 3 and _signature_line(body[above], first=signed == 0, layout=layout):
+        layout.roles[body[above].index] = Role.SIGNATURE  # joint documents sign on several lines
+        signed += 1
+        above -= 1
+    after = at + 1
+    while after < len(body) and SEAL_PLACEHOLDER.match(body[after].stripped):
+        layout.roles[body[after].index] = Role.SEAL
+        after += 1
+    if after < len(body) and body[after].stripped.startswith(("（", "(")):
+        layout.roles[body[after].index] = Role.NOTE
+    return above + 1
+
+
+def _signature_line(para: Paragraph, *, first: bool, layout: Layout) -> bool:
+    """A line of the 署名 above the date: short, not a sentence; beyond the first, set off to the right."""
+    text = para.stripped
+    if para.index in layout.roles or len(text) > 40 or text.endswith(("。", "：", ":")) or _heading_role(text):
+        return False
+    if re.match(r"^附\s*件", text):
+        return False
+    return first or para.align in ("right", "center") or para.left_twips >= 1280
+
+
+def _untitled_format(header: list[Paragraph], layout: Layout) -> bool:
+    """Whether the 版头 announces a format without a title: a 命令 (10.2) or a 纪要 (10.3)."""
+    mark = "".join(p.stripped for p in header if layout.roles.get(p.index) is Role.MARK)
+    return kinds.kind_of_mark(mark) is not None
 
 
 def _main_text(paragraphs: list[Paragraph], layout: Layout) -> None:
@@ -196,3 +260,55 @@ def is_red(color: str | None) -> bool:
     except ValueError:
         return False
     return red >= 0xC0 and green <= 0x40 and blue <= 0x40
+
+
+@dataclass
+class Classification:
+    """Which kind of document the checker judges a file as (a DocumentKind value), and the signals."""
+
+    kind: str  # 公文, 上行文, 信函, 命令, 纪要 or 非公文
+    reasons: list[str] = field(default_factory=list)
+
+
+def classify(doc: Document, layout: Layout) -> Classification:
+    """The kind of document, from its 发文机关标志, title, 签发人 and first page, with the reasons.
+
+    A mark naming a special format (××纪要, ××令) decides first; then the title's 文种 (报告 and
+    请示 are 上行文, as is a 版头 with a 签发人); a 函 whose mark has no "文件" and whose first page
+    shows no page number is a 信函 (10.1); any other mark or 文种 makes a 公文.
+    """
+    mark_paragraphs = layout.with_role(doc, Role.MARK)
+    mark = "".join(p.stripped for p in mark_paragraphs)
+    title = "".join(p.stripped for p in layout.with_role(doc, Role.TITLE))
+    title_kind = kinds.kind_of_title(title)
+    mark_kind = kinds.kind_of_mark(mark)
+    reasons: list[str] = []
+    if mark:
+        boxed = "（在文本框中）" if any(p.location == "文本框" for p in mark_paragraphs) else ""
+        reasons.append(f"有发文机关标志“{mark}”{boxed}")
+    number = layout.first(doc, Role.DOC_NUMBER)
+    if number is not None:
+        reasons.append(f"有发文字号“{number.stripped}”")
+    serial = layout.first(doc, Role.SERIAL)
+    if serial is not None:
+        reasons.append(f"标志下有编号“{serial.stripped}”")
+    if title:
+        reasons.append(f"标题以文种“{title_kind}”结尾" if title_kind else f"标题“{title[:20]}”不以 15 种文种之一结尾")
+    signer = any("签发人" in p.stripped for p in doc.body()[:20])
+    if signer:
+        reasons.append("版头有签发人")
+    if mark_kind == "纪要" or title_kind == "纪要":
+        return Classification("纪要", [*reasons, "按纪要格式（GB/T 9704 10.3）检查"])
+    if mark_kind == "命令" or (title_kind == "命令" and not title.endswith("通知")):
+        return Classification("命令", [*reasons, "按命令（令）格式（GB/T 9704 10.2）检查，不要求标题"])
+    if kinds.is_upward(title_kind) or signer:
+        return Classification("上行文", [*reasons, "报告、请示是上行文，须标注签发人（条例第九条）"])
+    first_page_unnumbered = not any("PAGE" in p.fields for p in doc.footer_on_page(1)[1])
+    if title_kind == "函" and mark and not mark.endswith("文件") and first_page_unnumbered:
+        why = "函的标志不带“文件”、首页不显示页码：按信函格式（GB/T 9704 10.1）检查"
+        return Classification("信函", [*reasons, why])
+    if mark or title_kind:
+        return Classification("公文", reasons)
+    if not reasons:
+        reasons.append("没有发文机关标志、发文字号，也没有找到标题")
+    return Classification("非公文", [*reasons, "按非公文检查，问题只作警告；如是公文，请加 --kind 公文"])

@@ -78,6 +78,8 @@ def _report_lines(report: Report, warnings: bool) -> Iterator[str]:
     kind = f"{report.kind}（自动判断）" if report.kind_inferred else report.kind
     verdict = "通过" if report.passed else "不通过"
     yield f"{report.name}（按{kind}检查）：{verdict}，{len(report.errors)} 个错误，{len(report.warnings)} 个警告"
+    if report.kind_inferred and report.kind_reasons:
+        yield "  判断依据：" + "；".join(report.kind_reasons)
     for finding in report.findings:
         if warnings or finding.severity.value == "error":
             yield "  " + str(finding).replace("\n", "\n  ")

@@ -11,7 +11,9 @@ layers imports another for a rule. One small module per rule:
 - :mod:`.titles`: where a title may break (between words, rjieba plus the domain's terms) and
   how its lines are arranged, 倒梯形 first (7.3.1);
 - :mod:`.pagenumber`: the page number "— 1 —" between 一字线 (7.5);
-- :mod:`.wording`: 请示 phrases a 报告 may not carry (《党政机关公文处理工作条例》第十五条).
+- :mod:`.wording`: 请示 phrases a 报告 may not carry (《党政机关公文处理工作条例》第十五条);
+- :mod:`.kinds`: the 15 文种 of 条例第八条 read from a title (复函 is a 函, ××令 a 命令), the 上行文
+  kinds, and the special formats of chapter 10 (信函, 命令, 纪要) with their 令号 and numbers.
 
 This package imports nothing from the rest of the library except :mod:`lianzheng_docs.errors`
 (third-party libraries are fine: rjieba for word boundaries).

@@ -18,6 +18,7 @@ class DocumentKind(StrEnum):
     UPWARD = "上行文"
     LETTER = "信函"
     MINUTES = "纪要"
+    ORDER = "命令"
     NON_GONGWEN = "非公文"
 
 
@@ -67,8 +68,23 @@ def cjk_runs(paragraph: Paragraph) -> list[Run]:
     return [r for r in paragraph.runs if any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in r.text)]
 
 
-def describe(run: Run) -> str:
-    return f"{run.east_asian_font or '（未指定字体）'} {run.size_pt:g} 磅"
+def describe(run: Run, slot: str = "font") -> str:
+    """The run's font and size, each with where it came from, so a clerk can fix the right place:
+    "字体：宋体（直接格式，覆盖主题字体 等线）；字号：12 磅（段落样式“正文”）"."""
+    face = (run.ascii_font if slot == "ascii" else run.east_asian_font) or "未指定"
+    font_source = run.sources.get(slot, "") if face != "未指定" else "Word 按默认字体显示"
+    size_source = run.sources.get("size", "")
+    text = f"字体：{face}" + (f"（{font_source}）" if font_source else "")
+    text += f"；字号：{run.size_pt:g} 磅" + (f"（{size_source}）" if size_source else "")
+    if run.dropped:
+        text += "；Word 忽略了次序错误的 " + "、".join(run.dropped)
+    return text
+
+
+def describe_color(run: Run) -> str:
+    """The run's colour and where it came from: "2F5496（段落样式“heading 1”的主题颜色 accent1）"."""
+    source = run.sources.get("color", "")
+    return f"{run.color or '自动'}" + (f"（{source}）" if source else "")
 
 
 def grouped(
