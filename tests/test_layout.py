@@ -231,8 +231,10 @@ def test_only_the_marks_given_show_in_order():
 def test_without_a_red_header_the_marks_are_the_first_lines():
     doc = render("department_report", copy_number="000002", secrecy="秘密★1年", urgency="特急")
     paragraphs = doc.paragraphs()
-    assert [p.style_id for p in paragraphs[:4]] == [*MARK_STYLES, "GwTitle"]
+    assert [p.style_id for p in paragraphs[:5]] == [*MARK_STYLES, "GwPlain", "GwTitle"]
+    assert paragraphs[3].text == ""  # an empty line sets the title apart
     assert all(frame_of(p) is None for p in paragraphs[:3])  # in the flow: they push the title down
+    assert render("department_report").paragraphs()[0].style_id == "GwTitle"  # no marks, no empty line
     assert all(r.east_asian_font == "黑体" for p in paragraphs[1:3] for r in p.runs())
 
 

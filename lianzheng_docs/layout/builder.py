@@ -161,7 +161,8 @@ class GongwenDocument:
         ``framed`` (a document with a 发文机关标志, called before :meth:`issuer_mark`): the lines sit
         in a frame anchored to the top left of the text area, so the mark below stays 35 mm down
         whether they show or not; three lines end 30.7 mm down, above it. ``framed=False`` (a
-        document without a 版头): they are the first lines of the page and push the title down.
+        document without a 版头): they are the first lines of the page, and an empty line after
+        them sets the title apart; both push it down.
         """
         install_header_mark_styles(self.doc)
         for expression, style in ((copy_number, COPY_NUMBER), (secrecy, SECRECY), (urgency, URGENCY)):
@@ -175,6 +176,11 @@ class GongwenDocument:
             if framed:  # the tags too, so the unrendered template shows the mark in its place
                 for para in lines:
                     set_child(para._p.get_or_add_pPr(), _header_marks_frame(), PPR_ORDER)
+        given = " or ".join(e for e in (copy_number, secrecy, urgency) if e is not None)
+        if not framed and given:
+            self.control(f"{{%p if {given} %}}")
+            self.blank()
+            self.control("{%p endif %}")
 
     def issuer_mark(self, text: str) -> Paragraph:
         """发文机关标志: red, centred, its top edge 35 mm below the text area's top (7.2.4)."""
