@@ -109,11 +109,13 @@ BAD_DOCUMENTS = {
         "7.3.5.4",
         "date.leading_zero",
     ),
+    # a character grid of 27 per line in Word (charSpace 0 at 16 pt); -849 gives 28 in Word and is
+    # only a warning about LibreOffice (tests/test_producers.py)
     "linesAndChars": (
         "report",
-        lambda c: edit_part(c, "word/document.xml", 'w:type="lines"', 'w:type="linesAndChars" w:charSpace="-849"'),
+        lambda c: edit_part(c, "word/document.xml", 'w:type="lines"', 'w:type="linesAndChars" w:charSpace="0"'),
         "5.2.3",
-        "grid.lines_and_chars",
+        "grid.chars_per_line",
     ),
     "report without signer": (
         "report",

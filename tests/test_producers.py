@@ -191,3 +191,98 @@ def test_kind_auto_explains_itself(built, run, tmp_path):
     data = json.loads(run("check", path, "--json").output)
     assert any("10.3" in reason for reason in data[0]["kind_reasons"])
     assert "判断依据" not in run("check", path, "--kind", "公文").output
+
+
+# ------------------------------------------------------------------ 4. a coloured title
+
+
+def test_blue_heading_title_is_reported_with_its_source(built):
+    report = check_document(built["word-heading1-title"])
+    (color,) = [f for f in report.errors if f.rule == "title.color"]
+    assert color.clause == "5.2.4" and color.found.startswith("2F5496")
+    assert "heading 1" in color.found and "主题颜色 accent1" in color.found
+    (font,) = [f for f in report.errors if f.rule == "title.font"]
+    assert "等线 Light" in font.found and "主题字体 majorEastAsia" in font.found
+
+
+# ------------------------------------------------------------------ 5. no number on page 1
+
+
+def test_title_page_without_first_footer_has_no_number_on_page_1(built):
+    report = check_document(built["word-title-page"])
+    (finding,) = report.errors
+    assert finding.rule == "page_number.first_page" and finding.clause == "7.5"
+
+
+def test_a_letter_shows_no_number_on_page_1(built):
+    letter = producers.wps(producers.REPLY, sect=producers.sect_pr(["default", "even"], title_pg=True))
+    report = check_document(letter)
+    assert report.kind == "信函" and report.passed, [str(f) for f in report.findings]
+    assert any("10.1" in reason for reason in report.kind_reasons)
+    numbered = check_document(built["wps-reply-letter"], kind="信函")
+    assert [f.rule for f in numbered.errors] == ["page_number.letter_first_page"]
+
+
+# ------------------------------------------------------------------ 7. characters per line on a character grid
+
+
+def test_word_28_character_grid_is_a_warning_naming_both_renderers(built):
+    report = check_document(built["word-lines-and-chars"])
+    assert report.passed
+    (finding,) = report.warnings
+    assert "Word 每行 28 字，LibreOffice 每行 14 字" in finding.found
+
+
+def test_grid_of_27_characters_is_an_error(built):
+    (finding,) = check_document(built["word-lines-and-chars-27"]).errors
+    assert finding.rule == "grid.chars_per_line" and "Word 每行 27 字" in finding.found
+
+
+@pytest.mark.parametrize(
+    ("base", "space", "word", "libre"), [(16, -849, 28, 14), (16, 0, 27, 27), (10.5, 21667, 20, 14)]
+)
+def test_characters_per_line_arithmetic(base, space, word, libre):
+    from lianzheng_docs.gbt9704 import grid
+
+    assert grid.word_chars_per_line(8845, base, space, 16, "linesAndChars") == word
+    assert grid.libreoffice_chars_per_line(8845, base, space, 16) == libre
+
+
+# ------------------------------------------------------------------ 8 and say-why in the findings
+
+
+def test_out_of_order_rfonts_is_judged_as_word_and_said(built):
+    report = check_document(built["docx.js-rpr-order"])
+    (heading,) = report.errors
+    assert heading.rule == "heading.level1" and "Word 忽略了次序错误的 w:rFonts" in heading.found
+    (warning,) = report.warnings
+    assert warning.rule == "markup.rpr_order" and "LibreOffice" in warning.message
+
+
+def test_libreoffice_resave_writes_field_runs_out_of_order(built):
+    """LibreOffice 7.4 writes ``w:sz`` before ``w:rFonts`` in field runs: Word shows the digit in
+    the Normal style's font, so the page number is reported, with the reason."""
+    report = check_document(built["libreoffice"])
+    fonts = [f for f in report.errors if f.rule == "page_number.font"]
+    assert fonts and all("w:rFonts（在 w:sz 之后" in f.found for f in fonts)
+
+
+def test_font_findings_say_where_the_value_came_from():
+    def songti_body(line: producers.Line) -> str:
+        if line.role == "body":
+            return producers.word_paragraph(line).replace("<w:r>", '<w:r><w:rPr><w:rFonts w:eastAsia="宋体"/></w:rPr>')
+        return producers.word_paragraph(line)
+
+    report = check_document(producers.word(paragraph=songti_body))
+    (finding,) = [f for f in report.errors if f.rule == "body.font"]
+    assert finding.found == "字体：宋体（直接格式）；字号：16 磅（段落样式“Normal”）"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_the_committed_libreoffice_fixture_is_what_soffice_writes(soffice, tmp_path):
+    """Rebuild the LibreOffice fixture with soffice: the same verdict as the committed one."""
+    fresh = producers.libreoffice_resave(soffice, producers.word(), tmp_path)
+    report = check_document(fresh)
+    wanted = VERDICTS["libreoffice"]
+    assert sorted({f.rule for f in report.errors}) == wanted["errors"]

@@ -529,10 +529,10 @@ def _color(attrs: dict[str, str], level: str, styles: _Styles) -> tuple[str | No
                 tint = int(attrs["themeTint"], 16) / 255
                 rgb = [round(c * tint + 255 * (1 - tint)) for c in rgb]
             return "".join(f"{c:02X}" for c in rgb), f"{level}的主题颜色 {theme}"
-    value = attrs.get("val")
-    if value in (None, "auto"):
+    explicit = attrs.get("val")
+    if explicit is None or explicit == "auto":
         return None, level or "自动"
-    return value.upper(), level
+    return explicit.upper(), level
 
 
 def _child_text(child: etree._Element) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...gbt9704 import figures as G
+from ...gbt9704 import grid as grid_rules
 from ...gbt9704.pagenumber import PAGE_NUMBER
 from ..findings import Finding, Severity
 from ..model import Paragraph, Section
 from ..roles import Role
-from .context import SONGTI, TWIPS_PER_MM, Context, DocumentKind, where_many
+from .context import SONGTI, TWIPS_PER_MM, Context, DocumentKind, describe, where_many
 
 TOLERANCE = round(TWIPS_PER_MM)  # ±1 mm
 PITCH = G.LINE_PITCH / 20  # 28.95 pt
@@ -62,16 +63,7 @@ def margins(ctx: Context) -> Iterator[Finding]:
 
 def line_grid(ctx: Context) -> Iterator[Finding]:
     for section in _sections(ctx):
-        if section.grid_type == "linesAndChars":
-            yield ctx.finding(
-                "grid.lines_and_chars",
-                "5.2.3",
-                "文档网格为“指定行和字符网格”：LibreOffice 按此排版时每行只排 14 字；应改为“只指定行网格”，"
-                "每行 28 字靠字距控制",
-                where=f"第{section.index + 1}节文档网格",
-                found="linesAndChars",
-                expected="lines（行距 28.95 磅）",
-            )
+        yield from _chars_per_line(ctx, section)
     body = [p for p in ctx.role(Role.BODY) if p.location == "正文"]
     wrong = [(p, pitch) for p in body if (pitch := _pitch(p, ctx)) is None or abs(pitch - PITCH) > 0.1]
     if wrong:
@@ -87,6 +79,43 @@ def line_grid(ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _chars_per_line(ctx: Context, section: Section) -> Iterator[Finding]:
+    """A character grid: how many 3号 characters a line holds in Word and in LibreOffice (5.2.3)."""
+    if section.grid_type not in ("linesAndChars", "snapToChars"):
+        return
+    size = G.BODY_SIZE / 2
+    space = section.char_space or 0
+    word = grid_rules.word_chars_per_line(
+        section.text_width_twips, section.base_size_pt, space, size, section.grid_type
+    )
+    libre = grid_rules.libreoffice_chars_per_line(section.text_width_twips, section.base_size_pt, space, size)
+    where = f"第{section.index + 1}节文档网格"
+    found = (
+        f"{section.grid_type}，charSpace {space}（基准字号 {section.base_size_pt:g} 磅，字距 "
+        f"{grid_rules.pitch_pt(section.base_size_pt, space):.2f} 磅）：Word 每行 {word} 字，LibreOffice 每行 {libre} 字"
+    )
+    if word != G.CHARS_PER_LINE:
+        yield ctx.finding(
+            "grid.chars_per_line",
+            "5.2.3",
+            f"文档网格使 3 号正文每行 {word} 字（Word），应为 28 字",
+            where=where,
+            found=found,
+            expected="每行 28 字",
+        )
+    elif libre != G.CHARS_PER_LINE:
+        yield ctx.finding(
+            "grid.lines_and_chars",
+            "5.2.3",
+            "文档网格在 Word 中每行 28 字，但 LibreOffice（及本工具的 PDF 转换）按此网格每行只排 "
+            f"{libre} 字；如需在 LibreOffice 中排版，改为“只指定行网格”，每行 28 字靠字距控制",
+            severity=Severity.WARNING,
+            where=where,
+            found=found,
+            expected="lines（行距 28.95 磅）",
+        )
+
+
 def _pitch(paragraph: Paragraph, ctx: Context) -> float | None:
     """The distance between the paragraph's lines in points, or None when it follows the font."""
     line, rule = paragraph.line_spacing
@@ -98,6 +127,32 @@ def _pitch(paragraph: Paragraph, ctx: Context) -> float | None:
         multiple = (line or 240) / 240 if rule == "auto" else 1
         return section.line_pitch / 20 * multiple
     return None
+
+
+def first_page_number(ctx: Context) -> Iterator[Finding]:
+    """Page 1 shows a number (7.5), except in a 信函 (10.1: no number on the first page)."""
+    if not ctx.doc.sections:
+        return
+    kind, footer = ctx.doc.footer_on_page(1)
+    numbered = any("PAGE" in p.fields for p in footer)
+    if ctx.kind is DocumentKind.LETTER and numbered:
+        yield ctx.finding(
+            "page_number.letter_first_page",
+            "10.1",
+            "信函首页不显示页码：在页面设置中勾选“首页不同”，首页页脚留空",
+            where="页脚（首页）" if kind == "first" else "页脚（奇数页）",
+            found="首页有页码",
+            expected="首页无页码",
+        )
+    elif ctx.kind is not DocumentKind.LETTER and kind == "first" and not numbered and ctx.doc.sections[0].footers:
+        yield ctx.finding(
+            "page_number.first_page",
+            "7.5",
+            "第 1 页不显示页码：本节设置了“首页不同”，首页页脚" + ("没有页码" if footer else "为空"),
+            where="第1节页面设置（首页不同）",
+            found="首页无页码",
+            expected="首页也排页码“— 1 —”（或取消“首页不同”）",
+        )
 
 
 def page_numbers(ctx: Context) -> Iterator[Finding]:
@@ -130,7 +185,7 @@ def page_numbers(ctx: Context) -> Iterator[Finding]:
                 "7.5",
                 "页码应为 4 号（14 磅）半角宋体",
                 where=para.location,
-                found=f"{bad[0].ascii_font or bad[0].east_asian_font} {bad[0].size_pt:g} 磅",
+                found=describe(bad[0], "ascii"),
                 expected="宋体 14 磅",
             )
     if not ctx.doc.even_and_odd_footers or not numbered.get("even"):
@@ -164,4 +219,4 @@ def page_numbers(ctx: Context) -> Iterator[Finding]:
             )
 
 
-PAGE_RULES = [paper, margins, line_grid, page_numbers]
+PAGE_RULES = [paper, margins, line_grid, page_numbers, first_page_number]

@@ -11,7 +11,18 @@ from ...gbt9704.dates import DATE_IN_TEXT, format_date, has_leading_zero, in_ara
 from ..findings import Finding, Severity
 from ..model import Paragraph, Run
 from ..roles import Role
-from .context import FANGSONG, HEITI, KAITI, XIAOBIAOSONG, Context, cjk_runs, describe, grouped, where_many
+from .context import (
+    FANGSONG,
+    HEITI,
+    KAITI,
+    XIAOBIAOSONG,
+    Context,
+    cjk_runs,
+    describe,
+    describe_color,
+    grouped,
+    where_many,
+)
 
 
 def title(ctx: Context) -> Iterator[Finding]:
@@ -38,6 +49,16 @@ def title(ctx: Context) -> Iterator[Finding]:
         if para.align != "center":
             yield ctx.finding(
                 "title.center", "7.3.1", "标题应居中排布", where=para.where(), found=para.align, expected="center"
+            )
+        colored = [r for r in para.text_runs if r.color not in (None, "000000")]
+        if colored:
+            yield ctx.finding(
+                "title.color",
+                "5.2.4",
+                "标题文字应为黑色（5.2.4 “未作特殊说明的文字颜色均为黑色”，7.3.1 未另作规定）",
+                where=para.where(),
+                found=describe_color(colored[0]),
+                expected="000000（黑色）或自动",
             )
         if any(r.bold for r in runs):
             yield ctx.finding(
@@ -110,7 +131,10 @@ def body_text(ctx: Context) -> Iterator[Finding]:
             expected="32 磅（2 个 3 号字）",
         ),
     )
-    colors = ((p, r.color or "") for p in body for r in p.text_runs if r.color not in (None, "000000"))
+    texts = ctx.role(
+        Role.BODY, Role.HEADING1, Role.HEADING2, Role.HEADING3, Role.HEADING4, Role.ADDRESSEE, Role.ATTACHMENT_NOTE
+    )
+    colors = ((p, describe_color(r)) for p in texts for r in p.text_runs[:1] if r.color not in (None, "000000"))
     yield from grouped(
         colors,
         lambda found, paras: ctx.finding(
