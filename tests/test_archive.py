@@ -308,3 +308,16 @@ def test_one_where_builder_binds_every_value_and_skips_none():
     assert where({"unit": "x' OR 1=1 --"})[1] == ("x' OR 1=1 --",)  # a value is never SQL
     with pytest.raises(ValueError, match="not a column name"):
         where({"unit = 1 OR unit": "x"})
+
+
+def test_a_classified_document_is_filed_with_its_secrecy(tmp_path):
+    template = Catalog.default().get("dual_report")
+    data = template.example() | {"secrecy": "秘密★1年", "copy_number": "000012"}
+    data.pop("doc_number")
+    with Archive(tmp_path / "档案") as archive:
+        record = archive.file_rendered(template, data)
+        assert record.secrecy == "秘密★1年"
+        assert [r.archival_code for r in archive.list() if r.secrecy == "秘密★1年"] == [record.archival_code]
+        plain = template.example() | {"secrecy": None, "copy_number": None, "period": "全年"}
+        plain.pop("doc_number")
+        assert archive.file_rendered(template, plain).secrecy == ""

@@ -51,6 +51,7 @@ def meta_from_rendered(metadata: Mapping[str, str], template: Template, org: str
         doc_number=metadata.get("doc_number", ""),
         recipients=metadata.get("recipients", ""),
         cc=metadata.get("cc", ""),
+        secrecy=metadata.get("secrecy", ""),
         retention=manifest.retention,
         org=org or "",
     )
