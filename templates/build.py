@@ -122,7 +122,14 @@ def responsibility_letter() -> GongwenDocument:
     return doc
 
 
-def _report(*, title: str, upward_header: bool, issuer: str = "{{ issuer }}") -> GongwenDocument:
+#: 主送 of the 双报告 to 市委 and 市纪委: a 上行文 has one 主送 (条例第十五条), so each report is made
+#: once per recipient from the same data (the ``recipient`` choice), as the seed's 分别 says.
+ONE_RECIPIENT = "{{ city_committee if recipient == '市委' else discipline_commission }}"
+
+
+def _report(
+    *, title: str, upward_header: bool, issuer: str = "{{ issuer }}", addressee: str = "{{ addressees }}"
+) -> GongwenDocument:
     """The shape of every 报告 of the 双报告 system (七(三)): 上行文, closing 特此报告."""
     doc = GongwenDocument(title="报告")
     if upward_header:
@@ -131,7 +138,7 @@ def _report(*, title: str, upward_header: bool, issuer: str = "{{ issuer }}") ->
         doc.header_marks(framed=False)
     doc.title(title)
     doc.blank()
-    doc.addressee("{{ addressees }}：")
+    doc.addressee(f"{addressee}：")
     loop_paragraphs(doc, "intro")
     doc.heading(1, "一、主要工作及成效")
     loop_headed_items(doc, "achievements")
@@ -150,6 +157,7 @@ def dual_report() -> GongwenDocument:
     return _report(
         title="关于{{ year }}年{% if period == '上半年' %}上半年{% endif %}落实党风廉政建设主体责任情况的报告",
         upward_header=True,
+        addressee=ONE_RECIPIENT,
     )
 
 
@@ -157,6 +165,7 @@ def dual_report_secretary() -> GongwenDocument:
     return _report(
         title="关于{{ year }}年{% if period == '上半年' %}上半年{% endif %}履行党风廉政建设第一责任人职责情况的报告",
         upward_header=True,
+        addressee=ONE_RECIPIENT,
     )
 
 

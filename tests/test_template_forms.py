@@ -1,0 +1,59 @@
+"""The forms of the built-in templates (issue 14): who sends each document, to whom, with what."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+
+from lianzheng_docs import Catalog, RenderedDocument
+
+
+def paragraphs(document: RenderedDocument) -> list[str]:
+    """The text of every paragraph of the body, tables included, in order."""
+    xml = zipfile.ZipFile(io.BytesIO(document.content)).read("word/document.xml").decode("utf-8")
+    texts = []
+    for paragraph in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S):
+        texts.append("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", paragraph)))
+    return texts
+
+
+def render(template_id: str, **changes: object) -> RenderedDocument:
+    template = Catalog.default().get(template_id)
+    return template.render({**template.example(), **changes})
+
+
+# ------------------------------------------------------------ 双报告: one 上级机关 per report
+
+
+@pytest.mark.parametrize("template_id", ["dual_report", "dual_report_secretary"])
+def test_a_dual_report_goes_to_one_recipient_and_both_are_made_from_the_same_data(template_id):
+    to_committee = render(template_id, recipient="市委")
+    to_commission = render(template_id, recipient="市纪委")
+    assert "中共××市委：" in paragraphs(to_committee)
+    assert "中共××市纪委：" in paragraphs(to_commission)
+    for document in (to_committee, to_commission):  # never both 主送 on one 上行文
+        assert not any("市委、" in text and text.endswith("：") for text in paragraphs(document))
+    assert to_committee.metadata["recipients"] == "中共××市委"
+    assert to_commission.metadata["recipients"] == "中共××市纪委"
+    assert to_committee.title == to_commission.title
+
+
+def test_the_recipient_has_to_be_chosen():
+    template = Catalog.default().get("dual_report")
+    data = template.example()
+    del data["recipient"]
+    with pytest.raises(Exception, match="recipient"):
+        template.render(data)
+
+
+def test_the_first_responsible_person_report_is_the_party_groups():
+    """七（三）: 局党组 reports on the secretary's duties; a red-headed, numbered 党组 document signs as 党组."""
+    document = render("dual_report_secretary")
+    texts = paragraphs(document)
+    assert document.metadata["issuer"] == "中共××市财政局党组"
+    assert "中共××市财政局党组" in [t.strip() for t in texts]
+    assert not any("党组书记　张建国" in t for t in texts)
+    assert any(t.startswith("X财党〔2026〕13号") for t in texts)
