@@ -195,6 +195,7 @@ def risk_notice() -> GongwenDocument:
     doc.paragraph("违反规定：{{ finding.rule }}")
     doc.paragraph("风险提示：{{ finding.risk }}")
     doc.paragraph("整改要求：{{ finding.requirement }}")
+    doc.paragraph("整改时限：{{ finding.deadline or deadline }}前")
     doc.control("{%p endfor %}")
     doc.paragraph(
         "请你单位接到本告知书后，认真剖析问题成因，逐项制定整改措施，明确整改责任人和整改时限，"
@@ -208,16 +209,28 @@ def risk_notice() -> GongwenDocument:
         [],
         [
             ["告知书编号", "{{ doc_number }}"],
-            ["接收单位", "{{ recipient }}"],
+            ["接收单位（盖章）", "{{ recipient }}"],
             ["接收人（签字）", ""],
             ["接收日期", "　　　　年　　月　　日"],
             ["整改责任人", ""],
             ["联系电话", ""],
-            ["备注", ""],
         ],
-        widths_mm=[40, 116],
+        widths_mm=[44, 112],
         row_height_mm=12,
         center_columns=(0,),
+    )
+    doc.blank()
+    # each finding's 整改时限, and who answers for it: the deadline the recipient signs for
+    doc.table(
+        ["序号", "问题", "整改时限", "整改责任人"],
+        [
+            ["{%tr for finding in findings %}", "", "", ""],
+            ["{{ loop.index }}", "{{ finding.title }}", "{{ finding.deadline or deadline }}", ""],
+            ["{%tr endfor %}", "", "", ""],
+        ],
+        widths_mm=[16, 66, 44, 30],
+        row_height_mm=12,
+        center_columns=(0, 2),
     )
     doc.blank()
     doc.paragraph("请于收到本告知书后五个工作日内将回执报送{{ reply_to }}。")

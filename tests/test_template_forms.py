@@ -57,3 +57,29 @@ def test_the_first_responsible_person_report_is_the_party_groups():
     assert "中共××市财政局党组" in [t.strip() for t in texts]
     assert not any("党组书记　张建国" in t for t in texts)
     assert any(t.startswith("X财党〔2026〕13号") for t in texts)
+
+
+# ------------------------------------------------------------ 印发机关, 回执
+
+
+def test_the_supervision_report_is_printed_by_the_organ_that_heads_and_signs_it():
+    document = render("supervision_report")
+    texts = [t.strip() for t in paragraphs(document)]
+    mark = "中共××市纪委驻市财政局纪检组"
+    assert texts.count(mark) >= 2  # 版头 and 署名
+    assert any(t.startswith(mark) and t.endswith("印发") for t in texts)
+    assert not any("监察室" in t and t.endswith("印发") for t in texts)
+
+
+def test_the_risk_notice_receipt_is_stamped_and_gives_each_findings_deadline():
+    template = Catalog.default().get("risk_notice")
+    data = template.example()
+    data["findings"] = [*data["findings"][:1], {**data["findings"][1], "deadline": None}]
+    del data["findings"][1]["deadline"]
+    texts = paragraphs(template.render(data))
+    assert "接收单位（盖章）" in texts
+    assert "整改时限：2026年7月31日前" in texts  # the finding's own
+    assert "整改时限：2026年8月31日前" in texts  # none given: the report's deadline
+    receipt = texts[texts.index("廉政风险告知书回执") :]
+    assert receipt[receipt.index("整改时限") :][:4] == ["整改时限", "整改责任人", "1", "专项资金拨付不及时"]
+    assert "2026年7月31日" in receipt and "2026年8月31日" in receipt
