@@ -26,8 +26,9 @@ def pdf(path, text):
 
 
 def test_render_into_the_archive_then_find_it(run, tmp_path):
-    (tmp_path / "d.yaml").write_text(run("example", "risk_notice").output, encoding="utf-8")
-    data = (tmp_path / "d.yaml").read_text(encoding="utf-8").replace("doc_number: X财廉告〔2026〕3号", "")
+    # the example is dated relative to the day given (default today): pinned, so the years below hold
+    example = run("example", "risk_notice", "--today", "2026-11-30").output
+    data = example.replace("doc_number: X财廉告〔2026〕3号", "")
     (tmp_path / "d.yaml").write_text(data, encoding="utf-8")
     result = run("render", "risk_notice", "--data", "d.yaml", "--archive", "--json")
     assert result.exit_code == 0, result.output

@@ -63,7 +63,8 @@ def test_example_then_render(run, tmp_path, template_id):
 
 
 def test_render_json_and_default_name(run, tmp_path):
-    (tmp_path / "d.yaml").write_text(run("example", "dual_report").output, encoding="utf-8")
+    example = run("example", "dual_report", "--today", "2026-11-30").output  # dated relative to that day
+    (tmp_path / "d.yaml").write_text(example, encoding="utf-8")
     result = run("render", "dual_report", "--data", "d.yaml", "--json")
     assert result.exit_code == 0
     data = json.loads(result.output)

@@ -31,7 +31,7 @@ from .derived import (
 from .errors import ArchiveError, DuplicateDocument, MetadataError, RecordNotFound, SearchIndexError
 from .export import export
 from .extract import checked_format, extract, readable_text
-from .records import Record, RecordMeta
+from .records import FutureDateError, Record, RecordMeta, future_date_warning
 from .registry import Registry, now
 from .storage import Staged, place, stage
 from .verify import VerifyReport, verify
@@ -102,9 +102,14 @@ class Archive:
         meta: RecordMeta | None = None,
         *,
         allow_duplicate: bool = False,
+        allow_future_date: bool = False,
     ) -> Record:
-        """File an external document (a received PDF or .docx) with the metadata given."""
+        """File an external document (a received PDF or .docx) with the metadata given.
+
+        A 成文日期 after today is refused (:class:`FutureDateError`) unless ``allow_future_date``;
+        then it is filed with a warning in :attr:`warnings`."""
         meta = meta or RecordMeta()
+        future = self._check_date(meta.date, allow_future_date)
         if not source.is_file():
             raise MetadataError(f"找不到要归档的文件 {source}")
         if source.stat().st_size == 0:
@@ -120,6 +125,8 @@ class Archive:
                     source="external", template_id=None, allow_duplicate=allow_duplicate,
                     original_name=source.name, placed=placed,
                 )  # fmt: skip
+        if future:
+            self.warnings.append(future)
         return self._filed(record_id)
 
     def file_rendered(
@@ -132,6 +139,7 @@ class Archive:
         org: str | None = None,
         allow_duplicate: bool = False,
         finish: Callable[[bytes], bytes] | None = None,
+        allow_future_date: bool = False,
     ) -> Record:
         """Number, render, store and index a document from a template, as one step.
 
@@ -139,9 +147,11 @@ class Archive:
         (机关代字, year) is taken and rendered into the document; if rendering or storing fails,
         the number is not consumed. ``finish`` is applied to the rendered .docx before it is
         stored: the pagination step (:mod:`lianzheng_docs.finishing`), which the archive does not
-        import, since it needs LibreOffice.
+        import, since it needs LibreOffice. A document dated (成文日期) after today is refused
+        (:class:`FutureDateError`, nothing numbered or stored) unless ``allow_future_date``.
         """
         data = dict(data)
+        future = None
         with self._transaction_filing() as placed:
             number_field = template.manifest.field("doc_number")
             if number_field is not None and not data.get("doc_number"):
@@ -154,6 +164,8 @@ class Archive:
                 sequence = self.registry.next_number("doc_number", f"{code}|{year}")
                 data["doc_number"] = format_doc_number(code, year, sequence)
             document = template.render(data, mask_names=mask_names)
+            when = document.metadata.get("date")
+            future = self._check_date(date.fromisoformat(when) if when else None, allow_future_date)
             if finish is not None:
                 document = dataclasses.replace(document, content=finish(document.content))
             meta = meta_from_rendered(document.metadata, template, org)
@@ -163,7 +175,19 @@ class Archive:
                     staged, "docx", meta, text, pages, source="rendered", template_id=template.id,
                     allow_duplicate=allow_duplicate, original_name=None, placed=placed,
                 )  # fmt: skip
+        if future:
+            self.warnings.append(future)
         return self._filed(record_id)
+
+    @staticmethod
+    def _check_date(when: date | None, allow_future_date: bool) -> str | None:
+        """Refuse a 成文日期 after today; allowed, the warning to give once it is filed."""
+        today = date.today()
+        if when is None or when <= today:
+            return None
+        if not allow_future_date:
+            raise FutureDateError(when, today)
+        return future_date_warning(when, today)
 
     @contextmanager
     def indexing_deferred(self) -> Iterator[Archive]:

@@ -20,6 +20,25 @@ CHINESE_KEYS = {
 }  # fmt: skip
 
 
+class FutureDateError(MetadataError):
+    """A document dated after today would be filed: refused unless asked for (``allow_future_date``)."""
+
+    def __init__(self, when: date, today: date) -> None:
+        super().__init__(
+            f"成文日期（date）{when.isoformat()} 晚于今天 {today.isoformat()}：日期在未来的文件不予归档，"
+            "lianzheng status 也不会把它算作已完成。请改正成文日期；确是预先签署的文件，"
+            "加 --allow-future-date 归档（Python：allow_future_date=True）"
+        )
+        self.when = when
+        self.today = today
+
+
+def future_date_warning(when: date, today: date) -> str:
+    """What is said when a document dated after today is filed anyway."""
+    return (f"成文日期 {when.isoformat()} 晚于今天 {today.isoformat()}，已按 --allow-future-date 归档；"
+            "在此日期之前 lianzheng status 不把它算作完成")  # fmt: skip
+
+
 @dataclass
 class RecordMeta:
     """Metadata for filing one document; what is left empty is taken from the document or defaults."""

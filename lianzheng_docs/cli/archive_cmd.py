@@ -11,7 +11,7 @@ import click
 from ..archive import Archive, MetadataError, Record, RecordMeta
 from ..errors import ExitCode, LianzhengError
 from .output import emit, filing_archive, format_table, progress
-from .params import ISO_DATE, archive_option, json_option
+from .params import ISO_DATE, allow_future_date_option, archive_option, json_option
 
 if TYPE_CHECKING:
     from ..archive.verify import VerifyReport
@@ -55,12 +55,13 @@ def init(fonds: str | None, org: str | None, root: Path | None, as_json: bool) -
 @click.option("--meta", "meta_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="元数据文件（YAML/JSON，键可用中文：题名、文种、日期、文号……）。")  # fmt: skip
 @click.option("--allow-duplicate", is_flag=True, help="允许归档与已有文件内容相同的文件。")
+@allow_future_date_option
 @click.option("--stamp/--no-stamp", default=True, show_default=True,
               help="为每件生成加盖归档章的 PDF 副本（原件不变；需要 LibreOffice）。")  # fmt: skip
 @archive_option
 @json_option
-def add(sources: tuple[Path, ...], root: Path | None, meta_file: Path | None, allow_duplicate: bool, stamp: bool,
-        as_json: bool, **options: Any) -> None:  # fmt: skip
+def add(sources: tuple[Path, ...], root: Path | None, meta_file: Path | None, allow_duplicate: bool,
+        allow_future_date: bool, stamp: bool, as_json: bool, **options: Any) -> None:  # fmt: skip
     """归档外来文件（PDF、.docx）：一个文件、多个文件或整个文件夹。"""
     files = _expand(sources)
     if options["title"] and len(files) > 1:
@@ -72,7 +73,8 @@ def add(sources: tuple[Path, ...], root: Path | None, meta_file: Path | None, al
         with archive.indexing_deferred():
             for path in files:
                 try:
-                    record = archive.add(path, RecordMeta(**vars(base)), allow_duplicate=allow_duplicate)
+                    record = archive.add(path, RecordMeta(**vars(base)), allow_duplicate=allow_duplicate,
+                                         allow_future_date=allow_future_date)  # fmt: skip
                     filed.append({"file": str(path), "archival_code": record.archival_code, "id": record.id})
                 except LianzhengError as exc:
                     failed.append({"file": str(path), **exc.to_dict()})

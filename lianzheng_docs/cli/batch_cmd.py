@@ -10,7 +10,7 @@ import click
 from ..errors import ExitCode
 from .finishing import CommandFinisher
 from .output import emit, filing_archive, progress
-from .params import YEAR, archive_flag, json_option, roster_option, strict_layout_option
+from .params import YEAR, allow_future_date_option, archive_flag, json_option, roster_option, strict_layout_option
 
 if TYPE_CHECKING:
     from ..duties.batch import BatchResult
@@ -29,11 +29,12 @@ if TYPE_CHECKING:
 @archive_flag
 @click.option("--pdf", "with_pdf", is_flag=True, help="同时生成 PDF（一次启动 LibreOffice；归档时为 PDF/A-2b 副本）。")
 @click.option("--force", is_flag=True, help="已生成或已归档的也重新生成（默认跳过，重复执行不会重复归档）。")
+@allow_future_date_option
 @strict_layout_option
 @json_option
 def batch(template_id: str, data_file: str, roster: Path | None, year: int | None, kinds: tuple[str, ...],
-          out_dir: Path, archive_root: str | None, with_pdf: bool, force: bool, strict_layout: bool,
-          as_json: bool) -> None:  # fmt: skip
+          out_dir: Path, archive_root: str | None, with_pdf: bool, force: bool, allow_future_date: bool,
+          strict_layout: bool, as_json: bool) -> None:  # fmt: skip
     """按名册为每个科室（单位）各生成一份文书，如全年的党风廉政建设责任书。
 
     某个单位出错时记下原因、继续其余单位，最后一并报告（退出码取第一个错误的，如数据问题为 3）。
@@ -56,7 +57,8 @@ def batch(template_id: str, data_file: str, roster: Path | None, year: int | Non
         if archive_root is not None:
             with filing_archive(archive_root) as archive:
                 result = run_batch(template, units, base, year=year, kinds=kinds, archive=archive, pdf=with_pdf,
-                                   force=force, on_item=lambda _item: advance(), finish=finisher.one)  # fmt: skip
+                                   force=force, on_item=lambda _item: advance(), finish=finisher.one,
+                                   allow_future_date=allow_future_date)  # fmt: skip
         else:
             out_dir.mkdir(parents=True, exist_ok=True)
             result = run_batch(template, units, base, year=year, kinds=kinds, output_dir=out_dir, pdf=with_pdf,

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from .output import emit, format_table
-from .params import ISO_DATE, YEAR, archive_option, json_option
+from .params import ISO_DATE, YEAR, allow_future_date_option, archive_option, json_option
 
 HOLDER_HELP = "局党组书记，或科室（单位）名称（其主要负责人的任务清单）。"
 
@@ -40,16 +40,19 @@ def tasks(holder: str, as_json: bool) -> None:
 @click.option("--date", "when", type=ISO_DATE, required=True, help="完成日期，如 2026-03-05。")
 @click.option("--done", required=True, help="做了什么。")
 @click.option("--evidence", multiple=True, help="佐证材料：档案中的档号或文号，可重复。")
+@allow_future_date_option
 @archive_option
 @json_option
-def add(holder: str, task: str, when: Any, done: str, evidence: tuple[str, ...], root: Path | None,
-        as_json: bool) -> None:  # fmt: skip
+def add(holder: str, task: str, when: Any, done: str, evidence: tuple[str, ...], allow_future_date: bool,
+        root: Path | None, as_json: bool) -> None:  # fmt: skip
     """记入一条台账：哪项任务、哪天、做了什么、佐证材料（须已归档）。"""
     from ..archive import Archive
     from ..duties.ledger import Ledger
 
     with Archive(root) as archive:
-        entry = Ledger(archive).add(holder, task, when, done, evidence)
+        entry = Ledger(archive).add(holder, task, when, done, evidence, allow_future_date=allow_future_date)
+    if when > date.today():
+        click.echo(f"警告：台账日期 {when.isoformat()} 晚于今天，已按 --allow-future-date 记入", err=True)
     proof = "、".join(r.doc_number or r.archival_code for r in entry.evidence)
     line = f"已记入台账：{entry.holder}  {entry.task.id}. {entry.task.title}  {entry.date}"
     emit(entry.to_dict(), lambda: line + (f"  佐证：{proof}" if proof else ""), as_json=as_json)

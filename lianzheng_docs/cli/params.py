@@ -88,3 +88,10 @@ strict_layout_option = click.option(
     is_flag=True,
     help="版记所在页必须经 LibreOffice 排版验证（版记在末页且为偶数页），做不到时报错；默认只给警告。",
 )
+
+#: filing (and the ledger) refuse a date after today unless told: a document signed in advance
+allow_future_date_option = click.option(
+    "--allow-future-date",
+    is_flag=True,
+    help="允许成文日期（或台账日期）晚于今天：预先签署的文件照常归档并给出警告；在该日期之前 status 不把它算作完成。",
+)

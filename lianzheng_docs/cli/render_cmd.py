@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,21 +14,27 @@ import click
 from ..datafile import load_data
 from ..fileio import safe_filename, write_atomic
 from ..templating.catalog import Catalog, Template
-from ..templating.examples import example_yaml
+from ..templating.examples import example_data, example_yaml
 from ..templating.samples import render_samples
 from .finishing import CommandFinisher
 from .output import emit, filing_archive, note, progress
-from .params import archive_flag, json_option, strict_layout_option
+from .params import ISO_DATE, allow_future_date_option, archive_flag, json_option, strict_layout_option
+
+#: examples and samples are dated relative to a day: today unless told (a test, a reproducible demo)
+sample_today_option = click.option(
+    "--today", type=ISO_DATE, help="示例按哪一天确定日期（默认今天）：日期取该日或之前最近的同月同日，年份随之调整。"
+)
 
 
 @click.command("example")
 @click.argument("template_id", metavar="模板ID")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件（默认打印到屏幕）。")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
-def example(template_id: str, output: Path | None, force: bool) -> None:
-    """打印一份完整、有效的示例数据（YAML），可作为填写的起点。"""
+@sample_today_option
+def example(template_id: str, output: Path | None, force: bool, today: date | None) -> None:
+    """打印一份完整、有效的示例数据（YAML），可作为填写的起点。日期不晚于今天（按年调整）。"""
     template = Catalog.default().get(template_id)
-    text = example_yaml(template.manifest, template.id)
+    text = example_yaml(template.manifest, template.id, today or date.today())
     if output is None:
         click.echo(text)
     else:
@@ -50,6 +57,7 @@ def example(template_id: str, output: Path | None, force: bool) -> None:
 @archive_flag
 @click.option("--prefix", help="归档编号用的机关代字（默认取模板清单的 [numbering] prefix）。")
 @click.option("--pdf", "with_pdf", is_flag=True, help="同时生成 PDF（归档时为 PDF/A-2b，并存入档案）。")
+@allow_future_date_option
 @strict_layout_option
 @json_option
 def render(
@@ -61,6 +69,7 @@ def render(
     archive_root: str | None,
     prefix: str | None,
     with_pdf: bool,
+    allow_future_date: bool,
     strict_layout: bool,
     as_json: bool,
 ) -> None:
@@ -74,7 +83,7 @@ def render(
     finisher = CommandFinisher(strict=strict_layout)
     if archive_root is not None:
         _render_into_archive(template, data, output, force, mask_names, archive_root, prefix, with_pdf, as_json,
-                             finisher)  # fmt: skip
+                             finisher, allow_future_date)  # fmt: skip
         finisher.report()
         return
     document = template.render(data, mask_names=mask_names)
@@ -156,13 +165,19 @@ def _check_printed(pdf: Path) -> None:
 def _render_into_archive(
     template: Template, data: dict[str, Any], output: Path | None, force: bool, mask_names: bool,
     root: str, prefix: str | None, with_pdf: bool, as_json: bool, finisher: CommandFinisher,
+    allow_future_date: bool = False,
 ) -> None:  # fmt: skip
 
     if data.get("doc_number") and template.manifest.field("doc_number") is not None:
         note(f"数据中已有文号 {data['doc_number']}，按此文号归档（不自动编号）。", quiet=as_json)
     with filing_archive(root) as archive:
         record = archive.file_rendered(
-            template, data, mask_names=mask_names, prefix=prefix, finish=lambda content: finisher.one(content)
+            template,
+            data,
+            mask_names=mask_names,
+            prefix=prefix,
+            finish=lambda content: finisher.one(content),
+            allow_future_date=allow_future_date,
         )
         stored = archive.path_of(record)
         if with_pdf:
@@ -187,19 +202,30 @@ def _render_into_archive(
     type=click.Path(file_okay=False, path_type=Path), help="样例文档的输出文件夹。",
 )  # fmt: skip
 @archive_flag
+@allow_future_date_option
+@sample_today_option
 @strict_layout_option
 @json_option
-def samples(out_dir: Path, archive_root: str | None, strict_layout: bool, as_json: bool) -> None:
-    """用内置示例数据生成每个模板的样例文档；加 --archive 则归档（已归档的样例不重复归档）。"""
+def samples(out_dir: Path, archive_root: str | None, allow_future_date: bool, today: date | None,
+            strict_layout: bool, as_json: bool) -> None:  # fmt: skip
+    """用内置示例数据生成每个模板的样例文档；加 --archive 则归档（已归档的样例不重复归档）。
+
+    样例的日期按今天调整（不晚于今天），所以归档后 status 有已完成、未到期和已逾期的事项。
+    """
     catalog = Catalog.default()
     finisher = CommandFinisher(strict=strict_layout)
+    today = today or date.today()
     if archive_root is not None:
-        _samples_into_archive(catalog, archive_root, as_json, finisher)
+        _samples_into_archive(catalog, archive_root, as_json, finisher, allow_future_date, today)
         finisher.report()
         return
     with progress(len(catalog), "生成样例", quiet=as_json) as advance:
         made = render_samples(
-            out_dir, catalog=catalog, on_rendered=lambda _template, _path: advance(), finish=finisher.many
+            out_dir,
+            catalog=catalog,
+            on_rendered=lambda _template, _path: advance(),
+            finish=finisher.many,
+            today=today,
         )
     emit([{"template": s.template_id, "path": str(s.path), "title": s.title} for s in made],
          lambda: [*(f"  {sample.path}  {sample.title}" for sample in made),
@@ -208,17 +234,19 @@ def samples(out_dir: Path, archive_root: str | None, strict_layout: bool, as_jso
     finisher.report()
 
 
-def _samples_into_archive(catalog: Catalog, root: str, as_json: bool, finisher: CommandFinisher) -> None:
+def _samples_into_archive(catalog: Catalog, root: str, as_json: bool, finisher: CommandFinisher,
+                          allow_future_date: bool = False, today: date | None = None) -> None:  # fmt: skip
 
     results: list[dict[str, Any]] = []
     with filing_archive(root) as archive, progress(len(catalog), "归档样例", quiet=as_json) as advance:
         with archive.indexing_deferred():
             for template in catalog:
-                data = template.example()
+                data = example_data(template.manifest, today or date.today())
                 title = template.metadata(data).get("title", template.title)
                 data.pop("doc_number", None)  # the archive numbers it
                 existing = archive.find_rendered(template.id, title)
-                record = existing or archive.file_rendered(template, data, finish=finisher.one)
+                record = existing or archive.file_rendered(template, data, finish=finisher.one,
+                                                           allow_future_date=allow_future_date)  # fmt: skip
                 results.append({
                     "template": template.id, "archival_code": record.archival_code,
                     "doc_number": record.doc_number, "title": record.title, "new": not existing,

@@ -47,7 +47,9 @@ def _rows(statuses: list[Status]) -> list[tuple[str, ...]]:
                 detail += f"（已有 {len(s.records)}/{s.obligation.min_count} 件）"
         else:
             detail = s.obligation.rule_text
-        rows.append((str(s.year or ""), s.obligation.clause, s.obligation.title, s.party,
+        if s.note:
+            detail = f"{detail}；{s.note}" if detail else s.note
+        rows.append((str(s.year or ""), s.obligation.clause, s.obligation.title, s.who,
                      s.due.isoformat() if s.due else "—", s.label, detail))  # fmt: skip
     return rows
 

@@ -113,6 +113,7 @@ def run_batch(
     force: bool = False,
     on_item: Callable[[BatchItem], None] | None = None,
     finish: Callable[[bytes, str], bytes] | None = None,
+    allow_future_date: bool = False,
 ) -> BatchResult:
     """Make ``template`` for every unit of ``roster`` whose 类别 is in ``kinds``.
 
@@ -120,7 +121,8 @@ def run_batch(
     in one LibreOffice run at the end); otherwise it is written to ``output_dir`` (and converted
     there). ``on_item`` is called after each unit, e.g. to advance a progress bar. ``finish``
     (rendered .docx, unit name) -> finished .docx is the pagination step, applied to each
-    document before it is written or filed.
+    document before it is written or filed. A unit whose document is dated after today is not
+    filed (it fails, saying so) unless ``allow_future_date``.
     """
     unit_field(template)  # fails before any work when the template is not per unit
     if archive is None and output_dir is None:
@@ -129,7 +131,7 @@ def run_batch(
     result = BatchResult(template.id, year)
     with archive.indexing_deferred() if archive is not None else nullcontext():
         for unit in (u for u in roster.units if u.kind in kinds):
-            item = _one(template, base, unit, year, archive, output_dir, force, finish)
+            item = _one(template, base, unit, year, archive, output_dir, force, finish, allow_future_date)
             result.items.append(item)
             if on_item:
                 on_item(item)
@@ -146,6 +148,7 @@ def run_batch(
 def _one(
     template: Template, base: Mapping[str, Any], unit: RosterUnit, year: int | None,
     archive: Archive | None, output_dir: Path | None, force: bool, finish: Callable[[bytes, str], bytes] | None,
+    allow_future_date: bool = False,
 ) -> BatchItem:  # fmt: skip
     finish_one = (lambda content: finish(content, unit.name)) if finish is not None else None
     data = unit_data(template, base, unit, year)
@@ -157,7 +160,8 @@ def _one(
                 return BatchItem(
                     unit.name, "skipped", title, record=existing, message=f"已归档 {existing.archival_code}"
                 )
-            record = archive.file_rendered(template, data, allow_duplicate=force, finish=finish_one)
+            record = archive.file_rendered(template, data, allow_duplicate=force, finish=finish_one,
+                                           allow_future_date=allow_future_date)  # fmt: skip
             return BatchItem(unit.name, "made", title, archive.path_of(record), record)
         assert output_dir is not None
         target = output_dir / f"{safe_filename(title)}.docx"

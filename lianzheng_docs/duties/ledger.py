@@ -135,9 +135,20 @@ class Ledger:
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
 
-    def add(self, holder: str, task: str, when: date, done: str, evidence: Sequence[str] = ()) -> LedgerEntry:
-        """Enter what was done for a task. Every problem is reported at once; nothing is written then."""
+    def add(
+        self, holder: str, task: str, when: date, done: str, evidence: Sequence[str] = (),
+        *, allow_future_date: bool = False, today: date | None = None,
+    ) -> LedgerEntry:  # fmt: skip
+        """Enter what was done for a task. Every problem is reported at once; nothing is written then.
+
+        The ledger records what was done: a date after ``today`` is refused unless ``allow_future_date``.
+        """
         problems: list[Problem] = []
+        today = today or date.today()
+        if when > today and not allow_future_date:
+            problems.append(Problem("date", "日期", (
+                f"{when.isoformat()} 晚于今天 {today.isoformat()}：台账记的是已经做了的事，请写实际完成的日期；"
+                "确需预先记入，加 --allow-future-date（Python：allow_future_date=True）")))  # fmt: skip
         holder = holder_name(holder)
         if not holder:
             problems.append(Problem("holder", "责任人", "请写明是局党组书记还是哪个科室（单位）"))

@@ -52,6 +52,19 @@ class RosterUnit:
 
 
 @dataclass(frozen=True)
+class RosterPerson:
+    """Someone an obligation falls on person by person (the secretary's 廉政谈话 with each of them)."""
+
+    name: str
+    post: str = ""
+    unit: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.post}）" if self.post else self.name
+
+
+@dataclass(frozen=True)
 class Roster:
     units: tuple[RosterUnit, ...]
     bureau: str = ""
@@ -60,9 +73,27 @@ class Roster:
     extra: dict[str, Any] = field(default_factory=dict)
     #: rows left out because they are wrong (only when read with ``strict=False``)
     problems: tuple[Problem, ...] = ()
+    #: 班子成员 as listed (``leaders`` or ``班子成员`` in a YAML/JSON roster)
+    leaders: tuple[RosterPerson, ...] = ()
 
     def unit(self, name: str) -> RosterUnit | None:
         return next((u for u in self.units if u.name == name), None)
+
+    def members(self) -> list[RosterPerson]:
+        """The party group's other members (班子成员): those listed, else every 分管领导 the units
+        name, once each; never the secretary."""
+        found = list(self.leaders) or [RosterPerson(u.leader, "班子成员") for u in self.units if u.leader]
+        unique: dict[str, RosterPerson] = {}
+        for person in found:
+            if person.name and person.name != self.secretary:
+                unique.setdefault(person.name, person)
+        return list(unique.values())
+
+    def heads(self, kinds: Iterable[str]) -> list[RosterPerson]:
+        """The heads of the units of these kinds, with their posts (预算科科长)."""
+        kinds = tuple(kinds)
+        return [RosterPerson(u.head, u.post if u.post.startswith(u.name) else u.name + u.post, u.name)
+                for u in self.units if u.kind in kinds]  # fmt: skip
 
 
 PLUGIN_PREFIX = "plugin:"
@@ -94,12 +125,17 @@ def load_roster(path: str | Path, *, plugins: Plugins | None = None, strict: boo
     if not isinstance(units, list):
         raise RosterError(str(path), [Problem("units", "单位", "应为单位列表")])
     roster = _from_records(units, str(path), lambda index, _key: f"第{index + 1}个单位", strict)
+    leaders = data.get("leaders") or data.get("班子成员") or []
+    if not isinstance(leaders, list):
+        example = "应为名单，如 [刘建华, {name: 吴强, post: 副局长}]"
+        raise RosterError(str(path), [Problem("leaders", "班子成员", example)])
     return Roster(
         roster.units,
         problems=roster.problems,
         bureau=str(data.get("bureau") or data.get("机关") or ""),
         secretary=_name(data.get("secretary") or data.get("党组书记")),
         discipline_head=_name(data.get("discipline_head") or data.get("纪检组长")),
+        leaders=tuple(_person(item) for item in leaders if _name(item)),
     )
 
 
@@ -122,6 +158,11 @@ def _name(value: Any) -> str:
     if isinstance(value, Mapping):
         return str(value.get("name", "")).strip()
     return str(value or "").strip()
+
+
+def _person(value: Any) -> RosterPerson:
+    post = str(value.get("post", "")).strip() if isinstance(value, Mapping) else ""
+    return RosterPerson(_name(value), post or "班子成员")
 
 
 def _normalise_header(text: str) -> str:

@@ -1,27 +1,78 @@
 """Example data from a manifest: what ``lianzheng example`` prints (as commented YAML) and the
-samples are made from."""
+samples are made from.
+
+A manifest's examples are written for one year (a 上半年 report dated 26 June, a department's
+report dated 12 January of the next year). Given ``today``, the example is moved by whole years
+so that its document's date (the field ``[metadata] date`` names) is the latest such day on or
+before ``today``: never a date in the future, month and day kept, and every year in it moved
+alike (other dates, ``year`` fields, 2026年 and 〔2026〕 in the text), so that it stays coherent.
+Without ``today`` the example is returned as written.
+"""
 
 from __future__ import annotations
 
+import calendar
+import re
+from datetime import date
 from typing import Any
 
 from ..datafile import dump_yaml
 from .manifest import FieldSpec, FieldType, TemplateManifest
 
+#: a year written in text: 2026年, 〔2026〕, an ISO date 2026-06-15
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)(20\d{2})(?=\s*年|〕|\]|-\d{2}-\d{2})")
+_FIELD = re.compile(r"\{\{\s*(\w+)")
 
-def example_data(manifest: TemplateManifest) -> dict[str, Any]:
-    """Sample data for every field: its ``example``, else its ``default``."""
-    return {spec.name: _example(spec) for spec in manifest.fields if _example(spec) is not None}
+
+def example_data(manifest: TemplateManifest, today: date | None = None) -> dict[str, Any]:
+    """Sample data for every field: its ``example``, else its ``default``; dated relative to
+    ``today`` when given (see the module's description)."""
+    data = {spec.name: _example(spec) for spec in manifest.fields if _example(spec) is not None}
+    return data if today is None else dated(data, manifest, today)
+
+
+def dated(data: dict[str, Any], manifest: TemplateManifest, today: date) -> dict[str, Any]:
+    """``data`` moved by whole years so that its document's date is the latest on or before ``today``."""
+    found = _FIELD.match(manifest.metadata.get("date", "").strip())
+    when = data.get(found[1]) if found else data.get("date")
+    if not isinstance(when, date):
+        return data
+    years = today.year - when.year
+    if _moved(when, years) > today:
+        years -= 1
+    return data if years == 0 else _shift(data, years)
+
+
+def _moved(day: date, years: int) -> date:
+    year = day.year + years
+    if (day.month, day.day) == (2, 29) and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return day.replace(year=year)
+
+
+def _shift(value: Any, years: int, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: _shift(v, years, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shift(v, years, key) for v in value]
+    if isinstance(value, date):
+        return _moved(value, years)
+    if isinstance(value, str):
+        return _YEAR_IN_TEXT.sub(lambda m: str(int(m[1]) + years), value)
+    if isinstance(value, int) and not isinstance(value, bool) and "year" in key and 2000 <= value <= 2100:
+        return value + years
+    return value
 
 
 def _example(spec: FieldSpec) -> Any:
     return spec.example if spec.example is not None else spec.default
 
 
-def example_yaml(manifest: TemplateManifest, template_id: str | None = None) -> str:
+def example_yaml(manifest: TemplateManifest, template_id: str | None = None, today: date | None = None) -> str:
     """A complete example data file, each field preceded by a comment saying what it is.
 
     ``template_id`` is the catalog id (a plugin's templates are namespaced); default the manifest's.
+    ``today``: date the example relative to it (:func:`dated`); without it, as the manifest writes it.
     """
     shown = template_id or manifest.id
     lines = [
@@ -30,7 +81,7 @@ def example_yaml(manifest: TemplateManifest, template_id: str | None = None) -> 
         "# 每个字段上方注明：中文名 · 类型 · 必填/选填 · 说明。日期写作 2026-01-15。",
         "",
     ]
-    data = example_data(manifest)
+    data = example_data(manifest, today)
     for spec in manifest.fields:
         lines.append(f"# {_describe(spec)}")
         if spec.name not in data:  # optional, nothing to suggest: show where it would go

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from .catalog import Catalog, Template
+from .examples import example_data
 from .rendering import RenderedDocument
 
 
@@ -24,8 +26,10 @@ def render_samples(
     overwrite: bool = True,
     on_rendered: Callable[[Template, Path], None] | None = None,
     finish: Callable[[Sequence[bytes], Sequence[str]], Sequence[bytes]] | None = None,
+    today: date | None = None,
 ) -> list[Sample]:
-    """Render every template of ``catalog`` from its example data into ``out_dir``.
+    """Render every template of ``catalog`` from its example data into ``out_dir``, dated relative
+    to ``today`` (default: the real today), so that no sample bears a date in the future.
 
     Files are named ``<id>.docx``; the accountability bulletin also gets its public version
     (names masked) as ``<id>_public.docx``. ``on_rendered`` is called after each document is
@@ -35,13 +39,15 @@ def render_samples(
     """
     catalog = catalog or Catalog.default()
     folder = Path(out_dir)
+    today = today or date.today()
     rendered: list[tuple[Template, str, RenderedDocument]] = []
     for template in catalog:
         variants = [(template.id, False)]
         if template.manifest.kind == "通报":
             variants.append((f"{template.id}_public", True))
         for name, masked in variants:
-            rendered.append((template, name, template.render(template.example(), mask_names=masked)))
+            data = example_data(template.manifest, today)
+            rendered.append((template, name, template.render(data, mask_names=masked)))
             if on_rendered:
                 on_rendered(template, folder / f"{name}.docx")
     if finish is not None:

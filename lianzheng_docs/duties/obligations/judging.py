@@ -1,7 +1,14 @@
-"""Judging obligations against the archive: done, late, due, overdue, per unit and per year."""
+"""Judging obligations against the archive: done, late, due, overdue, per unit and per year.
+
+A document dated (成文日期) after ``today`` never counts: it is listed on its row as dated in the
+future (:data:`~.model.FLAGS`), whatever else the row says. The secretary's 廉政谈话 are judged
+person by person (``per_person``): a talk record counts for a person when its 题名 or its 主送
+names them. A 告知书 (``after_template``) opens a deadline for its recipient's 整改情况报告.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
@@ -9,7 +16,7 @@ from datetime import date, timedelta
 from ...archive import Archive, Record
 from ...errors import Problem
 from ..events import Event, list_events
-from ..roster import Roster, RosterError
+from ..roster import Roster, RosterError, RosterPerson
 from .loading import load_obligations, plugin_obligations
 from .model import Obligation, Status
 
@@ -41,6 +48,9 @@ def status(
     for subject_year in [year] if isinstance(year, int) else year:
         events = list_events(archive, year=subject_year)
         found = _year_status(subject_year, obligations, records, events, roster, unit, templates, today)
+        for obligation in obligations:
+            if obligation.after_template:
+                found += _judge_after(obligation, subject_year, archive, records, unit, today)
         result += [replace(s, year=subject_year) for s in found]
     return result
 
@@ -51,6 +61,13 @@ def _year_status(
 ) -> list[Status]:  # fmt: skip
     result: list[Status] = []
     for obligation in obligations:
+        if obligation.after_template:
+            continue  # judged from the filed records that open it (_judge_after)
+        if obligation.per_person:
+            if roster is not None and not unit:
+                for person in _people(obligation, roster):
+                    result.append(_judge(obligation, obligation.party, year, records, templates, today, person))
+            continue
         if obligation.event:
             mine = [e for e in events if e.obligation == obligation.id and (not unit or e.party == unit)]
             result.extend(_judge_event(obligation, event, records, today) for event in mine)
@@ -74,24 +91,50 @@ def upcoming(statuses: Iterable[Status], within_days: int) -> list[Status]:
     return sorted(pending, key=lambda s: (s.due or date.max, s.obligation.id, s.party))
 
 
+def _people(obligation: Obligation, roster: Roster) -> list[RosterPerson]:
+    people: list[RosterPerson] = []
+    for group in obligation.per_person:
+        people += roster.members() if group == "班子成员" else roster.heads(obligation.unit_kinds)
+    unique: dict[str, RosterPerson] = {}
+    for person in people:
+        unique.setdefault(person.name, person)
+    return list(unique.values())
+
+
+def _names(record: Record, person: RosterPerson) -> bool:
+    """Whether a talk record names this person: in its 题名, or in its 主送 (the 谈话对象)."""
+    return person.name in record.title or person.name in record.recipients
+
+
+def _when(record: Record) -> date:
+    return date.fromisoformat(record.date or "")
+
+
 def _judge(
-    obligation: Obligation, party: str, year: int, records: list[Record], templates: set[str] | None, today: date
-) -> Status:
+    obligation: Obligation, party: str, year: int, records: list[Record], templates: set[str] | None, today: date,
+    person: RosterPerson | None = None,
+) -> Status:  # fmt: skip
+    who = person.label if person else ""
     if obligation.template and templates is not None and obligation.template not in templates:
-        return Status(obligation, party, "no_template", None, today=today)
+        return Status(obligation, party, "no_template", None, today=today, person=who)
     start, end = obligation.dates(year)
     mine = sorted(
-        (r for r in records if obligation.matches(r, year) and (not obligation.per_unit or r.unit == party)),
+        (r for r in records if obligation.matches(r, year) and (not obligation.per_unit or r.unit == party)
+         and (person is None or _names(r, person))),
         key=lambda r: r.date or "",
-    )
-    dated = [(r, date.fromisoformat(r.date or "")) for r in mine]
+    )  # fmt: skip
+    future = tuple(r for r in mine if _when(r) > today and start <= _when(r))
+    dated = [(r, _when(r)) for r in mine if _when(r) <= today]
     on_time = tuple(r for r, when in dated if start <= when <= end)
     late = tuple(r for r, when in dated if when > end) if obligation.title_year else ()
     if len(on_time) >= obligation.min_count:
-        return Status(obligation, party, "done", end, on_time, today)
-    if len(on_time) + len(late) >= obligation.min_count:
-        return Status(obligation, party, "late", end, on_time + late, today)
-    return Status(obligation, party, "due" if today <= end else "overdue", end, on_time + late, today)
+        state = "done"
+    elif len(on_time) + len(late) >= obligation.min_count:
+        state = "late"
+    else:
+        state = "due" if today <= end else "overdue"
+    return Status(obligation, party, state, end, on_time if state == "done" else on_time + late, today,
+                  person=who, future=future)  # fmt: skip
 
 
 def _judge_event(obligation: Obligation, event: Event, records: list[Record], today: date) -> Status:
@@ -100,10 +143,64 @@ def _judge_event(obligation: Obligation, event: Event, records: list[Record], to
     generic = event.party == obligation.party
     after = sorted(
         (r for r in records if obligation.matches(r, event.date.year) and (generic or r.unit == event.party)
-         and date.fromisoformat(r.date or "") >= event.date),
+         and _when(r) >= event.date),
         key=lambda r: r.date or "",
     )  # fmt: skip
+    future = tuple(r for r in after if _when(r) > today)
+    after = [r for r in after if _when(r) <= today]
     if after:
-        state = "done" if date.fromisoformat(after[0].date or "") <= due else "late"
-        return Status(obligation, event.party, state, due, (after[0],), today, event)
-    return Status(obligation, event.party, "due" if today <= due else "overdue", due, (), today, event)
+        state = "done" if _when(after[0]) <= due else "late"
+        return Status(obligation, event.party, state, due, (after[0],), today, event, future=future)
+    return Status(obligation, event.party, "due" if today <= due else "overdue", due, (), today, event, future=future)
+
+
+#: how a 告知书 states when the 整改情况 is due: “于2026年8月31日前将整改情况书面报送……”
+_STATED_DEADLINE = re.compile(r"于\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*前\s*将?\s*整改")
+
+
+def stated_deadline(text: str) -> date | None:
+    """The 整改 deadline a 告知书's text states, if it states one."""
+    found = _STATED_DEADLINE.search(text)
+    if not found:
+        return None
+    try:
+        return date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        return None
+
+
+def _judge_after(
+    obligation: Obligation, year: int, archive: Archive, records: list[Record], unit: str | None, today: date
+) -> list[Status]:
+    """One row per filed record of ``after_template`` dated in ``year`` (a 告知书), for its unit: due by
+    the deadline the record states, else ``days`` after its date. Each answer (a record of the
+    obligation's kind, same unit, dated on or after the 告知书) answers one 告知书, oldest first."""
+    triggers = sorted(
+        (r for r in records if r.template_id == obligation.after_template and r.year == year and r.unit
+         and _when(r) <= today and (not unit or r.unit == unit)),
+        key=lambda r: (r.date or "", r.id),
+    )  # fmt: skip
+    if not triggers:
+        return [] if unit else [Status(obligation, obligation.party, "event", None, today=today)]
+    used: set[int] = set()
+    rows: list[Status] = []
+    for trigger in triggers:
+        text = archive.registry.record(trigger.id)
+        due = stated_deadline(str(text["text"] or "") if text is not None else "")
+        due = due or _when(trigger) + timedelta(days=obligation.days)
+        answers = sorted(
+            (r for r in records if r.id not in used and r.unit == trigger.unit and r.id != trigger.id
+             and obligation.matches(r, _when(r).year) and _when(r) >= _when(trigger)),
+            key=lambda r: (r.date or "", r.id),
+        )  # fmt: skip
+        future = tuple(r for r in answers if _when(r) > today)
+        answered = [r for r in answers if _when(r) <= today]
+        if answered:
+            used.add(answered[0].id)
+            state = "done" if _when(answered[0]) <= due else "late"
+            rows.append(Status(obligation, trigger.unit, state, due, (answered[0],), today, future=future,
+                               trigger=trigger))  # fmt: skip
+        else:
+            rows.append(Status(obligation, trigger.unit, "due" if today <= due else "overdue", due, (), today,
+                               future=future, trigger=trigger))  # fmt: skip
+    return rows

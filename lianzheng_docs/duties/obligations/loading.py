@@ -15,6 +15,9 @@ from ...errors import TemplateError
 from ...plugins.hookspecs import ObligationSpec
 from .model import AFTER_EVENT, Obligation
 
+#: whom ``per_person`` may name: the roster's 班子成员 and the heads of its units
+PERSON_GROUPS = ("班子成员", "科室负责人")
+
 
 def load_obligations(extra: Iterable[tuple[str, Mapping[str, object]]] | None = None) -> list[Obligation]:
     """The built-in obligations, then ``extra`` ones as (owner, mapping), e.g. from plugins.
@@ -69,9 +72,16 @@ def _obligation(owner: str, item: Any) -> Obligation:
             unit_kinds=tuple(item.get("unit_kinds", ("科室", "二级机构"))),
             window=(str(window[0]), str(window[1])), min_count=int(item.get("min_count", 1)),
             event=event, days=days, rule=str(item.get("rule", "")), owner=owner,
+            also_keywords=_words(item.get("also_keywords", ())), per_person=_words(item.get("per_person", ())),
+            after_template=item.get("after_template"),
         )  # fmt: skip
-        if not obligation.event:
+        if not obligation.event and not obligation.after_template:
             obligation.dates(2000)  # a bad date fails here, naming the obligation
+        unknown = [group for group in obligation.per_person if group not in PERSON_GROUPS]
+        if unknown:
+            raise ValueError(f"per_person 只能是 {'、'.join(PERSON_GROUPS)}，不能是 {'、'.join(unknown)}")
+        if obligation.after_template and obligation.days < 1:
+            raise ValueError("after_template 需要 days（未写明期限时，收到后多少日内），至少为 1")
         if not (obligation.template or obligation.keyword):
             raise ValueError("template 和 keyword 至少要有一个，否则无法判断哪份文件满足它")
         if obligation.min_count < 1:
@@ -80,3 +90,12 @@ def _obligation(owner: str, item: Any) -> Obligation:
         what = f"缺少 {exc}" if isinstance(exc, KeyError) else str(exc)
         raise TemplateError(f"{owner} 登记的义务 {label} 无法使用：{what}") from exc
     return obligation
+
+
+def _words(value: Any) -> tuple[str, ...]:
+    """A TOML string or list of strings as a tuple."""
+    if isinstance(value, str):
+        return (value,) if value else ()
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"应是文字或文字列表，实际是 {value!r}")
+    return tuple(value)

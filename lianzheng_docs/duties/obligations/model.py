@@ -26,6 +26,10 @@ STATES = {
     "event": "按事件",
     "no_template": "缺模板",
 }
+#: Flags a row may carry beside its state, with their labels.
+FLAGS = {
+    "future_date": "有成文日期晚于今天的文件（不计入）",
+}
 _DAY = re.compile(r"^(?:\+(?P<offset>[01]):)?(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
 AFTER_EVENT = re.compile(r"^(?P<days>\d+)\s*days?\s+after\s+event$")
 
@@ -41,6 +45,8 @@ class Obligation:
     to: str = ""
     template: str | None = None
     keyword: str | None = None
+    #: other 题名 words that also satisfy it (a 约谈 counts as a 廉政谈话 where the seed allows it)
+    also_keywords: tuple[str, ...] = ()
     exclude: str | None = None
     title_year: bool = False
     per_unit: bool = False
@@ -50,6 +56,11 @@ class Obligation:
     min_count: int = 1
     event: bool = False
     days: int = 0
+    #: one row per person the roster names (``班子成员``, ``科室负责人``): the secretary's talks
+    per_person: tuple[str, ...] = ()
+    #: due ``days`` after each filed record of this template (a 告知书 and its 整改情况报告),
+    #: for the record's unit; the record's own deadline (``于…前将整改情况``) wins when it states one
+    after_template: str | None = None
     rule: str = ""
     owner: str = "builtin"
 
@@ -61,7 +72,8 @@ class Obligation:
         """Whether ``record`` is a document of this kind for subject ``year`` (dates aside)."""
         if self.template and record.template_id != self.template:
             return False
-        if self.keyword and self.keyword not in record.title:
+        words = ((self.keyword,) if self.keyword else ()) + self.also_keywords
+        if words and not any(word in record.title for word in words):
             return False
         if self.exclude and self.exclude in record.title:
             return False
@@ -74,6 +86,8 @@ class Obligation:
         """The rule in the words a clerk uses."""
         if self.rule:
             return self.rule
+        if self.after_template:
+            return f"收到后按其规定的期限（未写明的 {self.days} 日内）"
         if self.event:
             return f"事件发生后 {self.days} 日内"
         start, end = (_label(part) for part in self.window)
@@ -112,6 +126,10 @@ class Status:
     today: date | None = None
     event: Event | None = None  # for obligations due N days after an event
     year: int | None = None  # the subject year it was judged for
+    person: str = ""  # for obligations per person: who (姓名（职务）)
+    #: documents of the kind dated after ``today``: listed, never counted
+    future: tuple[Record, ...] = ()
+    trigger: Record | None = None  # the filed record the deadline counts from (a 告知书)
 
     @property
     def days_left(self) -> int | None:
@@ -123,6 +141,27 @@ class Status:
     @property
     def label(self) -> str:
         return STATES[self.state]
+
+    @property
+    def flags(self) -> list[str]:
+        """Keys of :data:`FLAGS` this row carries."""
+        return ["future_date"] if self.future else []
+
+    @property
+    def who(self) -> str:
+        """The party, with the person for rows per person: 局党组书记（与 王晓东 预算科科长）."""
+        return f"{self.party}（与 {self.person}）" if self.person else self.party
+
+    @property
+    def note(self) -> str:
+        """What a clerk should know beside the state: the flags, the 告知书 a deadline counts from."""
+        parts = []
+        if self.trigger is not None:
+            parts.append(f"依据 {self.trigger.doc_number or self.trigger.archival_code}（{self.trigger.date}）")
+        if self.future:
+            listed = "；".join(f"{r.archival_code} {r.date}" for r in self.future)
+            parts.append(f"{FLAGS['future_date']}：{listed}")
+        return "；".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -140,6 +179,15 @@ class Status:
             "days_left": self.days_left,
             "count": len(self.records),
             "required": self.obligation.min_count,
-            "records": [{"archival_code": r.archival_code, "date": r.date, "title": r.title} for r in self.records],
+            "records": [_brief(r) for r in self.records],
             "event": self.event.to_dict() if self.event else None,
+            "person": self.person or None,
+            "flags": self.flags,
+            "flag_labels": [FLAGS[f] for f in self.flags],
+            "future_records": [_brief(r) for r in self.future],
+            "trigger": {**_brief(self.trigger), "doc_number": self.trigger.doc_number} if self.trigger else None,
         }
+
+
+def _brief(record: Record) -> dict[str, Any]:
+    return {"archival_code": record.archival_code, "date": record.date, "title": record.title}

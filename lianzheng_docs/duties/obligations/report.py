@@ -14,9 +14,11 @@ def status_html(statuses: Sequence[Status], year: int, *, bureau: str = "") -> s
     rows = []
     for s in statuses:
         records = "；".join(f"{r.archival_code}（{r.date}）" for r in s.records) or "—"
+        if s.note:
+            records += f"；{s.note}"
         due = s.due.isoformat() if s.due else "—"
         left = "" if s.days_left is None else f"（{'剩' if s.days_left >= 0 else '逾期'} {abs(s.days_left)} 天）"
-        cells = [s.obligation.clause, s.obligation.title, s.party, s.obligation.to, s.obligation.rule_text,
+        cells = [s.obligation.clause, s.obligation.title, s.who, s.obligation.to, s.obligation.rule_text,
                  due + left, s.label, records]  # fmt: skip
         style = f' style="background:{colours.get(s.state, "#f2f2f2")}"'
         rows.append(f"<tr{style}>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
