@@ -318,3 +318,36 @@ def test_exit_codes_and_json(run_check, tmp_path, report_docx):
     data = json.loads(result.output)
     assert [d.get("passed") for d in data] == [True, False, None]
     assert data[1]["findings"][0]["clause"] == "7.2.5" and data[2]["exit_code"] == 2
+
+
+def test_external_entities_in_the_streamed_document_are_never_read(tmp_path, report_docx):
+    """The main document is read as a stream now; it keeps the parser's protections (no XXE)."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密内容", encoding="utf-8")
+    with zipfile.ZipFile(io.BytesIO(report_docx)) as source:
+        xml = source.read("word/document.xml").decode("utf-8")
+    head, rest = xml.split("?>", 1)
+    hostile = (
+        f'{head}?><!DOCTYPE w:document [<!ENTITY leak SYSTEM "file://{secret}">]>'
+        + rest.replace("<w:body>", "<w:body><w:p><w:r><w:t>&leak;</w:t></w:r></w:p>", 1)
+    )
+    path = tmp_path / "外部实体.docx"
+    path.write_bytes(edit_part(report_docx, "word/document.xml", xml, hostile))
+    from lianzheng_docs.check.model import load
+    from lianzheng_docs.check.package import open_package
+
+    texts = [p.text for p in load(open_package(path)).paragraphs]
+    assert len(texts) > 20 and not any("机密内容" in text for text in texts)  # read, but the entity stays unread
+    report = check_document(path)
+    assert all("机密内容" not in (f.where + f.found) for f in report.findings)
+
+
+def test_a_long_document_is_read_block_by_block(report_docx):
+    """Paragraphs, their sections and text boxes come out of the streamed model as from the tree."""
+    from lianzheng_docs.check.model import load
+    from lianzheng_docs.check.package import open_package
+
+    document = load(open_package(report_docx))
+    assert len(document.paragraphs) > 20 and document.sections
+    assert [p.index for p in document.paragraphs] == list(range(len(document.paragraphs)))
+    assert document.sections[-1].margins["top"] == 2098

@@ -25,11 +25,14 @@ one's, and :meth:`Document.footer_on_page` says which footer page 1 or 2 shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
-from .package import R_NS, W_NS, Package
+from .package import ITERPARSE_OPTIONS, R_NS, W_NS, Package, UnreadableDocument
 
 W = f"{{{W_NS}}}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -55,7 +58,7 @@ RPR_ORDER = {
 COMPUTED_FIELDS = frozenset({"PAGE", "NUMPAGES", "SECTIONPAGES"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Run:
     text: str
     east_asian_font: str | None
@@ -70,7 +73,7 @@ class Run:
     computed: bool = False  # a field result Word computes (a page number), not text in the file
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     index: int  # position among the document's paragraphs, from 0
     text: str
@@ -188,6 +191,9 @@ class _Styles:
         self.default_dropped: list[str] = []
         self._chains: dict[str | None, list[etree._Element]] = {}
         self._bases: dict[str | None, tuple[Props, Props, Sources, list[str]]] = {}
+        #: formats shared by alike runs and paragraphs during one load (see ``_run_format``)
+        self.run_formats: dict[tuple[int, bytes], Run] = {}
+        self.paragraph_props: dict[tuple[str | None, bytes], Props] = {}
         if styles is not None:
             for style in styles.findall(f"{W}style"):
                 style_id = style.get(f"{W}styleId", "")
@@ -326,30 +332,59 @@ def _merge_fonts(current: dict[str, str], attrs: dict[str, str], sources: Source
 
 
 def load(package: Package) -> Document:
-    """The document model of a package."""
+    """The document model of a package.
+
+    The main document is read as a stream, one top-level block (a paragraph, a table) at a time,
+    and each block's XML is freed once its paragraphs are in the model: a 100,000-paragraph
+    document never sits in memory as a whole tree, only as the model.
+    """
     styles = _Styles(package.styles, package.theme)
-    body = package.document.find(f"{W}body")
-    if body is None:
-        return Document(package.name, [], [], False)
     settings = package.settings
     even_odd = settings is not None and _on(settings.find(f"{W}evenAndOddHeaders"))
-    section_of = _section_map(body)
     paragraphs: list[Paragraph] = []
-    index_of: dict[etree._Element, int] = {}
-    for element in body.iter(f"{W}p"):
-        location, top = _place(element, body)
-        if location is None:
-            continue  # Word writes text boxes twice: DrawingML, then a VML fallback
-        paragraph = _paragraph(element, len(paragraphs), styles, location, section_of.get(top, 0))
-        if location == "文本框":
-            outer = element.getparent()
-            while outer is not None and (outer.tag != f"{W}p" or outer not in index_of):
-                outer = outer.getparent()
-            paragraph.anchor = index_of.get(outer) if outer is not None else None
-        index_of[element] = paragraph.index
-        paragraphs.append(paragraph)
-    sections = _sections(body, package, styles)
+    sect_prs: list[etree._Element] = []
+    section = 0
+    try:
+        for block, body in _blocks(package.document_xml):
+            if block.tag == f"{W}sectPr":
+                sect_prs.append(copy.deepcopy(block))
+                continue
+            index_of: dict[etree._Element, int] = {}  # a text box is anchored inside its own block
+            for element in block.iter(f"{W}p"):
+                location, _top = _place(element, body)
+                if location is None:
+                    continue  # Word writes text boxes twice: DrawingML, then a VML fallback
+                paragraph = _paragraph(element, len(paragraphs), styles, location, section)
+                if location == "文本框":
+                    outer = element.getparent()
+                    while outer is not None and (outer.tag != f"{W}p" or outer not in index_of):
+                        outer = outer.getparent()
+                    paragraph.anchor = index_of.get(outer) if outer is not None else None
+                index_of[element] = paragraph.index
+                paragraphs.append(paragraph)
+            if block.tag == f"{W}p":
+                ends = block.find(f"{W}pPr/{W}sectPr")
+                if ends is not None:  # a paragraph's sectPr ends its section
+                    sect_prs.append(copy.deepcopy(ends))
+                    section += 1
+    except etree.XMLSyntaxError as exc:
+        raise UnreadableDocument(f"{package.name} 的正文部件已损坏，无法解析：{exc}") from exc
+    sections = _sections(sect_prs, package, styles)
     return Document(package.name, paragraphs, sections, even_odd)
+
+
+def _blocks(document_xml: bytes) -> Iterator[tuple[etree._Element, etree._Element]]:
+    """Each top-level block of ``w:body`` (with the body), as the stream completes it; a block is
+    removed from the tree once the caller has seen it."""
+    body: etree._Element | None = None
+    for event, element in etree.iterparse(io.BytesIO(document_xml), events=("start", "end"), **ITERPARSE_OPTIONS):
+        if event == "start":
+            if element.tag == f"{W}body" and body is None:
+                body = element
+            continue
+        if body is not None and element.getparent() is body:
+            yield element, body
+            body.remove(element)
 
 
 def _place(element: etree._Element, body: etree._Element) -> tuple[str | None, etree._Element]:
@@ -376,8 +411,12 @@ def _paragraph(
     style_node = ppr.find(f"{W}pStyle") if ppr is not None else None
     style_id = style_node.get(f"{W}val") if style_node is not None else styles.default_paragraph
     base_ppr, base_rpr, base_sources, base_dropped = styles.paragraph_base(style_id)
-    props: Props = {k: dict(v) for k, v in base_ppr.items()}
-    merge(props, ppr)
+    key = (style_id, b"" if ppr is None else etree.tostring(ppr))
+    props = styles.paragraph_props.get(key)
+    if props is None:  # shared, read-only, by every paragraph of the same style and pPr
+        props = {k: dict(v) for k, v in base_ppr.items()}
+        merge(props, ppr)
+        styles.paragraph_props[key] = props
     runs: list[Run] = []
     fields: list[str] = []
     texts: list[str] = []
@@ -456,10 +495,24 @@ def _run(
     *,
     computed: bool = False,
 ) -> Run:
+    rpr = node.find(f"{W}rPr")
+    key = (id(base), b"" if rpr is None else etree.tostring(rpr))
+    shared = styles.run_formats.get(key)
+    if shared is None:
+        shared = styles.run_formats[key] = _run_format(rpr, base, base_sources, base_dropped, styles)
+    return replace(shared, text=text, computed=computed)
+
+
+def _run_format(rpr: etree._Element | None, base: Props, base_sources: Sources, base_dropped: list[str],
+                styles: _Styles) -> Run:  # fmt: skip
+    """A run's effective formatting (text left empty), resolved level by level as Word does.
+
+    Computed once per paragraph style and ``w:rPr`` and shared by every run alike (their
+    ``sources`` and ``dropped`` too, read-only): a long document repeats a handful of formats.
+    """
     props: Props = {k: dict(v) for k, v in base.items()}
     sources = dict(base_sources)
     dropped = list(base_dropped)
-    rpr = node.find(f"{W}rPr")
     rstyle = rpr.find(f"{W}rStyle") if rpr is not None else None
     if rstyle is not None:
         for style in styles.chain(rstyle.get(f"{W}val")):
@@ -471,7 +524,7 @@ def _run(
     size = props.get("sz", {}).get("val")
     color, color_source = _color(props.get("color", {}), sources.get("color", ""), styles)
     return Run(
-        text=text,
+        text="",
         east_asian_font=east_asian,
         ascii_font=ascii_font,
         size_pt=int(size) / 2 if size and size.isdigit() else 10.0,
@@ -484,7 +537,6 @@ def _run(
             "color": color_source,
         },
         dropped=dropped,
-        computed=computed,
     )
 
 
@@ -565,23 +617,8 @@ def _own(paragraph: etree._Element, tags: tuple[str, ...]) -> list[etree._Elemen
     return own
 
 
-def _section_map(body: etree._Element) -> dict[etree._Element, int]:
-    """Which section each top-level block belongs to (a paragraph's sectPr ends its section)."""
-    mapping = {}
-    section = 0
-    for child in body:
-        mapping[child] = section
-        if child.tag == f"{W}p" and child.find(f"{W}pPr/{W}sectPr") is not None:
-            section += 1
-    return mapping
-
-
-def _sections(body: etree._Element, package: Package, styles: _Styles) -> list[Section]:
-    elements = [p.find(f"{W}pPr/{W}sectPr") for p in body.findall(f"{W}p")]
-    sect_prs = [s for s in elements if s is not None]
-    final = body.find(f"{W}sectPr")
-    if final is not None:
-        sect_prs.append(final)
+def _sections(sect_prs: list[etree._Element], package: Package, styles: _Styles) -> list[Section]:
+    """The sections, from their ``w:sectPr`` in document order (the body's own last)."""
     sections: list[Section] = []
     inherited: dict[str, list[Paragraph]] = {}
     normal_size = styles.paragraph_base(styles.default_paragraph)[1].get("sz", {}).get("val", "")

@@ -23,6 +23,8 @@ MAX_TOTAL_BYTES = 512 * 1024 * 1024  # all parts, uncompressed (zip-bomb guard)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: legacy .doc or an encrypted .docx
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
+#: the same protections for reading the main document as a stream
+ITERPARSE_OPTIONS: dict[str, bool] = {"resolve_entities": False, "no_network": True, "huge_tree": False}
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -41,7 +43,8 @@ class Package:
     """The parts of a .docx that the checker reads, parsed."""
 
     name: str
-    document: etree._Element
+    #: the main document part, unparsed: the model reads it block by block (memory stays small)
+    document_xml: bytes
     styles: etree._Element | None
     settings: etree._Element | None
     theme: etree._Element | None
@@ -88,9 +91,15 @@ def open_package(source: str | Path | bytes, name: str | None = None) -> Package
     if main not in infos:
         kind = "电子表格或演示文稿" if any(p.startswith(("xl/", "ppt/")) for p in infos) else "Word 文档"
         raise UnreadableDocument(f"{label} 不是 Word 文档（.docx）：没有正文部件 {main}，它可能是{kind}")
-    document = part(main, required=True)
-    assert document is not None
-    if document.tag != f"{{{W_NS}}}document":
+    info = infos[main]
+    if info.file_size > MAX_PART_BYTES:
+        raise UnreadableDocument(f"{label} 的部件 {main} 过大（{info.file_size // 2**20} MB），拒绝检查")
+    try:
+        document_xml = archive.read(main)
+        root_tag = next(etree.iterparse(io.BytesIO(document_xml), events=("start",), **ITERPARSE_OPTIONS))[1].tag
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, StopIteration) as exc:
+        raise UnreadableDocument(f"{label} 的部件 {main} 已损坏，无法解析：{exc}") from exc
+    if root_tag != f"{{{W_NS}}}document":
         raise UnreadableDocument(f"{label} 的正文部件不是 WordprocessingML 文档")
     folder = main.rsplit("/", 1)[0]
     main_rels = part(f"{folder}/_rels/{main.rsplit('/', 1)[1]}.rels")
@@ -104,7 +113,7 @@ def open_package(source: str | Path | bytes, name: str | None = None) -> Package
                 others[path] = parsed
     return Package(
         name=label,
-        document=document,
+        document_xml=document_xml,
         styles=part(by_type.get("styles", f"{folder}/styles.xml")),
         settings=part(by_type.get("settings", f"{folder}/settings.xml")),
         theme=part(by_type.get("theme", f"{folder}/theme/theme1.xml")),
