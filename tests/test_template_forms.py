@@ -83,3 +83,41 @@ def test_the_risk_notice_receipt_is_stamped_and_gives_each_findings_deadline():
     receipt = texts[texts.index("廉政风险告知书回执") :]
     assert receipt[receipt.index("整改时限") :][:4] == ["整改时限", "整改责任人", "1", "专项资金拨付不及时"]
     assert "2026年7月31日" in receipt and "2026年8月31日" in receipt
+
+
+# ------------------------------------------------------------ new records and forms
+
+
+def test_an_integrity_talk_record_names_both_sides_and_is_signed_by_three():
+    document = render("integrity_talk_record")
+    texts = paragraphs(document)
+    assert texts[0] == "廉政谈话记录"
+    assert document.title == "廉政谈话记录（局党组书记张建国与预算科科长王芳）"  # 题名: who talked with whom
+    assert document.metadata["unit"] == "局党组" and document.metadata["recipients"] == "预算科科长王芳"
+    for label, value in (("谈话时间", "2026年3月18日上午9:30—10:30"), ("谈话对象", "预算科科长王芳")):
+        assert texts[texts.index(label) + 1] == value
+    assert {"谈话人（签字）：", "谈话对象（签字）：", "记录人（签字）："} <= set(texts)
+    without = render("integrity_talk_record", requirements=[])
+    assert "三、后续要求" in texts and "三、后续要求" not in paragraphs(without)
+
+
+def test_an_admonition_notice_gives_reason_time_place_and_a_receipt():
+    document = render("admonition_notice")
+    texts = paragraphs(document)
+    assert texts[:2] == ["约谈通知书", "X财纪约〔2026〕2号"] and "周涛同志：" in texts
+    assert any(t.startswith("鉴于非税收入管理科在党风廉政建设责任制检查中发现问题较多") for t in texts)
+    assert "2026年7月16日下午3:00，在驻局纪检组会议室。约谈人：驻局纪检组组长李明华。" in texts
+    receipt = texts[texts.index("约谈通知书送达回执") :]
+    assert "被约谈人（签字）" in receipt and "X财纪约〔2026〕2号" in receipt
+    assert document.metadata["doc_number"] == "X财纪约〔2026〕2号"
+    assert Catalog.default().get("admonition_notice").manifest.number_prefix == "X财纪约"
+
+
+def test_an_admonition_record_sets_the_rectification_and_its_deadline():
+    texts = paragraphs(render("admonition_record"))
+    assert texts[0] == "约谈记录"
+    assert ["一、约谈事由", "二、被约谈人陈述", "三、约谈意见", "四、整改要求"] == [
+        t for t in texts if re.match("[一二三四]、", t)
+    ]
+    assert "被约谈人应于2026年8月31日前将整改情况书面报送驻局纪检组。" in texts
+    assert {"约谈人（签字）：", "被约谈人（签字）：", "记录人（签字）："} <= set(texts)
