@@ -95,3 +95,43 @@ allow_future_date_option = click.option(
     is_flag=True,
     help="允许成文日期（或台账日期）晚于今天：预先签署的文件照常归档并给出警告；在该日期之前 status 不把它算作完成。",
 )
+
+
+class Secret(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.2
+    """Where a password comes from, never the password itself: ``-`` (the first line of standard
+    input), ``prompt`` (typed on the terminal, not shown, asked twice) or ``env:NAME`` (an
+    environment variable). A password on the command line is visible to every user of the machine
+    (``ps``, ``/proc/PID/cmdline``), so it is refused."""
+
+    name = "-|prompt|env:变量名"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        import os
+        import sys
+
+        source = str(value)
+        if source == "-":
+            line = sys.stdin.readline().rstrip("\r\n")
+            if not line:
+                self.fail("标准输入中没有口令（--password - 从标准输入读第一行）", param, ctx)
+            return line
+        if source == "prompt":
+            if not sys.stdin.isatty():
+                self.fail("不在终端上，无法提示输入口令：请用 --password - 从标准输入读取，或 env:变量名", param, ctx)
+            secret = click.prompt("口令", hide_input=True, confirmation_prompt="再输入一次")
+            return str(secret)
+        if source.startswith("env:"):
+            name = source[4:]
+            secret = os.environ.get(name, "")
+            if not name or not secret:
+                self.fail(f"环境变量 {name or '（未写名称）'} 未设置或为空", param, ctx)
+            return secret
+        self.fail(
+            "为免口令出现在进程列表中，这里不写口令本身：请写 --password -（从标准输入读取）、"
+            "--password prompt（在终端输入）或 --password env:变量名",
+            param,
+            ctx,
+        )
+
+
+SECRET = Secret()

@@ -8,7 +8,7 @@ import click
 
 from ..errors import ExitCode
 from .output import emit, progress
-from .params import json_option
+from .params import SECRET, json_option
 
 
 @click.group("pdf")
@@ -68,7 +68,11 @@ def _convert_text(pdfs: dict[Path, Path], failed: dict[Path, str], warnings: lis
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="文件.pdf")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出的 PDF。")
 @click.option("--watermark", help="水印文字，如“内部资料 注意保存”（浅灰色，压在正文之下）。")
-@click.option("--password", help="打开文件所需的密码（AES-256 加密）。")
+@click.option(
+    "--password", type=SECRET,
+    help="加密（AES-256）：打开文件所需的口令从哪里来。- 从标准输入读一行；prompt 在终端输入（不回显）；"
+    "env:变量名 取自环境变量。不在命令行上写口令本身（其他用户能在进程列表中看到）。",
+)  # fmt: skip
 @click.option("--force", is_flag=True, help="覆盖已存在的文件。")
 @json_option
 def protect_command(source: Path, output: Path, watermark: str | None, password: str | None, force: bool,
