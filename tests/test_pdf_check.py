@@ -74,7 +74,7 @@ def test_hanging_punctuation_and_hyphen_page_numbers_fail(rendered, tmp_path, mo
     (tmp_path / "hyphen.docx").write_bytes(hyphens)
     (pdf,) = convert_to_pdf([tmp_path / "hyphen.docx"], tmp_path / "a")
     assert "7.5" in {f.clause for f in check_pdf(pdf).errors}
-    monkeypatch.setattr(convert_module, "for_libreoffice", lambda data: data)  # LibreOffice's own import
+    monkeypatch.setattr(convert_module, "prepared", lambda data: (data, []))  # LibreOffice's own import
     (tmp_path / "hanging.docx").write_bytes(rendered["accountability_bulletin"].content)
     (pdf,) = convert_to_pdf([tmp_path / "hanging.docx"], tmp_path / "b")
     rules = {f.rule for f in check_pdf(pdf).errors}

@@ -296,3 +296,50 @@ def test_licensed_fonts_win_over_the_stand_ins(tmp_path, monkeypatch):
     monkeypatch.setattr(module, "_installed", lambda family: True)  # a host with 方正小标宋简体
     text = module.fontconfig_file(tmp_path).read_text(encoding="utf-8")
     assert "<const>bold</const>" not in text and "仿宋_GB2312" in text
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+def test_a_linked_local_file_is_never_read_into_the_pdf(soffice, run, tmp_path, rendered):
+    """A .docx whose image relationship points at file:///… (TargetMode External) must not make
+    LibreOffice read that file; the link is dropped and the command says so (issue 15, item 6)."""
+    import io
+    import zipfile
+
+    import pdfplumber
+    from PIL import Image
+
+    secret = tmp_path / "机密.png"
+    Image.new("RGB", (400, 400), "red").save(secret)
+    drawing = (
+        '<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+        '<wp:extent cx="1800000" cy="1800000"/><wp:docPr id="901" name="linked"/>'
+        '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr>'
+        '<pic:cNvPr id="901" name="linked"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill>'
+        '<a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:link="rIdLeak"/>'
+        '<a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/>'
+        '<a:ext cx="1800000" cy="1800000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>'
+        "</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+    )
+    source = zipfile.ZipFile(io.BytesIO(rendered["risk_notice"].content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + drawing.encode(), 1)
+            if info.filename == "word/_rels/document.xml.rels":
+                link = (
+                    f'<Relationship Id="rIdLeak" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    f'relationships/image" Target="file://{secret}" TargetMode="External"/></Relationships>'
+                )
+                data = data.replace(b"</Relationships>", link.encode())
+            target.writestr(info, data)
+    (tmp_path / "链接.docx").write_bytes(out.getvalue())
+    result = run("pdf", "convert", tmp_path / "链接.docx", "--outdir", tmp_path / "pdf")
+    assert result.exit_code == 0, result.output
+    assert "链接了外部文件" in result.stderr and "机密.png" in result.stderr
+    with pdfplumber.open(tmp_path / "pdf" / "链接.pdf") as pdf:
+        assert sum(len(page.images) for page in pdf.pages) == 0  # nothing was read from disk

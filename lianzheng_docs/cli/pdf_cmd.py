@@ -34,6 +34,7 @@ def convert_command(files: tuple[Path, ...], outdir: Path | None, pdfa: bool, ti
         groups.setdefault(outdir or path.parent, []).append(path)
     pdfs: dict[Path, Path] = {}
     failed: dict[Path, str] = {}
+    notes: list[str] = []
     with progress(len(files), "转换", quiet=as_json) as advance:
 
         def advance_by(count: int) -> None:
@@ -44,7 +45,8 @@ def convert_command(files: tuple[Path, ...], outdir: Path | None, pdfa: bool, ti
             result = convert(sources, target, pdfa=pdfa, timeout=timeout, on_progress=advance_by)
             pdfs.update(result.pdfs)
             failed.update(result.failed)
-    warnings = [w for pdf in pdfs.values() for w in font_warnings(pdf)]
+            notes.extend(result.warnings)
+    warnings = notes + [w for pdf in pdfs.values() for w in font_warnings(pdf)]
     emit({
         "converted": [{"source": str(s), "pdf": str(p)} for s, p in pdfs.items()],
         "failed": [{"source": str(s), "reason": r} for s, r in failed.items()],

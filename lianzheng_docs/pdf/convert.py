@@ -20,13 +20,16 @@ import signal
 import subprocess
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from lxml import etree
+
 from ..errors import ExitCode, LianzhengError
-from .compat import for_libreoffice
+from .compat import prepared
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 INSTALL_HINT = (
@@ -50,6 +53,8 @@ class Conversion:
 
     pdfs: dict[Path, Path] = field(default_factory=dict)
     failed: dict[Path, str] = field(default_factory=dict)
+    #: what was changed on the way in (external links removed), in Chinese
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -152,9 +157,16 @@ def _prepare(documents: Sequence[Path], folder: Path, result: Conversion) -> lis
             continue
         copy = folder / source.name
         try:
-            copy.write_bytes(for_libreoffice(data))
-        except Exception:  # not a zip: hand it over unchanged and let LibreOffice judge
-            copy.write_bytes(data)
+            prepared_data, removed = prepared(data)
+        except zipfile.BadZipFile:  # not a zip: hand it over unchanged and let LibreOffice judge
+            prepared_data, removed = data, []
+        except (etree.XMLSyntaxError, ValueError, KeyError, OSError) as exc:  # fail closed: no unvetted links
+            result.failed[source] = f"文件的关系部件已损坏，未交给 LibreOffice：{exc}"
+            continue
+        copy.write_bytes(prepared_data)
+        if removed:
+            shown = "、".join(removed[:3]) + ("等" if len(removed) > 3 else "")
+            result.warnings.append(f"{source.name} 链接了外部文件 {shown}：转换时已去掉这些链接，不读取本机文件")
         pending.append((source, copy))
     return pending
 
