@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from lianzheng_docs import CnDate, Person, Unit, ValidationError
+from lianzheng_docs import CnDate, Person, TemplateError, Unit, ValidationError
 from lianzheng_docs.templating.manifest import parse_manifest
 from lianzheng_docs.templating.validation import validate
 
@@ -361,3 +361,27 @@ def test_builtin_gongwen_validate_the_marks(catalog, template_id):
 def test_periods_in_full_width_digits_are_corrected():
     problem = mark_problems({"copy_number": "000001", "secrecy": "秘密★１年"})["secrecy"]
     assert "应写作 秘密★1年" in problem.message
+
+
+def test_characters_xml_cannot_hold_are_refused_before_rendering(catalog):
+    """A lone surrogate (what json.dumps writes for \\ud800) made docxtpl drop everything after it."""
+    template = catalog.get("supervision_report")
+    data = template.example()
+    paragraphs = next(k for k, v in data.items() if isinstance(v, list) and v and isinstance(v[0], str))
+    data[paragraphs] = ["审计\ud800中发现问题", *data[paragraphs][1:]]
+    data["issuer"] = "纪检组\x0c"  # a form feed: Word's page break in a one-line field
+    with pytest.raises(ValidationError) as caught:
+        template.render(data)
+    by_path = {p.path: p.message for p in caught.value.problems}
+    assert "U+D800（第1项第3个字符）" in by_path[paragraphs] and "U+000C" in by_path["issuer"]
+
+
+def test_a_render_that_lost_its_end_is_an_error_not_a_document(catalog):
+    from lianzheng_docs.templating.rendering import render_docx
+
+    template = catalog.get("supervision_report")
+    context = template.validate(template.example())
+    key = next(k for k, v in context.items() if isinstance(v, list) and v and isinstance(v[0], str))
+    context[key] = ["审计\ud800中", *context[key][1:]]  # past validation, as a buggy caller would
+    with pytest.raises(TemplateError, match="结果不完整"):
+        render_docx(template.manifest, template.docx_bytes(), context, source="builtin:supervision_report")

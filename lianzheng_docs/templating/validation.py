@@ -65,8 +65,42 @@ def _validate_record(
             else:
                 result[spec.name] = _empty(spec)
                 continue
+        illegal = _illegal_character(value)
+        if illegal is not None:
+            position, char = illegal
+            message = f"含有不能写入文档的字符 U+{ord(char):04X}（{position}）：请删去（{_ILLEGAL_WHY}）"
+            problems.append(Problem(where, where_label, message))
+            continue
         result[spec.name] = _coerce(spec, value, where, where_label, problems)
     return result
+
+
+_ILLEGAL_WHY = "控制字符、孤立的代理项等 XML 不允许的字符，写入后其后的内容会丢失"
+
+
+def _xml_illegal(char: str) -> bool:
+    """Characters XML 1.0 cannot hold (docxtpl's recovering parser silently drops everything after
+    one), plus the C0 controls Word turns into page or paragraph breaks; tab and newline stay."""
+    code = ord(char)
+    return (code < 0x20 and char not in "\t\n\r") or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF)
+
+
+def _illegal_character(value: Any, where: str = "") -> tuple[str, str] | None:
+    """The first character of ``value`` (a string, or strings inside lists) XML cannot hold, with its place."""
+    if isinstance(value, str):
+        for index, char in enumerate(value):
+            if _xml_illegal(char):
+                return f"{where}第{index + 1}个字符", char
+        return None
+    if isinstance(value, list):
+        for number, item in enumerate(value, 1):
+            if not isinstance(item, Mapping):  # records are checked field by field
+                found = _illegal_character(item, f"第{number}项")
+                if found:
+                    return found
+    if isinstance(value, Mapping) and "name" in value:  # a person given as a mapping
+        return _illegal_character(value.get("name"), "姓名") or _illegal_character(value.get("post"), "职务")
+    return None
 
 
 def _request_wording(manifest: TemplateManifest, context: Mapping[str, Any]) -> list[Problem]:
