@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from ..duties.obligations import Status
 
 year_option = click.option("--year", type=YEAR, help="检查哪一年度的事项（默认今年）。")
+years_option = click.option("--year", "years", type=YEAR, multiple=True,
+                            help="检查哪一年度的事项（默认今年），可重复：--year 2025 --year 2026。")  # fmt: skip
+force_option = click.option("--force", is_flag=True, help="覆盖已存在的导出文件（--html、--xlsx、--ics）。")
 today_option = click.option("--today", type=ISO_DATE, help="按哪一天计算（默认今天），如 2025-01-20。")
 
 
@@ -59,31 +62,40 @@ NO_ROSTER = "提示：未给名册（--roster），按科室（单位）逐个�
 
 
 @click.command("status")
-@year_option
+@years_option
 @click.option("--unit", help="只看某一科室（单位）。")
 @roster_option
 @archive_option
 @today_option
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
               help="另存为 HTML 表格（检查考核时展示），已有文件不覆盖。")  # fmt: skip
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="另存为 Excel 表格（.xlsx）：首行冻结、可筛选，每种状态一种底色；已有文件不覆盖。")  # fmt: skip
+@force_option
 @json_option
-def status(year: int | None, unit: str | None, roster: Path | None, root: Path | None, today: Any,
-           html_path: Path | None, as_json: bool) -> None:  # fmt: skip
+def status(years: tuple[int, ...], unit: str | None, roster: Path | None, root: Path | None, today: Any,
+           html_path: Path | None, xlsx_path: Path | None, force: bool, as_json: bool) -> None:  # fmt: skip
     """各项“两个责任”文书的落实情况：已完成（档号、成文日期）、未到期（剩余天数）、已逾期。
 
-    只有已归档、文种对、单位对、年度对、成文日期在期限内的文件才算完成。
+    只有已归档、文种对、单位对、年度对、成文日期在期限内且不晚于今天的文件才算完成；
+    成文日期晚于今天的文件列出并标明“不计入”。
     """
-    from ..duties.obligations import STATES, status_html
+    from ..duties.obligations import STATES, status_html, status_xlsx
     from ..fileio import write_atomic
 
     day = today or date.today()
-    year = year or day.year
-    statuses, has_roster = _statuses(root, roster, [year], unit, day)
+    chosen = sorted(set(years)) or [day.year]
+    year = chosen[-1]
+    label = "、".join(map(str, chosen))
+    statuses, has_roster = _statuses(root, roster, chosen, unit, day)
+    _check_new(force, html_path, xlsx_path)
     if html_path:
-        write_atomic(html_path, status_html(statuses, year).encode("utf-8"))
+        write_atomic(html_path, status_html(statuses, year).encode("utf-8"), overwrite=force)
+    if xlsx_path:
+        write_atomic(xlsx_path, status_xlsx(statuses, f"{label}年度落实情况"), overwrite=force)
 
     def text() -> Iterator[str]:
-        yield f"{year} 年度落实情况："
+        yield f"{label} 年度落实情况："
         yield format_table(HEADERS, _rows(statuses))
         summary = "，".join(
             f"{label} {n} 项" for key, label in STATES.items() if (n := sum(s.state == key for s in statuses))
@@ -91,16 +103,26 @@ def status(year: int | None, unit: str | None, roster: Path | None, root: Path |
         yield f"\n共 {len(statuses)} 项：{summary or '无'}。"
         if not has_roster:
             yield NO_ROSTER
-        if html_path:
-            yield f"已另存为 {html_path}"
+        for path in (html_path, xlsx_path):
+            if path:
+                yield f"已另存为 {path}"
 
-    emit({"year": year, "statuses": [s.to_dict() for s in statuses]}, text, as_json=as_json)
+    emit({"year": year, "years": chosen, "statuses": [s.to_dict() for s in statuses]}, text, as_json=as_json)
 
 
-def _within(text: str) -> int:
+def _check_new(force: bool, *paths: Path | None) -> None:
+    """Refuse before any is written when an export file exists (so none is half-done)."""
+    from ..errors import OutputError
+
+    for path in paths:
+        if path is not None and path.exists() and not force:
+            raise OutputError(f"文件 {path} 已存在；如要覆盖，请加 --force")
+
+
+def _within(text: str, option: str = "--within") -> int:
     found = re.fullmatch(r"\s*(\d+)\s*(d|天|日)?\s*", text)
     if not found:
-        raise click.BadParameter(f"{text!r} 应写成天数，如 30d 或 30")
+        raise click.BadParameter(f"{option} {text!r} 应写成天数，如 30d 或 30")
     return int(found[1])
 
 
@@ -113,19 +135,30 @@ def _within(text: str) -> int:
 @roster_option
 @archive_option
 @today_option
+@click.option("--ics", "ics_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="把所有未完成事项（未到期、已逾期，不受 --within 限制）的期限另存为日历文件（.ics，"
+                   "每项一条全天日程，提前 --remind 天提醒），可导入 Outlook、手机日历；已有文件不覆盖。")  # fmt: skip
+@click.option("--remind", default="7d", show_default=True, help="日历提醒提前几天，如 7d。")
+@force_option
 @json_option
 def due(within: str, year: int | None, unit: str | None, roster: Path | None, root: Path | None, today: Any,
-        as_json: bool) -> None:  # fmt: skip
+        ics_path: Path | None, remind: str, force: bool, as_json: bool) -> None:  # fmt: skip
     """接下来要完成的事项：按期限先后，已逾期的在前。不给 --year 时看上一年度和本年度
     （上年度的科室报告、纪检组报告在次年1月到期）。"""
-    from ..duties.obligations import upcoming
+    from ..duties.obligations import status_ics, upcoming
+    from ..fileio import write_atomic
 
     days = _within(within)
     day = today or date.today()
     # last year's reports fall due in January and its unmet obligations stay overdue: both years count
     years = [year] if year else [day.year - 1, day.year]
+    remind_days = _within(remind, "--remind")
     statuses, has_roster = _statuses(root, roster, years, unit, day)
     pending = upcoming(statuses, days)
+    if ics_path:
+        _check_new(force, ics_path)
+        now = datetime.now(UTC)
+        write_atomic(ics_path, status_ics(statuses, now=now, remind_days=remind_days), overwrite=force)
 
     def text() -> Iterator[str]:
         if not pending:
@@ -134,5 +167,8 @@ def due(within: str, year: int | None, unit: str | None, roster: Path | None, ro
             yield format_table(HEADERS, _rows(pending))
         if not has_roster:
             yield NO_ROSTER
+        if ics_path:
+            yield f"未完成事项的期限已另存为日历 {ics_path}"
 
-    emit({"years": years, "within_days": days, "statuses": [s.to_dict() for s in pending]}, text, as_json=as_json)
+    emit({"years": years, "within_days": days, "statuses": [s.to_dict() for s in pending],
+          "ics": str(ics_path) if ics_path else None}, text, as_json=as_json)  # fmt: skip

@@ -16,7 +16,7 @@ from __future__ import annotations
 from .judging import status, upcoming
 from .loading import load_obligations, plugin_obligations
 from .model import STATES, Obligation, Status
-from .report import status_html
+from .report import status_html, status_ics, status_xlsx
 
 __all__ = [
     "STATES",
@@ -26,5 +26,7 @@ __all__ = [
     "plugin_obligations",
     "status",
     "status_html",
+    "status_ics",
+    "status_xlsx",
     "upcoming",
 ]
