@@ -15,18 +15,58 @@ import yaml
 
 from .errors import DataFileError
 
+#: Bounds on what a data file may make the reader do (issue 15): a clerk's data file is a few KB.
+MAX_DATA_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 64
+
+
+class _Loader(yaml.SafeLoader):  # type: ignore[misc]
+    """YAML as clerks write it, and nothing that can explode.
+
+    - No aliases (``*名称``): a megabyte of nested aliases expands to gigabytes (68 s, 6.2 GB,
+      measured); data files never need them.
+    - At most :data:`MAX_DEPTH` levels of nesting (100,000 levels ended in a traceback).
+    - Dates stay text (``2026-02-30`` is then a clear date problem of its field, not a crash in
+      the YAML library); validation turns valid ones into dates.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise DataFileError(
+                f"第{mark.line + 1}行第{mark.column + 1}列用了 YAML 别名（*名称）；数据文件中请直接写出内容"
+            )
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise DataFileError(f"第{mark.line + 1}行嵌套超过 {MAX_DEPTH} 层；数据文件不需要这么深的结构")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 
 def load_data(path: str | Path) -> dict[str, Any]:
     """Read a YAML or JSON data file (``-`` for standard input) into a mapping."""
     name = str(path)
     try:
-        raw = sys.stdin.buffer.read() if name == "-" else Path(path).read_bytes()
+        if name != "-" and Path(path).is_file() and Path(path).stat().st_size > MAX_DATA_BYTES:
+            raise DataFileError(f"数据文件 {name} 超过 {MAX_DATA_BYTES // 1024 // 1024} MB；数据文件通常只有几 KB")
+        raw = sys.stdin.buffer.read(MAX_DATA_BYTES + 1) if name == "-" else Path(path).read_bytes()
     except FileNotFoundError:
         raise DataFileError(f"找不到数据文件 {name}；请检查路径") from None
     except IsADirectoryError:
         raise DataFileError(f"{name} 是文件夹，不是数据文件") from None
     except OSError as exc:
         raise DataFileError(f"无法读取数据文件 {name}：{exc.strerror}") from exc
+    if len(raw) > MAX_DATA_BYTES:
+        raise DataFileError(f"数据文件 {name} 超过 {MAX_DATA_BYTES // 1024 // 1024} MB；数据文件通常只有几 KB")
     text = decode_text(raw, name)
     return parse_data(text, name, as_json=name.lower().endswith(".json"))
 
@@ -44,7 +84,11 @@ def decode_text(raw: bytes, name: str) -> str:
 def parse_data(text: str, name: str, *, as_json: bool = False) -> dict[str, Any]:
     """Parse YAML (JSON is YAML too, but gets JSON's own error messages when named .json)."""
     try:
-        data = json.loads(text) if as_json else yaml.safe_load(text)
+        data = json.loads(text) if as_json else yaml.load(text, Loader=_Loader)
+    except DataFileError as exc:
+        raise DataFileError(f"数据文件 {name}：{exc.message}") from None
+    except RecursionError:
+        raise DataFileError(f"数据文件 {name} 嵌套过深；数据文件不需要这么深的结构") from None
     except json.JSONDecodeError as exc:
         raise DataFileError(f"数据文件 {name} 不是有效的 JSON：第{exc.lineno}行第{exc.colno}列，{exc.msg}") from exc
     except yaml.YAMLError as exc:
@@ -52,6 +96,8 @@ def parse_data(text: str, name: str, *, as_json: bool = False) -> dict[str, Any]
         where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else "某处"
         problem = getattr(exc, "problem", None) or str(exc)
         raise DataFileError(f"数据文件 {name} 不是有效的 YAML：{where}，{problem}") from exc
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise DataFileError(f"数据文件 {name} 中有无法读取的值：{exc}") from exc
     if data is None:
         raise DataFileError(f"数据文件 {name} 是空的；可用 `lianzheng example 模板id` 生成一份示例")
     if not isinstance(data, dict):

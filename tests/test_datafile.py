@@ -51,3 +51,46 @@ def test_undecodable_bytes(tmp_path):
     path.write_bytes(b"\xff\xfe\x00\x81\x30\x81")
     with pytest.raises(DataFileError, match=r"编码无法识别|不是有效的 YAML"):
         load_data(path)
+
+
+def test_data_files_cannot_explode(tmp_path):
+    """Bounds (issue 15): aliases, nesting, size, giant integers, impossible dates — each a clear
+    DataFileError naming the file, never a traceback or gigabytes of memory."""
+    from lianzheng_docs import datafile
+    from lianzheng_docs.errors import DataFileError
+
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(20)
+    )
+    cases = {
+        "别名.yaml": (bomb, "YAML 别名"),
+        "嵌套.yaml": ("a: " + "[" * 200 + "]" * 200 + "\n", "嵌套超过"),
+        "嵌套.json": ('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", "嵌套过深"),
+        "大数.json": ('{"n": ' + "9" * 5000 + "}", "无法读取的值"),
+        "大数.yaml": ("n: " + "9" * 5000 + "\n", "无法读取的值"),
+    }
+    for name, (text, message) in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(DataFileError, match=message) as caught:
+            datafile.load_data(path)
+        assert name in caught.value.message
+    big = tmp_path / "巨大.yaml"
+    big.write_bytes(b"a: 1\n" + b"#" * (datafile.MAX_DATA_BYTES + 1))
+    with pytest.raises(DataFileError, match="超过 10 MB"):
+        datafile.load_data(big)
+    impossible = tmp_path / "日期.yaml"
+    impossible.write_text("date: 2026-02-30\n", encoding="utf-8")
+    assert datafile.load_data(impossible) == {"date": "2026-02-30"}  # left to the field's validation
+
+
+def test_an_impossible_unquoted_date_is_a_problem_of_its_field(run, tmp_path):
+    data = tmp_path / "d.yaml"
+    assert run("example", "risk_notice", "-o", data).exit_code == 0
+    text = data.read_text(encoding="utf-8")
+    import re
+
+    text = re.sub(r"^date: .*$", "date: 2026-02-30", text, count=1, flags=re.M)
+    data.write_text(text, encoding="utf-8")
+    result = run("render", "risk_notice", "--data", data, "-o", tmp_path / "x.docx")
+    assert result.exit_code == 3 and "date" in result.stderr and "Traceback" not in result.stderr
