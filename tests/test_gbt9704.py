@@ -292,3 +292,16 @@ def test_validator_and_checker_object_to_the_same_request_wording(sentence, repo
     content = edit_part(report_docx, "word/document.xml", "现将有关情况报告如下。", sentence)
     (finding,) = [f for f in check_document(content).errors if f.rule == "report.request"]
     assert finding.found == quoted.group(1)
+
+
+def test_a_sequence_number_has_at_most_six_digits():
+    """A 文号 of 50,000,000 made verify allocate a range per number, and 19 digits overflowed the
+    registry's integers: numbers past 999999 are not 文号 (issue 15)."""
+    from lianzheng_docs.archive.verify import _gaps, _listed
+
+    assert docnumber.is_valid("X纪〔2026〕999999号") and not docnumber.is_valid("X纪〔2026〕1000000号")
+    assert docnumber.parse_doc_number("X纪〔2026〕50000000号") is None
+    assert docnumber.parse_doc_number("X纪〔2026〕" + "9" * 20 + "号") is None
+    shown, count = _gaps([2, 5, 50_000_000])  # walks the numbers taken, never the range
+    assert shown == [1, 3, 4, 6, 7, 8, 9, 10, 11, 12] and count == 49_999_997
+    assert _listed(shown, count).endswith("等 49999997 个") and _listed([3], 1) == "3"

@@ -109,14 +109,29 @@ def _check_numbering(registry: Registry, report: VerifyReport) -> None:
         if parsed:
             numbers[(parsed[0], parsed[1])].append(parsed[2])
     for (fonds, year, retention, org), taken in sorted(items.items()):
-        missing = sorted(set(range(1, max(taken) + 1)) - set(taken))
-        if missing:
-            report.issues.append(
-                Issue("gap", f"{fonds}·{year}-{retention}-{org} 的件号不连续，缺 {', '.join(map(str, missing[:10]))}")
-            )
+        shown, count = _gaps(taken)
+        if count:
+            scope = f"{fonds}·{year}-{retention}-{org}"
+            report.issues.append(Issue("gap", f"{scope} 的件号不连续，缺 {_listed(shown, count)}"))
     for (prefix, year), taken in sorted(numbers.items()):
-        missing = sorted(set(range(1, max(taken) + 1)) - set(taken))
-        if missing:
-            report.issues.append(
-                Issue("gap", f"{prefix}〔{year}〕的文号不连续，缺 {', '.join(map(str, missing[:10]))} 号")
-            )
+        shown, count = _gaps(taken)
+        if count:
+            report.issues.append(Issue("gap", f"{prefix}〔{year}〕的文号不连续，缺 {_listed(shown, count)} 号"))
+
+
+def _gaps(taken: list[int], shown: int = 10) -> tuple[list[int], int]:
+    """The first ``shown`` numbers missing from 1 to the largest taken, and how many are missing,
+    walking the numbers taken (never a list of every number: one 件号 of 50,000,000 cost 5.8 GB)."""
+    first: list[int] = []
+    count, expected = 0, 1
+    for number in sorted(set(taken)):
+        if number > expected:
+            count += number - expected
+            first.extend(range(expected, min(number, expected + max(shown - len(first), 0))))
+        expected = number + 1
+    return first, count
+
+
+def _listed(shown: list[int], count: int) -> str:
+    listed = ", ".join(map(str, shown))
+    return listed if count <= len(shown) else f"{listed} 等 {count} 个"

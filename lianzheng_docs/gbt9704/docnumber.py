@@ -18,9 +18,14 @@ from __future__ import annotations
 import re
 from typing import Final
 
-#: The strict form: a 机关代字 without whitespace, the year in 〔〕, the sequence from 1, then 号,
-#: in half-width Arabic digits.
-DOC_NUMBER: Final = re.compile(r"^(?P<prefix>\S+?)〔(?P<year>[0-9]{4})〕(?P<seq>[1-9][0-9]*)号$")
+#: The largest sequence number taken as a 文号 (six digits). No organ issues a million documents
+#: under one 代字 in a year; a longer number is a typing error, and an unbounded one overflowed
+#: the registry's integers and made verify allocate a range per number.
+MAX_SEQUENCE: Final = 999_999
+
+#: The strict form: a 机关代字 without whitespace, the year in 〔〕, the sequence from 1 (at most
+#: six digits), then 号, in half-width Arabic digits.
+DOC_NUMBER: Final = re.compile(r"^(?P<prefix>\S+?)〔(?P<year>[0-9]{4})〕(?P<seq>[1-9][0-9]{0,5})号$")
 
 #: The example every message about a malformed number shows.
 EXAMPLE: Final = "X财党〔2026〕12号"
