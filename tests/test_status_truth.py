@@ -221,6 +221,13 @@ def test_the_secretarys_talks_count_person_by_person(tmp_path, roster):
         units = {s.party: s.state for s in rows_of(status(archive, 2025, roster=roster, today=date(2025, 6, 1)),
                                                    "integrity_talk")}  # fmt: skip
         assert units == {"预算科": "due", "国库科": "done"}
+        # a 约谈记录 filed under the unit talked to, by the secretary (责任者 局党组), is with its head
+        meta = RecordMeta(title="约谈记录（国库科）", kind="记录", unit="国库科", author="局党组",
+                          date=date(2025, 5, 2))  # fmt: skip
+        archive.add(pdf(tmp_path, "约谈记录（国库科）"), meta)
+        talks = {s.person: s for s in rows_of(status(archive, 2025, roster=roster, today=date(2025, 6, 1)),
+                                              "secretary_integrity_talks")}  # fmt: skip
+        assert [r.title for r in talks["陈静（国库科科长）"].records] == ["局党组书记约谈记录", "约谈记录（国库科）"]
         late = rows_of(status(archive, 2025, roster=roster, today=date(2026, 1, 5)), "secretary_integrity_talks")
         assert {s.person: s.state for s in late}["吴强（副局长）"] == "overdue"
 
@@ -274,3 +281,16 @@ def test_the_deadline_a_notice_states_or_thirty_days():
     assert stated_deadline("请认真整改") is None and stated_deadline("于2026年2月30日前将整改") is None
     (rule,) = [o for o in load_obligations() if o.id == "risk_notice_rectification"]
     assert rule.days == 30 and rule.after_template == "risk_notice" and "30 日内" in rule.rule_text
+
+
+def test_a_talk_record_from_the_template_counts_for_its_subject(tmp_path, roster):
+    template = Catalog.default().get("integrity_talk_record")
+    data = template.example() | {"subject": {"name": "王晓东", "post": "预算科科长"}, "date": "2025-03-03",
+                                 "unit": "局党组"}  # fmt: skip
+    data.pop("doc_number", None)
+    with Archive(tmp_path / "档案") as archive:
+        record = archive.file_rendered(template, data)
+        assert "王晓东" in record.title and record.unit == "局党组"
+        talks = {s.person: s for s in rows_of(status(archive, 2025, roster=roster, today=date(2025, 6, 1)),
+                                              "secretary_integrity_talks")}  # fmt: skip
+        assert talks["王晓东（预算科科长）"].state == "done" and talks["陈静（国库科科长）"].state == "due"

@@ -102,8 +102,19 @@ def _people(obligation: Obligation, roster: Roster) -> list[RosterPerson]:
 
 
 def _names(record: Record, person: RosterPerson) -> bool:
-    """Whether a talk record names this person: in its 题名, or in its 主送 (the 谈话对象)."""
-    return person.name in record.title or person.name in record.recipients
+    """Whether a talk record names this person: in its 题名, or in its 主送 (the 谈话对象); a 约谈
+    record of a unit (约谈记录（预算科）) is a talk with its 主要负责人 (七（六）)."""
+    if person.name in record.title or person.name in record.recipients:
+        return True
+    return bool(person.unit) and record.unit == person.unit and "约谈" in record.title
+
+
+def _talk_of(obligation: Obligation, record: Record, year: int) -> bool:
+    """A per-person talk: the record's kind, held by the obligation's party: its 科室（单位） is the
+    party's (局党组), or, for a 约谈 record filed under the unit talked to, its 责任者 is."""
+    if not replace(obligation, unit=None).matches(record, year):
+        return False
+    return obligation.unit is None or obligation.unit in (record.unit, record.author)
 
 
 def _when(record: Record) -> date:
@@ -119,8 +130,8 @@ def _judge(
         return Status(obligation, party, "no_template", None, today=today, person=who)
     start, end = obligation.dates(year)
     mine = sorted(
-        (r for r in records if obligation.matches(r, year) and (not obligation.per_unit or r.unit == party)
-         and (person is None or _names(r, person))),
+        (r for r in records if (obligation.matches(r, year) if person is None else _talk_of(obligation, r, year))
+         and (not obligation.per_unit or r.unit == party) and (person is None or _names(r, person))),
         key=lambda r: r.date or "",
     )  # fmt: skip
     future = tuple(r for r in mine if _when(r) > today and start <= _when(r))
