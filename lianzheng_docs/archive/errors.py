@@ -11,6 +11,16 @@ from ..errors import ArchiveError, ExitCode, LianzhengError
 from ..search.errors import EmptyQuery, SearchIndexError
 
 
+class RegistryDamaged(ArchiveError):
+    """The registry file exists but is empty, not a database or damaged: never a new archive."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(
+            f"档案登记库 {path} 无法使用：{reason}。它不会被当作新档案；请从备份或导出包恢复登记库，"
+            "恢复前不要在这个档案中归档或检索"
+        )
+
+
 class DuplicateDocument(ArchiveError):
     """The same bytes are already filed; carries the existing record's 档号."""
 
@@ -43,5 +53,6 @@ __all__ = [
     "EmptyQuery",
     "MetadataError",
     "RecordNotFound",
+    "RegistryDamaged",
     "SearchIndexError",
 ]

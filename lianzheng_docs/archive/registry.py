@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import ArchiveError
+from .errors import ArchiveError, RegistryDamaged
 
 MIGRATIONS: list[str] = [
     # version 1
@@ -121,6 +121,18 @@ RECORD_COLUMNS = (
 )  # fmt: skip
 
 
+def _refuse_unless_sqlite(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError as exc:
+        raise RegistryDamaged(path, f"无法读取（{exc.strerror}）") from exc
+    if not header:
+        raise RegistryDamaged(path, "文件是空的（0 字节）")
+    if header != b"SQLite format 3\x00":
+        raise RegistryDamaged(path, "不是 SQLite 数据库文件")
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -158,17 +170,37 @@ class Registry:
     """The registry database of one archive."""
 
     def __init__(self, path: Path, *, busy_timeout_ms: int = 60_000) -> None:
+        """Open the registry at ``path``, creating it only where there is no file yet.
+
+        An existing file that is empty, not SQLite, without the archive's tables or damaged is
+        refused (:class:`RegistryDamaged`): taking it for a new archive would hide the loss and let
+        a search rebuild the index from nothing.
+        """
         self.path = path
+        existed = path.exists()
+        if existed:
+            _refuse_unless_sqlite(path)
         try:
             self.db = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
         except sqlite3.Error as exc:
             raise ArchiveError(f"无法打开档案登记库 {path}：{exc}") from exc
-        self.db.row_factory = sqlite3.Row
-        self.db.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
-        self.db.execute("PRAGMA journal_mode = WAL")
-        self.db.execute("PRAGMA synchronous = FULL")
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self._migrate()
+        try:
+            self.db.row_factory = sqlite3.Row
+            self.db.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = FULL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if existed and not self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'records'"
+            ).fetchone():
+                raise RegistryDamaged(path, "没有档案的数据表（可能被清空或替换）")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise RegistryDamaged(path, f"数据库已损坏（{exc}）") from exc
+        except ArchiveError:
+            self.db.close()
+            raise
 
     def close(self) -> None:
         self.db.close()

@@ -74,10 +74,31 @@ class LianzhengGroup(click.Group):
             # the reader went away (`lianzheng ... | head`): not a bug; keep Python from complaining at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(int(ExitCode.BROKEN_PIPE))
-        except Exception:
+        except Exception as exc:
+            damaged = _damaged_database(exc)
+            if damaged is not None:  # not a bug: the registry's file went bad under a running command
+                emit(damaged.to_dict(), partial(note, f"错误：{damaged.message}"), as_json=wants_json(ctx))
+                ctx.exit(int(damaged.exit_code))
             click.echo("内部错误（这是程序缺陷，请把以下信息报告给维护者）：", err=True)
             traceback.print_exc(file=sys.stderr)
             ctx.exit(int(ExitCode.INTERNAL))
+
+
+def _damaged_database(exc: Exception) -> LianzhengError | None:
+    """A registry that turned out damaged while a command read it (a page bit-flipped, a file cut
+    short), as an archive error with advice, instead of a traceback; None for anything else."""
+    import sqlite3
+
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return None
+    from ..errors import ArchiveError
+
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        return ArchiveError(f"档案登记库正被其他进程长时间占用（{exc}）；请稍后再试")
+    return ArchiveError(
+        f"档案登记库已损坏（{exc}）：请运行 lianzheng archive verify 查看，并从备份或导出包恢复；"
+        "恢复前不要在这个档案中归档"
+    )
 
 
 def _plugin_commands() -> dict[str, click.Command]:
