@@ -327,9 +327,8 @@ def test_external_entities_in_the_streamed_document_are_never_read(tmp_path, rep
     with zipfile.ZipFile(io.BytesIO(report_docx)) as source:
         xml = source.read("word/document.xml").decode("utf-8")
     head, rest = xml.split("?>", 1)
-    hostile = (
-        f'{head}?><!DOCTYPE w:document [<!ENTITY leak SYSTEM "file://{secret}">]>'
-        + rest.replace("<w:body>", "<w:body><w:p><w:r><w:t>&leak;</w:t></w:r></w:p>", 1)
+    hostile = f'{head}?><!DOCTYPE w:document [<!ENTITY leak SYSTEM "file://{secret}">]>' + rest.replace(
+        "<w:body>", "<w:body><w:p><w:r><w:t>&leak;</w:t></w:r></w:p>", 1
     )
     path = tmp_path / "外部实体.docx"
     path.write_bytes(edit_part(report_docx, "word/document.xml", xml, hostile))
@@ -351,3 +350,20 @@ def test_a_long_document_is_read_block_by_block(report_docx):
     assert len(document.paragraphs) > 20 and document.sections
     assert [p.index for p in document.paragraphs] == list(range(len(document.paragraphs)))
     assert document.sections[-1].margins["top"] == 2098
+
+
+def test_absurd_measurements_are_read_as_absent_not_a_traceback(tmp_path, report_docx):
+    """``w:left="inf"``, NaN, 1e400 and a 5000-digit size in a checked document (issue 15, item 10)."""
+    hostile = edit_part(report_docx, "word/document.xml", "<w:body>", "<w:body>" + (
+        '<w:p><w:pPr><w:ind w:left="inf" w:firstLine="NaN" w:hanging="1e400"/>'
+        '<w:spacing w:line="' + "9" * 5000 + '"/></w:pPr>'
+        '<w:r><w:rPr><w:sz w:val="' + "9" * 5000 + '"/><w:color w:val="FF0000" w:themeColor="accent1" '
+        'w:themeShade="zz"/></w:rPr><w:t>正文</w:t></w:r></w:p>'
+    ), count=1)  # fmt: skip
+    report = check_document(hostile, name="荒谬.docx")
+    assert report.findings is not None  # judged, not crashed
+    for page_part in ("word/footer1.xml",):
+        hostile_footer = edit_part(
+            report_docx, page_part, "<w:pPr>", '<w:pPr><w:ind w:right="inf" w:left="-inf"/>', count=1
+        )
+        assert check_document(hostile_footer, name="页脚.docx").findings is not None

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import io
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -100,23 +101,23 @@ class Paragraph:
         ind = self.props.get("ind", {})
         size = self.main_size_pt
         if "hangingChars" in ind:
-            return -round(int(ind["hangingChars"]) / 100 * size * 20)
+            return -round(number(ind["hangingChars"]) / 100 * size * 20)
         if "firstLineChars" in ind:
-            return round(int(ind["firstLineChars"]) / 100 * size * 20)
+            return round(number(ind["firstLineChars"]) / 100 * size * 20)
         if "hanging" in ind:
-            return -int(ind["hanging"])
-        return int(ind.get("firstLine", 0))
+            return -number(ind["hanging"])
+        return number(ind.get("firstLine", 0))
 
     @property
     def left_twips(self) -> int:
         ind = self.props.get("ind", {})
-        return int(ind.get("left", ind.get("start", 0)))
+        return number(ind.get("left", ind.get("start", 0)))
 
     @property
     def line_spacing(self) -> tuple[int | None, str]:
         spacing = self.props.get("spacing", {})
         line = spacing.get("line")
-        return (int(line) if line else None), spacing.get("lineRule", "auto")
+        return (number(line) if line else None), spacing.get("lineRule", "auto")
 
     @property
     def text_runs(self) -> list[Run]:
@@ -527,7 +528,7 @@ def _run_format(rpr: etree._Element | None, base: Props, base_sources: Sources, 
         text="",
         east_asian_font=east_asian,
         ascii_font=ascii_font,
-        size_pt=int(size) / 2 if size and size.isdigit() else 10.0,
+        size_pt=number(size) / 2 if size and size.isdigit() and number(size) else 10.0,
         bold=_on_props(props.get("b")),
         color=color,
         sources={
@@ -575,10 +576,10 @@ def _color(attrs: dict[str, str], level: str, styles: _Styles) -> tuple[str | No
         if base:
             rgb = [int(base[i : i + 2], 16) for i in (0, 2, 4)]
             if "themeShade" in attrs:
-                shade = int(attrs["themeShade"], 16) / 255
+                shade = _hex_fraction(attrs["themeShade"])
                 rgb = [round(c * shade) for c in rgb]
             if "themeTint" in attrs:
-                tint = int(attrs["themeTint"], 16) / 255
+                tint = _hex_fraction(attrs["themeTint"])
                 rgb = [round(c * tint + 255 * (1 - tint)) for c in rgb]
             return "".join(f"{c:02X}" for c in rgb), f"{level}的主题颜色 {theme}"
     explicit = attrs.get("val")
@@ -658,11 +659,30 @@ def _sections(sect_prs: list[etree._Element], package: Package, styles: _Styles)
 def _int(element: etree._Element | None, attr: str, default: int) -> int:
     if element is None:
         return default
-    value = element.get(f"{W}{attr}")
+    return number(element.get(f"{W}{attr}"), default)
+
+
+def number(text: object, default: int = 0) -> int:
+    """A measurement from the XML as a whole number; ``default`` for what is not one.
+
+    Attributes come from any producer and any attacker: "inf", "1e400", "NaN" or a
+    thousand-digit number must not end the check with a traceback (``w:left="inf"`` did).
+    """
     try:
-        return int(float(value)) if value is not None else default
-    except ValueError:
+        value = float(str(text))
+    except (TypeError, ValueError):
         return default
+    if not math.isfinite(value) or abs(value) > 1e7:
+        return default
+    return int(value)
+
+
+def _hex_fraction(text: str) -> float:
+    """A theme shade or tint (hex 00-FF) as a fraction; 1 (no change) when it is not one."""
+    try:
+        return min(max(int(text, 16), 0), 255) / 255
+    except ValueError:
+        return 1.0
 
 
 def _on(element: etree._Element | None) -> bool:

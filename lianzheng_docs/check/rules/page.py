@@ -8,7 +8,7 @@ from ...gbt9704 import figures as G
 from ...gbt9704 import grid as grid_rules
 from ...gbt9704.pagenumber import PAGE_NUMBER
 from ..findings import Finding, Severity
-from ..model import Paragraph, Section
+from ..model import Paragraph, Section, number
 from ..roles import Role
 from .context import SONGTI, TWIPS_PER_MM, Context, DocumentKind, describe, where_many
 
@@ -204,7 +204,7 @@ def page_numbers(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "page_number.sides", "7.5", f"{name}", where=para.location, found=para.align, expected=side
             )
-        indent = int(
+        indent = number(
             para.props.get("ind", {}).get(side, para.props.get("ind", {}).get("end" if side == "right" else "start", 0))
         )
         if abs(indent - G.IMPRINT_CHAR) > 100:
