@@ -62,3 +62,45 @@ def test_a_new_archive_is_still_created_where_there_is_none(tmp_path):
     with pytest.raises(ArchiveError):  # and an emptied one afterwards is refused
         (tmp_path / "新档案" / "registry.sqlite3").write_bytes(b"")
         Archive(tmp_path / "新档案")
+
+
+def test_a_crashed_filings_leftover_is_quarantined_not_blocking(tmp_path):
+    """A crash after a file is placed and before the commit left an orphan that blocked every later
+    filing in its scope; now it is moved aside and reported (issue 15, item 5)."""
+    template = Catalog.default().get("risk_notice")
+    example = {k: v for k, v in template.example().items() if k != "doc_number"}  # the archive numbers them
+    with Archive(tmp_path / "档案") as archive:
+        first = archive.file_rendered(template, example | {"contact": "甲"})
+        next_path = archive.path_of(first).with_name(archive.path_of(first).name.replace("-0001.", "-0002."))
+        next_path.write_bytes(b"half of a file from a filing that died")  # what SIGKILL leaves behind
+        second = archive.file_rendered(template, example | {"contact": "乙"})
+        assert archive.path_of(second) == next_path and next_path.read_bytes().startswith(b"PK")
+        (moved,) = (tmp_path / "档案" / "quarantine").iterdir()
+        assert moved.read_bytes() == b"half of a file from a filing that died"
+        assert any("中断的归档留下的文件" in w for w in archive.warnings)
+        assert archive.verify().ok
+
+
+def test_a_file_changing_while_it_is_filed_is_refused(tmp_path, monkeypatch):
+    from lianzheng_docs.archive import RecordMeta
+    from lianzheng_docs.archive import archive as archive_module
+
+    source = tmp_path / "来文.pdf"
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    with open(source, "wb") as handle:
+        writer.write(handle)
+    real_stage = archive_module.stage
+
+    def stage_then_change(src, tmp_dir):  # the clerk's scanner rewrites the file mid-copy
+        staged = real_stage(src, tmp_dir)
+        source.write_bytes(source.read_bytes() + b"%appended by another program\n")
+        return staged
+
+    monkeypatch.setattr(archive_module, "stage", stage_then_change)
+    with Archive(tmp_path / "档案") as archive:
+        with pytest.raises(ArchiveError, match="在归档过程中被改动"):
+            archive.add(source, RecordMeta(title="来文", kind="通知"))
+        assert archive.list() == [] and not list((tmp_path / "档案" / "files").rglob("*.pdf"))

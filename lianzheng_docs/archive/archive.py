@@ -33,7 +33,7 @@ from .export import export
 from .extract import checked_format, extract, readable_text
 from .records import FutureDateError, Record, RecordMeta, future_date_warning
 from .registry import Registry, now
-from .storage import Staged, place, stage
+from .storage import Staged, digest_of, place, stage
 from .verify import VerifyReport, verify
 
 if TYPE_CHECKING:
@@ -247,9 +247,7 @@ class Archive:
                     "archival_code": record.archival_code,
                     "files": [{"role": role, "path": relative, "sha256": staged.sha256, "size": staged.size}],
                 })  # fmt: skip
-                target = self.root / relative
-                if target.exists():
-                    raise ArchiveError(f"档案中已有文件 {relative}，拒绝覆盖")
+                target = self._free(relative)
                 placed.append(target)
                 place(staged, target)
         return self.get(record.id)
@@ -267,6 +265,10 @@ class Archive:
     def _staged(self, source: Path | bytes) -> Iterator[Staged]:
         staged = stage(source, self.root / "tmp")
         try:
+            if isinstance(source, Path) and digest_of(source)[0] != staged.sha256:
+                # the copy and the file differ: it was being written while we read it (a torn copy
+                # would otherwise pass verify for ever, since only the stored copy is hashed)
+                raise ArchiveError(f"文件 {source.name} 在归档过程中被改动，未归档；请在它不再变化后重试")
             yield staged
         finally:
             staged.path.unlink(missing_ok=True)
@@ -331,12 +333,31 @@ class Archive:
             "archival_code": str(code), "doc_number": meta.doc_number, "source": source,
             "files": [{"role": "original", "path": relative, "sha256": staged.sha256, "size": staged.size}],
         })  # fmt: skip
-        target = self.root / relative
-        if target.exists():
-            raise ArchiveError(f"档案中已有文件 {relative}，拒绝覆盖；请运行 lianzheng archive verify 检查")
+        target = self._free(relative)
         placed.append(target)  # from here on a rollback removes it, whatever place() got to
         place(staged, target)
         return record_id
+
+    def _free(self, relative: str) -> Path:
+        """The path a file is about to be placed at (its row is in the open transaction), cleared of
+        what a crashed filing left there.
+
+        Numbers come from the registry, so a file already at a freshly numbered path was placed by a
+        filing that died before its commit: it is moved to ``quarantine/`` and reported, instead of
+        blocking every later filing in its scope. A file another record really owns is refused.
+        """
+        target = self.root / relative
+        if not target.exists():
+            return target
+        owners = self.registry.db.execute("SELECT count(*) FROM files WHERE path = ?", (relative,)).fetchone()[0]
+        if owners > 1:
+            raise ArchiveError(f"档案中已有文件 {relative}，拒绝覆盖；请运行 lianzheng archive verify 检查")
+        quarantine = self.root / "quarantine"
+        quarantine.mkdir(exist_ok=True)
+        moved = quarantine / f"{now().replace(':', '')}-{target.name}"
+        os.replace(target, moved)
+        self.warnings.append(f"发现中断的归档留下的文件 {relative}，已移到 {moved.relative_to(self.root)}，未作归档")
+        return target
 
     # ------------------------------------------------------------------ reading
 
