@@ -104,3 +104,15 @@ def test_a_file_changing_while_it_is_filed_is_refused(tmp_path, monkeypatch):
         with pytest.raises(ArchiveError, match="在归档过程中被改动"):
             archive.add(source, RecordMeta(title="来文", kind="通知"))
         assert archive.list() == [] and not list((tmp_path / "档案" / "files").rglob("*.pdf"))
+
+
+def test_a_file_where_the_index_was_and_an_absurd_year_are_clear_errors(archive_root, run):
+    """Two of the tracebacks of issue 15's item 10, now messages with their exit codes."""
+    year = run("search", "整改", "--year", "9" * 20, "--archive", archive_root)
+    assert year.exit_code == 2 and "--year" in year.stderr and "Traceback" not in year.stderr
+    import shutil
+
+    shutil.rmtree(archive_root / "index")
+    (archive_root / "index").write_text("not an index", encoding="utf-8")
+    taken = run("search", "整改", "--archive", archive_root)
+    assert taken.exit_code == 7 and "被一个文件占用" in taken.stderr and "Traceback" not in taken.stderr

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .output import emit
-from .params import ISO_DATE, archive_option, json_option
+from .params import ISO_DATE, YEAR, archive_option, json_option
 
 if TYPE_CHECKING:
     from ..search import SearchResult
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 @click.command("search")
 @click.argument("query", metavar="检索词")
 @click.option("--type", "kind", help="只检索某一文种，如 告知书。")
-@click.option("--year", type=int, help="只检索某一年度。")
+@click.option("--year", type=YEAR, help="只检索某一年度（2000–2100）。")
 @click.option("--unit", help="只检索某一科室（单位）。")
 @click.option("--template", help="只检索某一模板生成的文档。")
 @click.option("--secrecy", help="只检索某一密级，如 秘密；--secrecy '' 检索未标密级的。")

@@ -16,8 +16,16 @@ from .text import Fragment
 
 
 def open_engine(folder: Path, *, lock_timeout: float = 30.0) -> SearchEngine:
-    """The search engine whose index lives in ``folder`` (created when missing)."""
+    """The search engine whose index lives in ``folder`` (created when missing).
+
+    :raises SearchIndexError: ``folder`` exists but is not a folder (a file took its place).
+    """
     from .whoosh_engine import WhooshEngine
+
+    if folder.exists() and not folder.is_dir():
+        raise SearchIndexError(
+            f"检索索引的位置 {folder} 被一个文件占用：请把这个文件移走，下次检索时会从登记库重建索引"
+        )
 
     return WhooshEngine(folder, lock_timeout=lock_timeout)
 
