@@ -53,6 +53,8 @@ def atomic_output(path: str | os.PathLike[str], *, overwrite: bool) -> Iterator[
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
+            if os.name == "posix":  # mkstemp makes 0600; a written file gets what the umask allows
+                os.fchmod(handle.fileno(), 0o666 & ~UMASK)
             os.fsync(handle.fileno())
         if overwrite:
             os.replace(tmp, target)
@@ -67,6 +69,17 @@ def atomic_output(path: str | os.PathLike[str], *, overwrite: bool) -> Iterator[
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it; set straight back)."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+#: Read once, at import: setting the umask to read it is not safe while other threads create files.
+UMASK = _umask()
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:

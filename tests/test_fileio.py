@@ -214,3 +214,26 @@ def test_an_archive_export_is_written_whole_or_not_at_all(tmp_path):
     with zipfile.ZipFile(target) as exported:
         assert exported.namelist() == ["manifest.json"]
     assert names(target.parent) == ["2026.zip"]
+
+
+def test_written_files_get_the_mode_the_umask_allows(tmp_path, monkeypatch):
+    """mkstemp makes 0600 files; a document written for a shared folder must follow the umask (issue 15)."""
+    import stat
+
+    from lianzheng_docs import fileio
+
+    monkeypatch.setattr(fileio, "UMASK", 0o022)
+    shared = fileio.write_atomic(tmp_path / "共享.docx", b"data")
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o644
+    monkeypatch.setattr(fileio, "UMASK", 0o077)
+    private = fileio.write_atomic(tmp_path / "私有.docx", b"data")
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+
+
+def test_table_cells_cannot_tear_or_reorder_the_table():
+    from lianzheng_docs.cli.output import format_table
+
+    table = format_table(["档号", "题名"], [["Z001-1", "第一行\n第二行"], ["Z001-2", "\u202e倒序\u202c标题\t尾"]])
+    lines = table.splitlines()
+    assert len(lines) == 4 and "\u202e" not in table and "\t" not in table
+    assert lines[2].endswith("第一行 第二行") and lines[3].endswith(" 倒序 标题 尾")

@@ -40,12 +40,22 @@ def pad(text: str, width: int) -> str:
 
 
 def format_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """A plain-text table whose columns line up with Chinese text in them."""
-    table = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
+    """A plain-text table whose columns line up with Chinese text in them.
+
+    Line breaks, tabs and the invisible direction marks a title may carry (right-to-left
+    override …) would tear the table or reorder what follows; they are shown as spaces.
+    """
+    table = [[_cell(h) for h in headers], *[[_cell(c) for c in row] for row in rows]]
     widths = [max(display_width(row[i]) for row in table) for i in range(len(headers))]
     lines = ["  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in table]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    return "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in str(value)
+    )
 
 
 def echo_json(data: Any) -> None:
