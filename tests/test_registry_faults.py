@@ -116,3 +116,20 @@ def test_a_file_where_the_index_was_and_an_absurd_year_are_clear_errors(archive_
     (archive_root / "index").write_text("not an index", encoding="utf-8")
     taken = run("search", "整改", "--archive", archive_root)
     assert taken.exit_code == 7 and "被一个文件占用" in taken.stderr and "Traceback" not in taken.stderr
+
+
+@pytest.mark.parametrize("year", [1, 99999])
+def test_a_year_that_is_not_four_digits_is_refused(tmp_path, year):
+    from pypdf import PdfWriter
+
+    from lianzheng_docs.archive import MetadataError, RecordMeta
+
+    source = tmp_path / "来文.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    with open(source, "wb") as handle:
+        writer.write(handle)
+    with Archive(tmp_path / "档案") as archive:
+        with pytest.raises(MetadataError, match="四位数"):
+            archive.add(source, RecordMeta(title="来文", kind="通知", year=year))
+        assert archive.list() == []

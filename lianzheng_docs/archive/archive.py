@@ -311,6 +311,8 @@ class Archive:
             if parsed:
                 registry.raise_sequence("doc_number", f"{parsed[0]}|{parsed[1]}", parsed[2])
         year = meta.year or (meta.date.year if meta.date else date.today().year)
+        if not 1900 <= year <= 2999:  # the 档号's 年度 is four digits (DA/T 22-2015 5.4)
+            raise MetadataError(f"年度 {year} 无效：档号中的年度是四位数的年份，如 2026；请检查 --year 或成文日期")
         retention = retention_code(meta.retention or self.setting("retention"))
         org = check_code(meta.org or self.setting("org"), "机构代码")
         fonds, category = self.setting("fonds"), self.setting("category")
