@@ -29,7 +29,7 @@ from .derived import (
     own_title,
 )
 from .errors import ArchiveError, DuplicateDocument, MetadataError, RecordNotFound, SearchIndexError
-from .export import export
+from .export import export, import_archive
 from .extract import checked_format, extract, readable_text
 from .records import FutureDateError, Record, RecordMeta, future_date_warning
 from .registry import Registry, now
@@ -458,9 +458,28 @@ class Archive:
         return verify(self.root, self.registry)
 
     def export(self, target: Path, *, records: builtins.list[Record] | None = None, overwrite: bool = False) -> Path:
-        """A zip of the records' files and a manifest of their metadata and the audit log."""
+        """A zip of the records' files, a manifest of their metadata and the audit log, and a snapshot
+        of the whole registry: with every record, a backup :meth:`restore` rebuilds the archive from."""
         return export(self.root, self.registry, self.list() if records is None else records, target,
                       overwrite=overwrite)  # fmt: skip
+
+    @classmethod
+    def restore(cls, source: Path, root: str | os.PathLike[str]) -> tuple[int, VerifyReport]:
+        """Rebuild an archive from the export ``source`` in the empty folder ``root`` and verify it.
+
+        Returns the number of records and the verification (its index is rebuilt on first search).
+        """
+        count = import_archive(Path(source), Path(root))
+        with cls(root) as archive:
+            return count, archive.verify()
+
+    @classmethod
+    def verify_export(cls, source: Path) -> VerifyReport:
+        """Verify an export on its own: rebuilt in a temporary folder, checked, thrown away."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="lianzheng-verify-export-") as work:
+            return cls.restore(source, Path(work) / "档案")[1]
 
     def reindex(self, *, batch: int = 500, on_batch: Callable[[int], None] | None = None) -> int:
         """Rebuild the index from the registry, reading ``batch`` records at a time; returns the count."""

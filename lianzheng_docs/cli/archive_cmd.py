@@ -188,12 +188,19 @@ def _show_text(record: Record, location: Path) -> Iterator[str]:
 
 
 @archive_group.command("verify")
+@click.option(
+    "--export", "export_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="导出包.zip",
+    help="校验一个导出包本身（在临时文件夹中还原后校验，不动任何档案）。",
+)  # fmt: skip
 @archive_option
 @json_option
-def verify(root: Path | None, as_json: bool) -> None:
+def verify(export_file: Path | None, root: Path | None, as_json: bool) -> None:
     """校验档案：重算每个文件的哈希、检查审计日志链、找出丢失或来历不明的文件和编号缺口。"""
-    with Archive(root) as archive:
-        report = archive.verify()
+    if export_file is not None:
+        report = Archive.verify_export(export_file)
+    else:
+        with Archive(root) as archive:
+            report = archive.verify()
     emit(report.to_dict(), lambda: _verify_text(report), as_json=as_json)
     if not report.ok:
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))
@@ -236,6 +243,22 @@ def export(target: Path, year: int | None, kind: str | None, force: bool, root: 
         records = archive.list(year=year, kind=kind)
         path = archive.export(target, records=records, overwrite=force)
     emit({"path": str(path), "records": len(records)}, lambda: f"已导出 {len(records)} 件到 {path}", as_json=as_json)
+
+
+@archive_group.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="导出包.zip")
+@archive_option
+@json_option
+def import_command(source: Path, root: Path | None, as_json: bool) -> None:
+    """从导出包还原档案（目标须为空文件夹或不存在）：文件逐个核对哈希，还原后校验。"""
+    from ..archive.archive import resolve_root
+
+    target = resolve_root(root)
+    count, report = Archive.restore(source, target)
+    emit({"archive": str(target), "records": count, "verify": report.to_dict()},
+         lambda: [f"已还原 {count} 件到 {target}。", *_verify_text(report)], as_json=as_json)  # fmt: skip
+    if not report.ok:
+        raise click.exceptions.Exit(int(ExitCode.FINDINGS))
 
 
 @archive_group.command("dossier")
