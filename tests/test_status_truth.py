@@ -294,3 +294,17 @@ def test_a_talk_record_from_the_template_counts_for_its_subject(tmp_path, roster
         talks = {s.person: s for s in rows_of(status(archive, 2025, roster=roster, today=date(2025, 6, 1)),
                                               "secretary_integrity_talks")}  # fmt: skip
         assert talks["王晓东（预算科科长）"].state == "done" and talks["陈静（国库科科长）"].state == "due"
+
+
+def test_a_yuetan_counts_even_when_the_talks_name_their_template():
+    from dataclasses import replace
+
+    from lianzheng_docs.archive.records import Record
+
+    (talks,) = [o for o in load_obligations() if o.id == "secretary_integrity_talks"]
+    talks = replace(talks, template="integrity_talk_record")
+    fields = dict.fromkeys(Record.__dataclass_fields__, "")
+    fields |= {"id": 1, "year": 2025, "item": 1, "page_count": None, "files": [], "unit": "局党组"}
+    yuetan = Record(**(fields | {"title": "约谈记录（国库科）", "template_id": "admonition_record"}))
+    other = Record(**(fields | {"title": "关于开展廉政教育的通知", "template_id": None}))
+    assert talks.matches(yuetan, 2025) and not talks.matches(other, 2025)

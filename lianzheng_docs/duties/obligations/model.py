@@ -45,7 +45,8 @@ class Obligation:
     to: str = ""
     template: str | None = None
     keyword: str | None = None
-    #: other 题名 words that also satisfy it (a 约谈 counts as a 廉政谈话 where the seed allows it)
+    #: other 题名 words that also satisfy it, whatever the template (a 约谈 counts as a 廉政谈话
+    #: where the seed allows it, also when the obligation names the 廉政谈话记录 template)
     also_keywords: tuple[str, ...] = ()
     exclude: str | None = None
     title_year: bool = False
@@ -70,10 +71,10 @@ class Obligation:
 
     def matches(self, record: Record, year: int) -> bool:
         """Whether ``record`` is a document of this kind for subject ``year`` (dates aside)."""
-        if self.template and record.template_id != self.template:
-            return False
-        words = ((self.keyword,) if self.keyword else ()) + self.also_keywords
-        if words and not any(word in record.title for word in words):
+        of_kind = (not self.template or record.template_id == self.template) and (
+            not self.keyword or self.keyword in record.title
+        )
+        if not of_kind and not any(word in record.title for word in self.also_keywords):
             return False
         if self.exclude and self.exclude in record.title:
             return False
