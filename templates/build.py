@@ -13,7 +13,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from lianzheng_docs.gbt9704 import figures as G
 from lianzheng_docs.layout.builder import DOC_NUMBER, KAI, TITLE, GongwenDocument, Signatory, Span
+from lianzheng_docs.layout.ooxml import PPR_ORDER, element, set_child
+from lianzheng_docs.layout.styles import HEI, PLAIN
 
 HERE = Path(__file__).resolve().parent
 
@@ -418,6 +421,64 @@ def admonition_record() -> GongwenDocument:
     return doc
 
 
+def attachment_note(doc: GongwenDocument, name: str) -> None:
+    """附件说明 (7.3.4) of the one 附件 a template carries itself: "附件：名称", wrapped lines under the name."""
+    doc.blank()
+    para = doc.paragraph(f"附件：{name}")
+    set_child(
+        para._p.get_or_add_pPr(),
+        element("w:ind", {"w:left": 5 * G.ONE_CHAR, "w:hanging": 3 * G.ONE_CHAR}),
+        PPR_ORDER,
+    )
+
+
+def attachment_page(doc: GongwenDocument, title: str) -> None:
+    """The first lines of the 附件 (7.3.7): "附件" in 3号黑体 at the top of a new page, its title on line 3."""
+    doc.start_page(doc.paragraph(Span("附件", HEI), style=PLAIN))
+    doc.blank()
+    doc.title(title)
+    doc.blank()
+
+
+TASK_LIST = "{{ year }}年度党风廉政建设和反腐败工作任务分工"
+
+
+def task_assignment_notice() -> GongwenDocument:
+    """二（一）、七（一）: at the start of the year 局党组 assigns the year's tasks, the list as 附件."""
+    doc = GongwenDocument(title="通知")
+    red_header(doc, upward=False)
+    doc.title(f"关于印发{TASK_LIST}的通知")
+    doc.blank()
+    doc.addressee("{{ addressees }}：")
+    loop_paragraphs(doc, "intro")
+    doc.control("{%p for item in requirements %}")
+    doc.heading(1, "{{ loop.index|cn_num }}、{{ item.heading }}")
+    doc.control("{%p for para in item.paragraphs %}")
+    doc.paragraph("{{ para }}")
+    doc.control("{%p endfor %}")
+    doc.control("{%p endfor %}")
+    attachment_note(doc, TASK_LIST)
+    closing(doc)
+    attachment_page(doc, TASK_LIST)
+    doc.table(
+        ["序号", "工作任务", "责任领导", "责任部门", "责任人", "完成时限"],
+        [
+            ["{%tr for task in tasks %}", "", "", "", "", ""],
+            ["{{ loop.index }}", "{{ task.task }}", "{{ task.leader }}", "{{ task.department }}",
+             "{{ task.owner }}", "{{ task.deadline }}"],
+            ["{%tr endfor %}", "", "", "", "", ""],
+        ],
+        widths_mm=[13, 51, 22, 24, 20, 26],
+        center_columns=(0, 2, 4, 5),
+        text_size="小四",  # six columns: 4号 would break 序号 and 完成时限
+    )  # fmt: skip
+    doc.blank()
+    # 七（二）签字背书: both responsible persons sign the division of tasks
+    signing_lines(doc, "主体责任人", "监督责任人")
+    imprint(doc)
+    return doc
+
+
 BUILDERS: dict[str, Callable[[], GongwenDocument]] = {
     "responsibility_letter": responsibility_letter,
     "dual_report": dual_report,
@@ -430,6 +491,7 @@ BUILDERS: dict[str, Callable[[], GongwenDocument]] = {
     "integrity_talk_record": integrity_talk_record,
     "admonition_notice": admonition_notice,
     "admonition_record": admonition_record,
+    "task_assignment_notice": task_assignment_notice,
 }
 
 

@@ -121,3 +121,21 @@ def test_an_admonition_record_sets_the_rectification_and_its_deadline():
     ]
     assert "被约谈人应于2026年8月31日前将整改情况书面报送驻局纪检组。" in texts
     assert {"约谈人（签字）：", "被约谈人（签字）：", "记录人（签字）："} <= set(texts)
+
+
+def test_the_task_assignment_notice_carries_its_task_list_as_the_attachment():
+    document = render("task_assignment_notice")
+    texts = paragraphs(document)
+    name = "2026年度党风廉政建设和反腐败工作任务分工"
+    assert document.title == f"关于印发{name}的通知"
+    note = texts.index(f"附件：{name}")  # 7.3.4: under the body, before the 署名
+    signature = texts.index("中共××市财政局党组", note)
+    label = texts.index("附件", signature)  # 7.3.7: the 附件 after the 署名, its title two lines on
+    assert texts[label + 2] == name
+    table = texts[label:]
+    assert table[table.index("完成时限") + 1 : table.index("完成时限") + 7] == [
+        "1", "召开党风廉政建设和反腐败工作专题会议，制定年度工作计划", "张建国", "办公室", "刘洋", "3月底前",
+    ]  # fmt: skip
+    assert "主体责任人（签字）：" in table and "监督责任人（签字）：" in table  # 七（二）签字背书
+    printed = next(i for i, t in enumerate(texts) if t.endswith("印发"))
+    assert printed > texts.index("监督责任人（签字）：")  # the 版记 comes last
