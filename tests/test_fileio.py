@@ -195,10 +195,11 @@ def test_an_archive_export_is_written_whole_or_not_at_all(tmp_path):
     from types import SimpleNamespace
 
     from lianzheng_docs.archive.export import export
+    from lianzheng_docs.archive.registry import Registry
 
     stored = SimpleNamespace(path="files/a.docx", format="docx", role="original")
     record = SimpleNamespace(archival_code="Z001-WS·2026-D30-BGS-0001", files=[stored], to_dict=lambda: {})
-    registry = SimpleNamespace(schema_version=1, audit_entries=lambda: [])
+    registry = Registry(tmp_path / "registry.sqlite3")  # an export carries a snapshot of it
     target = tmp_path / "导出" / "2026.zip"
     with pytest.raises(OutputError, match=r"无法写出 .*2026\.zip"):  # the filed file is missing
         export(tmp_path, registry, [record], target)
@@ -212,8 +213,9 @@ def test_an_archive_export_is_written_whole_or_not_at_all(tmp_path):
         export(tmp_path, registry, [], target)
     assert export(tmp_path, registry, [], target, overwrite=True) == target
     with zipfile.ZipFile(target) as exported:
-        assert exported.namelist() == ["manifest.json"]
+        assert sorted(exported.namelist()) == ["manifest.json", "registry.sqlite3"]
     assert names(target.parent) == ["2026.zip"]
+    registry.close()
 
 
 def test_written_files_get_the_mode_the_umask_allows(tmp_path, monkeypatch):
