@@ -479,6 +479,107 @@ def task_assignment_notice() -> GongwenDocument:
     return doc
 
 
+def duty_report() -> GongwenDocument:
+    """七（五）: a head's 述责述廉 to the 考核组, in his own name: a personal report, no 版头, no 文号."""
+    doc = GongwenDocument(title="述责述廉报告")
+    doc.title("{{ year }}年度述责述廉报告")
+    doc.blank()
+    doc.addressee("{{ addressees }}：")
+    loop_paragraphs(doc, "intro")
+    doc.heading(1, "一、履行党风廉政建设主体责任情况")
+    loop_headed_items(doc, "duties")
+    doc.heading(1, "二、个人廉洁从政情况")
+    loop_paragraphs(doc, "integrity")
+    doc.heading(1, "三、存在的问题")
+    loop_paragraphs(doc, "problems")
+    doc.heading(1, "四、下一步打算")
+    loop_paragraphs(doc, "plans")
+    closing(doc, "{{ person.with_post }}", gongwen=False)  # signed by the head, post and name
+    return doc
+
+
+def integrity_pledge() -> GongwenDocument:
+    """三（六）: the secretary (or another leader) pledges clean conduct in writing and signs it."""
+    doc = GongwenDocument(title="廉洁从政承诺书")
+    doc.title("{{ year }}年度廉洁从政承诺书")
+    doc.blank()
+    loop_paragraphs(doc, "intro")
+    doc.control("{%p for item in pledges %}")
+    doc.paragraph("{{ loop.index }}. {{ item }}")
+    doc.control("{%p endfor %}")
+    loop_paragraphs(doc, "closing_words")
+    # one table row, so the block never splits across pages; an empty line to sign on
+    doc.table(
+        [],
+        [["", "\n承诺人（签字）：\n\n职务：{{ person.post }}\n日期：{{ date }}"]],
+        widths_mm=[70, 86],
+        borders=False,
+    )
+    return doc
+
+
+def party_life_report() -> GongwenDocument:
+    """七（四）: within a week of its 组织生活会 a unit reports to 局机关党委: facts, minutes, problems, measures."""
+    doc = GongwenDocument(title="报告")
+    doc.header_marks(framed=False)
+    doc.title("{{ department }}关于召开{{ year }}年度组织生活会情况的报告")
+    doc.blank()
+    doc.addressee("{{ addressees }}：")
+    doc.paragraph(
+        "{{ meeting_date }}，{{ department }}在{{ place }}召开{{ year }}年度组织生活会，{{ chair.with_post }}主持，"
+        "应到{{ expected }}人，实到{{ present }}人。{% if supervisor %}局党组{{ supervisor.with_post }}到会指导。"
+        "{% endif %}现将会议情况报告如下。"
+    )
+    doc.heading(1, "一、会议基本情况")
+    loop_paragraphs(doc, "summary")
+    doc.heading(1, "二、执行党风廉政建设责任制情况")
+    loop_paragraphs(doc, "duty_review")
+    doc.heading(1, "三、查摆和解决的问题")
+    loop_paragraphs(doc, "problems")
+    doc.heading(1, "四、整改措施")
+    doc.table(
+        ["序号", "问题", "整改措施", "责任人", "完成时限"],
+        [
+            ["{%tr for item in measures %}", "", "", "", ""],
+            ["{{ loop.index }}", "{{ item.problem }}", "{{ item.measure }}", "{{ item.owner }}", "{{ item.deadline }}"],
+            ["{%tr endfor %}", "", "", "", ""],
+        ],
+        widths_mm=[13, 45, 54, 20, 24],
+        center_columns=(0, 3, 4),
+        text_size="小四",
+    )
+    doc.keep_with_next(doc.paragraph("特此报告。"))
+    closing(doc, "{{ department }}")
+    return doc
+
+
+def rectification_report() -> GongwenDocument:
+    """七（七）: the answer to a 廉政风险告知书, finding by finding: what was done, whether it is right now."""
+    doc = GongwenDocument(title="报告")
+    doc.header_marks(framed=False)
+    doc.title("{{ unit }}关于廉政风险告知书所提问题整改情况的报告")
+    doc.blank()
+    doc.addressee("{{ addressees }}：")
+    doc.paragraph(
+        "{{ received }}，我单位收到《廉政风险告知书》（{{ notice_number }}）。{{ unit }}高度重视，"
+        "逐项剖析问题成因，制定整改措施，明确整改责任人和整改时限。现将整改情况报告如下。"
+    )
+    doc.heading(1, "一、问题整改情况")
+    doc.control("{%p for item in items %}")
+    doc.paragraph(Span("（{{ loop.index|cn_num }}）{{ item.title }}", KAI))
+    doc.paragraph("整改措施：{{ item.measures }}")
+    doc.paragraph("整改结果：{{ item.result }}")
+    doc.paragraph("整改状态：{{ item.status }}；责任人：{{ item.owner }}。")
+    doc.control("{%p endfor %}")
+    doc.heading(1, "二、问题成因剖析")
+    loop_paragraphs(doc, "causes")
+    doc.heading(1, "三、建立长效机制")
+    loop_paragraphs(doc, "mechanisms")
+    doc.keep_with_next(doc.paragraph("特此报告。"))
+    closing(doc, "{{ unit }}")
+    return doc
+
+
 BUILDERS: dict[str, Callable[[], GongwenDocument]] = {
     "responsibility_letter": responsibility_letter,
     "dual_report": dual_report,
@@ -492,6 +593,10 @@ BUILDERS: dict[str, Callable[[], GongwenDocument]] = {
     "admonition_notice": admonition_notice,
     "admonition_record": admonition_record,
     "task_assignment_notice": task_assignment_notice,
+    "duty_report": duty_report,
+    "integrity_pledge": integrity_pledge,
+    "party_life_report": party_life_report,
+    "rectification_report": rectification_report,
 }
 
 

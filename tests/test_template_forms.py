@@ -139,3 +139,48 @@ def test_the_task_assignment_notice_carries_its_task_list_as_the_attachment():
     assert "主体责任人（签字）：" in table and "监督责任人（签字）：" in table  # 七（二）签字背书
     printed = next(i for i, t in enumerate(texts) if t.endswith("印发"))
     assert printed > texts.index("监督责任人（签字）：")  # the 版记 comes last
+
+
+def test_a_duty_report_is_the_heads_own_without_header_or_number():
+    document = render("duty_report")
+    texts = paragraphs(document)
+    assert texts[0] == "2026年度述责述廉报告" and "局考核组：" in texts
+    assert not any("〔" in t for t in texts)  # no 文号: a personal report
+    assert document.title == "2026年度述责述廉报告（预算科科长王芳）" and document.metadata["unit"] == "预算科"
+    assert [t for t in texts if re.match("[一二三四]、", t)] == [
+        "一、履行党风廉政建设主体责任情况", "二、个人廉洁从政情况", "三、存在的问题", "四、下一步打算",
+    ]  # fmt: skip
+    assert "预算科科长王芳" in [t.strip() for t in texts]  # 署名: the head himself
+
+
+def test_an_integrity_pledge_takes_the_seeds_commitments_and_a_signature():
+    document = render("integrity_pledge")
+    texts = paragraphs(document)
+    assert texts[0] == "2026年度廉洁从政承诺书" and document.metadata["unit"] == "局党组"
+    assert any("“五个不直接分管”和“末位表态”" in t for t in texts)  # 三（六）
+    assert {"承诺人（签字）：", "职务：局党组书记", "日期：2026年2月20日"} <= set(texts)
+
+
+def test_a_party_life_report_goes_to_the_organ_party_committee_with_its_measures():
+    document = render("party_life_report")
+    texts = paragraphs(document)
+    assert "局机关党委：" in texts and document.metadata["unit"] == "预算科"
+    assert any("局党组副局长陈卫东到会指导" in t for t in texts)  # 七（四）: a leader attends
+    assert "二、执行党风廉政建设责任制情况" in texts
+    measures = texts[texts.index("完成时限") + 1 :]
+    measure = "对照新修订的预算管理制度重新梳理风险点，报驻局纪检组备案"
+    assert measures[:5] == ["1", "廉政风险点更新不及时", measure, "王芳", "6月30日前"]
+    alone = render("party_life_report", supervisor=None)
+    assert not any("到会指导" in t for t in paragraphs(alone))
+
+
+def test_a_rectification_report_answers_the_risk_notice_item_by_item():
+    document = render("rectification_report")
+    texts = paragraphs(document)
+    assert "整改情况" in document.title and document.metadata["unit"] == "××县财政局"  # 七（七）obligation
+    assert any("收到《廉政风险告知书》（X财廉告〔2026〕3号）" in t for t in texts)
+    assert texts.count("整改状态：已完成；责任人：国库股股长宋佳。") == 1
+    notice = Catalog.default().get("risk_notice").example()
+    assert [f["title"] for f in notice["findings"]] == [
+        i["title"] for i in Catalog.default().get("rectification_report").example()["items"]
+    ]
