@@ -308,3 +308,14 @@ def test_a_yuetan_counts_even_when_the_talks_name_their_template():
     yuetan = Record(**(fields | {"title": "约谈记录（国库科）", "template_id": "admonition_record"}))
     other = Record(**(fields | {"title": "关于开展廉政教育的通知", "template_id": None}))
     assert talks.matches(yuetan, 2025) and not talks.matches(other, 2025)
+
+
+def test_the_rectification_report_template_answers_the_notice(tmp_path, roster):
+    report = Catalog.default().get("rectification_report")
+    with Archive(tmp_path / "档案") as archive:
+        notice(archive, date(2025, 6, 15), deadline="2025-08-31")
+        data = report.example() | {"unit": "城关县财政局", "date": "2025-08-25"}
+        data.pop("doc_number", None)
+        answer = archive.file_rendered(report, data)
+        (row,) = rows_of(status(archive, 2025, roster=roster, today=date(2025, 9, 1)), "risk_notice_rectification")
+        assert row.party == "城关县财政局" and row.state == "done" and row.records == (answer,)
