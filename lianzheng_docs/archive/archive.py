@@ -32,7 +32,7 @@ from .errors import ArchiveError, DuplicateDocument, MetadataError, RecordNotFou
 from .export import export, import_archive
 from .extract import checked_format, extract, readable_text
 from .records import FutureDateError, Record, RecordMeta, future_date_warning
-from .registry import Registry, now
+from .registry import AUDITED_COLUMNS, Registry, now, row_digest
 from .storage import Staged, digest_of, place, stage
 from .verify import VerifyReport, verify
 
@@ -318,14 +318,15 @@ class Archive:
         fonds, category = self.setting("fonds"), self.setting("category")
         item = registry.next_number("item", f"{fonds}|{year}|{retention}|{org}")
         code = ArchivalCode(fonds, category, year, retention, org, item)
-        record_id = registry.insert_record({
+        values = {
             "fonds": fonds, "category": category, "year": year, "retention": retention, "org": org,
             "item": item, "archival_code": str(code), "doc_number": meta.doc_number or None,
             "title": meta.title, "author": meta.author, "date": meta.date.isoformat() if meta.date else None,
             "kind": meta.kind, "secrecy": meta.secrecy, "recipients": meta.recipients, "cc": meta.cc,
             "unit": meta.unit, "template_id": template_id, "page_count": pages, "source": source,
             "text": text, "filed_at": now(), "filed_by": self.actor,
-        })  # fmt: skip
+        }  # fmt: skip
+        record_id = registry.insert_record(values)
         relative = f"files/{year}/{code}.{fmt}"
         registry.insert_file(
             record_id, role="original", path=relative, format=fmt, size=staged.size, sha256=staged.sha256,
@@ -334,6 +335,7 @@ class Archive:
         registry.audit(self.actor, "file", record_id, {
             "archival_code": str(code), "doc_number": meta.doc_number, "source": source,
             "files": [{"role": "original", "path": relative, "sha256": staged.sha256, "size": staged.size}],
+            "meta": row_digest({column: values[column] for column in AUDITED_COLUMNS}),
         })  # fmt: skip
         target = self._free(relative)
         placed.append(target)  # from here on a rollback removes it, whatever place() got to

@@ -22,7 +22,7 @@ from ..errors import OutputError
 from ..fileio import atomic_output
 from .errors import ArchiveError
 from .records import Record
-from .registry import Registry
+from .registry import CHECKPOINT, Registry
 
 SNAPSHOT = "registry.sqlite3"
 CHUNK = 1024 * 1024
@@ -63,6 +63,9 @@ def _write_zip(handle: BinaryIO, root: Path, registry: Registry, records: list[R
             "audit_head": audit[-1]["hash"] if audit else None,
             "registry": SNAPSHOT,
         }
+        # read before the snapshot: a filing committed meanwhile moves the snapshot ahead of the
+        # checkpoint (allowed), never the checkpoint ahead of the snapshot (a false alarm)
+        checkpoint = registry.checkpoint_path.read_bytes() if registry.checkpoint_path.is_file() else None
         with tempfile.TemporaryDirectory(prefix="lianzheng-export-") as work:
             snapshot = Path(work) / SNAPSHOT
             copy = sqlite3.connect(snapshot)
@@ -71,6 +74,8 @@ def _write_zip(handle: BinaryIO, root: Path, registry: Registry, records: list[R
             finally:
                 copy.close()
             archive.write(snapshot, SNAPSHOT)
+        if checkpoint is not None:  # the anchor outside the database travels with it
+            archive.writestr(CHECKPOINT, checkpoint)
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
 
 
@@ -136,4 +141,6 @@ def _restore(package: zipfile.ZipFile, manifest: Any, staging: Path) -> int:
                 raise ArchiveError(f"导出包中的文件 {stored['path']} 与其哈希值不符（已损坏或被改动）")
     with package.open(SNAPSHOT) as reader, open(staging / SNAPSHOT, "wb") as writer:
         shutil.copyfileobj(reader, writer, CHUNK)
+    if CHECKPOINT in package.namelist():
+        (staging / CHECKPOINT).write_bytes(package.read(CHECKPOINT))
     return len(records)

@@ -133,6 +133,23 @@ def _refuse_unless_sqlite(path: Path) -> None:
         raise RegistryDamaged(path, "不是 SQLite 数据库文件")
 
 
+CHECKPOINT = "checkpoint.json"
+#: The record columns whose values the filing's audit entry fixes (``meta`` digest); page_count
+#: is audited by its own "update" entries, and the extracted text is derived from the file.
+AUDITED_COLUMNS = (
+    "fonds", "category", "year", "retention", "org", "item", "archival_code", "doc_number", "title",
+    "author", "date", "kind", "secrecy", "recipients", "cc", "unit", "template_id", "source",
+    "filed_at", "filed_by",
+)  # fmt: skip
+
+
+def row_digest(values: Mapping[str, object]) -> str:
+    """A digest of a row's values (canonical JSON), kept in its audit entry so that verify can tell
+    a row edited behind the tool's back."""
+    text = json.dumps({key: values[key] for key in sorted(values)}, ensure_ascii=False, sort_keys=True, default=str)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -180,6 +197,7 @@ class Registry:
         existed = path.exists()
         if existed:
             _refuse_unless_sqlite(path)
+        self._audited = False
         try:
             self.db = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
         except sqlite3.Error as exc:
@@ -195,6 +213,8 @@ class Registry:
             ).fetchone():
                 raise RegistryDamaged(path, "没有档案的数据表（可能被清空或替换）")
             self._migrate()
+            if existed and not self.setting("checkpointed", "") and self.read_checkpoint() is None:
+                self.write_checkpoint()  # an archive from before checkpoints: anchor what it holds now
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise RegistryDamaged(path, f"数据库已损坏（{exc}）") from exc
@@ -224,8 +244,12 @@ class Registry:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction taking the database's write lock at once (``BEGIN IMMEDIATE``)."""
+        """A write transaction taking the database's write lock at once (``BEGIN IMMEDIATE``).
+
+        After a commit that added audit entries, the checkpoint outside the database is brought up
+        to date (:meth:`write_checkpoint`)."""
         self.db.execute("BEGIN IMMEDIATE")
+        self._audited = False
         try:
             yield self.db
         except BaseException:
@@ -233,6 +257,58 @@ class Registry:
             raise
         else:
             self.db.execute("COMMIT")
+            if self._audited:
+                self.write_checkpoint()
+
+    # ------------------------------------------------------------------ the checkpoint outside the database
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.path.with_name(CHECKPOINT)
+
+    def audit_head(self) -> tuple[int, str]:
+        """(number of audit entries, hash of the last one) as the database holds them now."""
+        row = self.db.execute("SELECT count(*) AS n, (SELECT hash FROM audit ORDER BY id DESC LIMIT 1) AS h "
+                              "FROM audit").fetchone()  # fmt: skip
+        return int(row["n"]), str(row["h"] or GENESIS)
+
+    def write_checkpoint(self) -> None:
+        """Record the audit chain's length and head in ``checkpoint.json`` beside the database.
+
+        Someone who can edit the database can recompute the whole chain; they cannot make it agree
+        with a head written outside it at each commit (and kept in exports and dossiers). Written
+        under a file lock from the database's latest state, so it only moves forward even when
+        several processes file at once.
+        """
+        from ..fileio import write_atomic
+
+        try:
+            import fcntl
+        except ImportError:  # Windows: no flock; the newer-only rule below still holds per process
+            fcntl = None  # type: ignore[assignment]
+        with open(self.path.with_name(CHECKPOINT + ".lock"), "a") as lock:
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                count, head = self.audit_head()
+                previous = self.read_checkpoint()
+                if previous is not None and previous[0] >= count:
+                    return
+                data = {"audit_entries": count, "audit_head": head, "written_at": now()}
+                write_atomic(self.checkpoint_path, json.dumps(data, ensure_ascii=False).encode(), overwrite=True)
+                if not self.setting("checkpointed", ""):
+                    self.set_setting("checkpointed", "1")
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def read_checkpoint(self) -> tuple[int, str] | None:
+        """(entries, head) from ``checkpoint.json``, or None when there is none or it is unreadable."""
+        try:
+            data = json.loads(self.checkpoint_path.read_text(encoding="utf-8"))
+            return int(data["audit_entries"]), str(data["audit_head"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     # ------------------------------------------------------------------ settings and sequences
 
@@ -350,7 +426,7 @@ class Registry:
         with self.transaction() as db:
             cursor = db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(values.values()))
             row_id = int(cursor.lastrowid or 0)
-            self.audit(actor, action, None, {key: row_id, **detail})
+            self.audit(actor, action, None, {key: row_id, **detail, "row": row_digest(values)})
         return row_id
 
     def add_event(self, obligation: str, party: str, date: str, note: str, actor: str) -> int:
@@ -392,6 +468,7 @@ class Registry:
             "INSERT INTO audit (at, actor, action, record_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (at, actor, action, record_id, text, prev, digest),
         )
+        self._audited = True
         return digest
 
     def audit_entries(self) -> list[sqlite3.Row]:
