@@ -24,6 +24,17 @@ def archive_root(tmp_path):
     return root
 
 
+def blank_pdf(path):
+    """A one-page PDF to file as an external document."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    with open(path, "wb") as handle:
+        writer.write(handle)
+    return path
+
+
 def damage(root, how: str) -> None:
     registry = root / "registry.sqlite3"
     for extra in ("registry.sqlite3-wal", "registry.sqlite3-shm"):
@@ -85,13 +96,7 @@ def test_a_file_changing_while_it_is_filed_is_refused(tmp_path, monkeypatch):
     from lianzheng_docs.archive import RecordMeta
     from lianzheng_docs.archive import archive as archive_module
 
-    source = tmp_path / "来文.pdf"
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    with open(source, "wb") as handle:
-        writer.write(handle)
+    source = blank_pdf(tmp_path / "来文.pdf")
     real_stage = archive_module.stage
 
     def stage_then_change(src, tmp_dir):  # the clerk's scanner rewrites the file mid-copy
@@ -120,15 +125,9 @@ def test_a_file_where_the_index_was_and_an_absurd_year_are_clear_errors(archive_
 
 @pytest.mark.parametrize("year", [1, 99999])
 def test_a_year_that_is_not_four_digits_is_refused(tmp_path, year):
-    from pypdf import PdfWriter
-
     from lianzheng_docs.archive import MetadataError, RecordMeta
 
-    source = tmp_path / "来文.pdf"
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    with open(source, "wb") as handle:
-        writer.write(handle)
+    source = blank_pdf(tmp_path / "来文.pdf")
     with Archive(tmp_path / "档案") as archive:
         with pytest.raises(MetadataError, match="四位数"):
             archive.add(source, RecordMeta(title="来文", kind="通知", year=year))
