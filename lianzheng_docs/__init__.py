@@ -41,6 +41,7 @@ _EXPORTS = {
     "Roster": "duties.roster", "RosterError": "duties.roster", "load_roster": "duties.roster",
     "Obligation": "duties.obligations", "Status": "duties.obligations", "load_obligations": "duties.obligations",
     "status": "duties.obligations", "status_html": "duties.obligations", "upcoming": "duties.obligations",
+    "status_ics": "duties.obligations", "status_xlsx": "duties.obligations",
     "Event": "duties.events", "list_events": "duties.events", "record_event": "duties.events",
     "Ledger": "duties.ledger", "review_data": "duties.ledger",
     "BatchResult": "duties.batch", "run_batch": "duties.batch",
@@ -90,6 +91,8 @@ __all__ = [
     "run_batch",
     "status",
     "status_html",
+    "status_ics",
+    "status_xlsx",
     "upcoming",
 ]
 
@@ -110,7 +113,16 @@ if TYPE_CHECKING:
     from .duties.batch import BatchResult, run_batch
     from .duties.events import Event, list_events, record_event
     from .duties.ledger import Ledger, review_data
-    from .duties.obligations import Obligation, Status, load_obligations, status, status_html, upcoming
+    from .duties.obligations import (
+        Obligation,
+        Status,
+        load_obligations,
+        status,
+        status_html,
+        status_ics,
+        status_xlsx,
+        upcoming,
+    )
     from .duties.roster import Roster, RosterError, load_roster
     from .errors import (
         DataFileError,

@@ -53,15 +53,18 @@ class ObligationSpec(TypedDict, total=False):
     to: str
     template: str
     keyword: str
+    also_keywords: list[str]  # 题名 words that satisfy it whatever the template (a 约谈 for a 谈话)
     exclude: str
     title_year: bool
     per_unit: bool
+    per_person: list[str]  # one row per person of these roster groups: 班子成员, 科室负责人
     unit: str
     unit_kinds: list[str]
     window: list[str]  # ["01-01", "+1:01-15"]
     due: str  # "03-31", "+1:01-15" or "7 days after event"
     min_count: int
     event: bool
+    after_template: str  # due ``days`` after each filed document of this template (a 告知书's reply)
     days: int
     rule: str
 
