@@ -240,25 +240,50 @@ def risk_notice() -> GongwenDocument:
     return doc
 
 
+#: The public version (通报曝光, ``--mask-names``, names become 张某某) leaves out what the
+#: manifest's ``public_hides`` lists: what would still point at one person, and what is internal.
+PUBLIC = "offender.name.endswith('某')"
+
+
+def hidden(item: str) -> str:
+    """A Jinja test: the public version is being made and it hides ``item``."""
+    return f"({PUBLIC} and '{item}' in public_hides)"
+
+
 def accountability_bulletin() -> GongwenDocument:
     doc = GongwenDocument(title="通报")
-    red_header(doc, upward=False)
-    doc.title("关于{{ subject }}的通报")
+    doc.control(f"{{%p if not {PUBLIC} %}}")  # a published 通报 carries no 份号 or 密级
+    doc.header_marks()
+    doc.control("{%p endif %}")
+    doc.issuer_mark("{{ issuer_mark }}")
+    doc.doc_number(f"{{{{ '' if {hidden('发文字号')} else doc_number }}}}")
+    doc.blank(2)
+    doc.title(f"关于{{{{ public_subject if {hidden('职务')} and public_subject else subject }}}}的通报")
     doc.blank()
+    doc.control(f"{{%p if not {hidden('主送机关')} %}}")
     doc.addressee("{{ addressees }}：")
+    doc.control("{%p endif %}")
     loop_paragraphs(doc, "intro")
     doc.heading(1, "一、基本案情")
-    doc.paragraph("{{ offender.name }}，{{ offender_profile }}。")
-    loop_paragraphs(doc, "facts")
+    doc.paragraph(
+        "{{ offender.name }}，{% if gender %}{{ gender }}，{% endif %}"
+        f"{{% if birth_year and not {hidden('出生年份')} %}}{{{{ birth_year }}}}年出生，{{% endif %}}"
+        f"{{{{ public_profile if {hidden('职务')} else offender_profile }}}}。"
+    )
+    loop_paragraphs(doc, f"(public_facts if {hidden('职务')} and public_facts else facts)")  # not a loop filter
     doc.heading(1, "二、处理决定")
-    loop_paragraphs(doc, "decision")
+    doc.paragraph(
+        "依据{{ decision_basis }}，{{ decision_date }}经{{ decided_by }}研究决定"
+        f"{{% if decision_number and not {hidden('发文字号')} %}}（{{{{ decision_number }}}}）{{% endif %}}，"
+        "给予{{ offender.name }}{{ sanction }}处分{% if other_measures %}，{{ other_measures }}{% endif %}。"
+    )
     doc.control("{%p if accountable_leaders %}")
     doc.paragraph("按照一案双究和责任倒查制度，对负有领导责任的人员一并追究责任：")
     doc.control("{%p for leader in accountable_leaders %}")
     doc.paragraph(
         Span("（{{ loop.index|cn_num }}）", KAI),
-        "{{ leader.person.with_post }}{{ leader.failure }}，负有{{ leader.responsibility }}"
-        "落实不到位的领导责任，{{ leader.sanction }}。",
+        f"{{{{ leader.person.name if {hidden('职务')} else leader.person.with_post }}}}{{{{ leader.failure }}}}，"
+        "负有{{ leader.responsibility }}落实不到位的领导责任，{{ leader.sanction }}。",
     )
     doc.control("{%p endfor %}")
     doc.control("{%p endif %}")
@@ -267,7 +292,9 @@ def accountability_bulletin() -> GongwenDocument:
     doc.heading(1, "四、工作要求")
     loop_headed_items(doc, "requirements")
     closing(doc)
+    doc.control(f"{{%p if not {hidden('版记')} %}}")
     imprint(doc)
+    doc.control("{%p endif %}")
     return doc
 
 

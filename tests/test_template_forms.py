@@ -184,3 +184,42 @@ def test_a_rectification_report_answers_the_risk_notice_item_by_item():
     assert [f["title"] for f in notice["findings"]] == [
         i["title"] for i in Catalog.default().get("rectification_report").example()["items"]
     ]
+
+
+# ------------------------------------------------------------ 通报: the decision as fields, the public version
+
+
+def test_the_bulletins_decision_is_written_from_its_fields():
+    texts = paragraphs(render("accountability_bulletin"))
+    assert (
+        "依据《中国共产党纪律处分条例》第九十七条、第一百零二条，2026年7月3日经中共××市财政局党组研究决定"
+        "（X财党〔2026〕18号），给予赵立新党内严重警告处分，免去其现任职务，收缴其违纪所得。"
+    ) in texts
+    assert "赵立新，男，1978年出生，中共党员，2019年7月起任国库支付中心副主任，2025年8月被免职。" in texts
+    template = Catalog.default().get("accountability_bulletin")
+    assert "开除党籍" in template.manifest.field("sanction").choices
+
+
+def test_the_public_bulletin_hides_what_identifies_a_person_and_what_is_internal():
+    template = Catalog.default().get("accountability_bulletin")
+    internal = template.render(template.example())
+    public = template.render(template.example(), mask_names=True)
+    texts, text = paragraphs(public), "".join(paragraphs(public))
+    assert public.title == "关于市财政局所属单位原副职干部赵某某违规办理资金拨付并收受购物卡问题的通报"
+    assert texts[texts.index("一、基本案情") + 1] == "赵某某，男，中共党员，市财政局所属事业单位原副职干部。"
+    leaks = ("1978", "国库支付中心", "X财党〔2026〕", "局机关各科室、各二级机构：", "印发", "抄送", "秘密", "000021")
+    for leak in leaks:
+        assert leak not in text, leak
+    assert "（一）" in text and "孙某某对资金拨付审核把关不严" in text  # leaders by masked name, no post
+    internal_text = "".join(paragraphs(internal))
+    for kept in ("1978年出生", "X财党〔2026〕21号", "X财党〔2026〕18号", "局机关各科室、各二级机构：", "印发"):
+        assert kept in internal_text, kept
+
+
+def test_what_the_public_bulletin_hides_is_configurable():
+    template = Catalog.default().get("accountability_bulletin")
+    public = template.render({**template.example(), "public_hides": ["出生年份"]}, mask_names=True)
+    text = "".join(paragraphs(public))
+    assert "1978" not in text and "赵某某" in text and "赵立新" not in text  # names always go
+    assert "X财党〔2026〕21号" in text and "局机关各科室、各二级机构：" in text and "印发" in text
+    assert "国库支付中心原副主任赵某某" in public.title  # 职务 kept when not listed
