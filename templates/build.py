@@ -181,6 +181,7 @@ def department_report() -> GongwenDocument:
         title="{{ department }}关于{{ year }}年度履行党风廉政建设主体责任情况的报告",
         upward_header=False,
         issuer="{{ department }}",
+        addressee="{{ party_group if recipient == '局党组' else discipline_group }}",
     )
 
 

@@ -223,3 +223,12 @@ def test_what_the_public_bulletin_hides_is_configurable():
     assert "1978" not in text and "赵某某" in text and "赵立新" not in text  # names always go
     assert "X财党〔2026〕21号" in text and "局机关各科室、各二级机构：" in text and "印发" in text
     assert "国库支付中心原副主任赵某某" in public.title  # 职务 kept when not listed
+
+
+def test_a_department_report_goes_to_the_party_group_and_the_discipline_group_separately():
+    to_group = render("department_report", recipient="局党组")
+    to_discipline = render("department_report", recipient="驻局纪检组")
+    assert "中共××市财政局党组：" in paragraphs(to_group)
+    assert "中共××市纪委驻市财政局纪检组：" in paragraphs(to_discipline)
+    assert to_discipline.metadata["recipients"] == "中共××市纪委驻市财政局纪检组"
+    assert not any("、" in t and t.endswith("：") for t in paragraphs(to_group))
