@@ -608,6 +608,40 @@ def rectification_report() -> GongwenDocument:
     return doc
 
 
+def accountability_return() -> GongwenDocument:
+    """七（十）: the return of 责任追究 cases the 纪检组 sends to 市纪委: one row per person held to account."""
+    doc = GongwenDocument(title="责任追究情况报表")
+    doc.title("{{ period }}责任追究情况报表")
+    doc.blank()
+    doc.paragraph("填报单位（盖章）：{{ unit }}", style=PLAIN)
+    doc.paragraph("填报日期：{{ date }}", style=PLAIN)
+    doc.table(
+        ["序号", "被追究人员", "职务", "单位", "追究情形", "责任类型", "追究方式", "决定机关", "决定日期"],
+        [
+            ["{%tr for case in cases %}", "", "", "", "", "", "", "", ""],
+            ["{{ loop.index }}", "{{ case.person.name }}", "{{ case.person.post }}", "{{ case.unit }}",
+             "{{ case.failure }}", "{{ case.responsibility }}", "{{ case.measure }}", "{{ case.decided_by }}",
+             "{{ case.decided_on }}"],
+            ["{%tr endfor %}", "", "", "", "", "", "", "", ""],
+        ],
+        widths_mm=[8, 15, 19, 17, 30, 15, 17, 16, 19],
+        center_columns=(0, 1, 5, 8),
+        text_size="五号",
+    )  # fmt: skip
+    counted = "{{ cases|selectattr('responsibility', 'equalto', '%s')|list|length }}"
+    doc.paragraph(
+        "合计：追究{{ cases|length }}人次，其中主体责任"
+        + counted % "主体责任"
+        + "人次、监督责任"
+        + counted % "监督责任"
+        + "人次。"
+    )
+    loop_paragraphs(doc, "remarks")
+    doc.paragraph("填报人：{{ preparer }}　　审核人：{{ reviewer }}", style=PLAIN)
+    doc.paragraph("联系电话：{{ phone }}", style=PLAIN)
+    return doc
+
+
 BUILDERS: dict[str, Callable[[], GongwenDocument]] = {
     "responsibility_letter": responsibility_letter,
     "dual_report": dual_report,
@@ -625,6 +659,7 @@ BUILDERS: dict[str, Callable[[], GongwenDocument]] = {
     "integrity_pledge": integrity_pledge,
     "party_life_report": party_life_report,
     "rectification_report": rectification_report,
+    "accountability_return": accountability_return,
 }
 
 

@@ -232,3 +232,16 @@ def test_a_department_report_goes_to_the_party_group_and_the_discipline_group_se
     assert "中共××市纪委驻市财政局纪检组：" in paragraphs(to_discipline)
     assert to_discipline.metadata["recipients"] == "中共××市纪委驻市财政局纪检组"
     assert not any("、" in t and t.endswith("：") for t in paragraphs(to_group))
+
+
+def test_the_accountability_return_has_a_row_per_person_and_counts_both_responsibilities():
+    document = render("accountability_return")
+    texts = paragraphs(document)
+    assert texts[0] == "2026年上半年责任追究情况报表" and document.metadata["recipients"] == "中共××市纪委"
+    rows = texts[texts.index("决定日期") + 1 :]
+    assert rows[:9] == [
+        "1", "孙海涛", "国库支付中心主任", "国库支付中心", "对资金拨付审核把关不严，对下属违纪问题失察",
+        "主体责任", "诫勉谈话", "局党组", "2026年7月3日",
+    ]  # fmt: skip
+    assert "合计：追究2人次，其中主体责任1人次、监督责任1人次。" in texts
+    assert "填报单位（盖章）：中共××市纪委驻市财政局纪检组" in texts
