@@ -245,3 +245,24 @@ def test_the_accountability_return_has_a_row_per_person_and_counts_both_responsi
     ]  # fmt: skip
     assert "合计：追究2人次，其中主体责任1人次、监督责任1人次。" in texts
     assert "填报单位（盖章）：中共××市纪委驻市财政局纪检组" in texts
+
+
+def test_the_obligations_name_the_templates_that_satisfy_them():
+    from lianzheng_docs.duties.obligations import load_obligations
+
+    catalog = Catalog.default()
+    named = {o.id: o.template for o in load_obligations() if o.template}
+    assert {
+        "duty_report": "duty_report",
+        "secretary_duty_report": "duty_report",
+        "integrity_talk": "integrity_talk_record",
+        "secretary_integrity_talks": "integrity_talk_record",
+        "integrity_pledge": "integrity_pledge",
+        "party_life_meeting": "party_life_report",
+        "risk_notice_rectification": "rectification_report",
+    }.items() <= named.items()
+    for obligation in load_obligations():
+        if obligation.template in catalog.ids() and obligation.also_keywords:
+            # a filed scan is found by its 题名 as the template's own document would be
+            title = render(obligation.template).title
+            assert any(word in title for word in obligation.also_keywords), (obligation.id, title)
