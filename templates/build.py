@@ -642,6 +642,27 @@ def accountability_return() -> GongwenDocument:
     return doc
 
 
+def typical_case() -> GongwenDocument:
+    """七（十）: the write-up of a typical case the 纪检组 sends to 市纪委 with its return, and uses to warn."""
+    doc = GongwenDocument(title="典型案例")
+    doc.title("{{ subject }}典型案例")
+    doc.blank()
+    doc.heading(1, "一、基本情况")
+    loop_paragraphs(doc, "profile")
+    doc.heading(1, "二、主要违纪事实")
+    loop_paragraphs(doc, "facts")
+    doc.heading(1, "三、处理结果")
+    loop_paragraphs(doc, "decision")
+    doc.control("{%p if accountability %}")
+    doc.heading(1, "四、一案双究情况")
+    loop_paragraphs(doc, "accountability")
+    doc.control("{%p endif %}")
+    doc.heading(1, "{{ '五' if accountability else '四' }}、案例剖析和警示")
+    loop_paragraphs(doc, "lessons")
+    closing(doc, gongwen=False)
+    return doc
+
+
 BUILDERS: dict[str, Callable[[], GongwenDocument]] = {
     "responsibility_letter": responsibility_letter,
     "dual_report": dual_report,
@@ -660,6 +681,7 @@ BUILDERS: dict[str, Callable[[], GongwenDocument]] = {
     "party_life_report": party_life_report,
     "rectification_report": rectification_report,
     "accountability_return": accountability_return,
+    "typical_case": typical_case,
 }
 
 

@@ -266,3 +266,12 @@ def test_the_obligations_name_the_templates_that_satisfy_them():
             # a filed scan is found by its 题名 as the template's own document would be
             title = render(obligation.template).title
             assert any(word in title for word in obligation.also_keywords), (obligation.id, title)
+
+
+def test_a_typical_case_numbers_its_sections_with_or_without_the_leaders_held_to_account():
+    texts = paragraphs(render("typical_case"))
+    assert texts[0] == "国库支付中心原副主任赵立新违规办理资金拨付并收受购物卡问题典型案例"
+    assert "四、一案双究情况" in texts and "五、案例剖析和警示" in texts
+    without = paragraphs(render("typical_case", accountability=[]))
+    assert "四、一案双究情况" not in without and "四、案例剖析和警示" in without
+    assert "中共××市纪委驻市财政局纪检组" in [t.strip() for t in texts]
