@@ -92,9 +92,9 @@ def test_an_integrity_talk_record_names_both_sides_and_is_signed_by_three():
     document = render("integrity_talk_record")
     texts = paragraphs(document)
     assert texts[0] == "廉政谈话记录"
-    assert document.title == "廉政谈话记录（局党组书记张建国与预算科科长王芳）"  # 题名: who talked with whom
-    assert document.metadata["unit"] == "局党组" and document.metadata["recipients"] == "预算科科长王芳"
-    for label, value in (("谈话时间", "2026年3月18日上午9:30—10:30"), ("谈话对象", "预算科科长王芳")):
+    assert document.title == "廉政谈话记录（局党组书记张建国与预算科科长王晓东）"  # 题名: who talked with whom
+    assert document.metadata["unit"] == "局党组" and document.metadata["recipients"] == "预算科科长王晓东"
+    for label, value in (("谈话时间", "2026年3月18日上午9:30—10:30"), ("谈话对象", "预算科科长王晓东")):
         assert texts[texts.index(label) + 1] == value
     assert {"谈话人（签字）：", "谈话对象（签字）：", "记录人（签字）："} <= set(texts)
     without = render("integrity_talk_record", requirements=[])
@@ -146,11 +146,11 @@ def test_a_duty_report_is_the_heads_own_without_header_or_number():
     texts = paragraphs(document)
     assert texts[0] == "2026年度述责述廉报告" and "局考核组：" in texts
     assert not any("〔" in t for t in texts)  # no 文号: a personal report
-    assert document.title == "2026年度述责述廉报告（预算科科长王芳）" and document.metadata["unit"] == "预算科"
+    assert document.title == "2026年度述责述廉报告（预算科科长王晓东）" and document.metadata["unit"] == "预算科"
     assert [t for t in texts if re.match("[一二三四]、", t)] == [
         "一、履行党风廉政建设主体责任情况", "二、个人廉洁从政情况", "三、存在的问题", "四、下一步打算",
     ]  # fmt: skip
-    assert "预算科科长王芳" in [t.strip() for t in texts]  # 署名: the head himself
+    assert "预算科科长王晓东" in [t.strip() for t in texts]  # 署名: the head himself
 
 
 def test_an_integrity_pledge_takes_the_seeds_commitments_and_a_signature():
@@ -169,7 +169,7 @@ def test_a_party_life_report_goes_to_the_organ_party_committee_with_its_measures
     assert "二、执行党风廉政建设责任制情况" in texts
     measures = texts[texts.index("完成时限") + 1 :]
     measure = "对照新修订的预算管理制度重新梳理风险点，报驻局纪检组备案"
-    assert measures[:5] == ["1", "廉政风险点更新不及时", measure, "王芳", "6月30日前"]
+    assert measures[:5] == ["1", "廉政风险点更新不及时", measure, "王晓东", "6月30日前"]
     alone = render("party_life_report", supervisor=None)
     assert not any("到会指导" in t for t in paragraphs(alone))
 
