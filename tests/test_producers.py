@@ -68,7 +68,7 @@ def test_style_font_over_docdefaults_theme(built):
 def test_theme_font_wins_within_one_level():
     from lxml import etree
 
-    from lianzheng_docs.check.model import merge
+    from lianzheng_docs.check.formatting import merge
 
     rpr = etree.fromstring(
         f'<w:rPr xmlns:w="{producers.W_NS}">'

@@ -8,7 +8,8 @@ from ...gbt9704 import figures as G
 from ...gbt9704 import grid as grid_rules
 from ...gbt9704.pagenumber import PAGE_NUMBER
 from ..findings import Finding, Severity
-from ..model import Paragraph, Section, number
+from ..formatting import number
+from ..model import Paragraph, Section
 from ..roles import Role
 from .context import SONGTI, TWIPS_PER_MM, Context, DocumentKind, describe, where_many
 
