@@ -339,3 +339,19 @@ def test_every_hook_has_one_typed_method_and_nothing_calls_a_hook_by_name_elsewh
     assert outside == []
     with pytest.raises(AssertionError, match="lianzheng_unit"):
         Plugins(autoload=False)._caller("lianzheng_unit")
+
+
+def test_a_broken_builtin_template_is_an_error_not_an_empty_catalog(tmp_path, monkeypatch):
+    """One bad manifest among the built-in templates used to empty the whole catalog silently."""
+    from lianzheng_docs.hookspecs import TemplateSource
+    from lianzheng_docs.plugins import builtin
+
+    folder = template_folder(tmp_path / "内置", "inspection")
+    (folder / "inspection.toml").write_text('id = "inspection"\ndirection = "内部"\n', encoding="utf-8")
+    @hookimpl
+    def broken_sources() -> list[TemplateSource]:
+        return [TemplateSource.folder(folder, owner="builtin")]
+
+    monkeypatch.setattr(builtin, "lianzheng_template_sources", broken_sources)
+    with pytest.raises(TemplateError, match="内置模板有误"):
+        Catalog.from_plugins(Plugins(autoload=False))

@@ -194,6 +194,10 @@ class Catalog:
                         other = catalog._templates[template.id].owner
                         raise TemplateError(f"模板 id {template.id!r} 重复：{other} 与 {owner} 都提供了它")
             except TemplateError as exc:
+                if owner == "builtin":
+                    # the package's own templates are broken: every command must say so, not carry on
+                    # with an empty catalog (which is what marking the built-in plugin failed did)
+                    raise TemplateError(f"内置模板有误（程序安装不完整或模板被改坏）：{exc.message}") from exc
                 plugins.mark_failed(owner, exc.message)
                 continue
             for template in templates:
