@@ -60,6 +60,13 @@ def closing(doc: GongwenDocument, issuer: str = "{{ issuer }}", *, gongwen: bool
     doc.control("{%p endif %}")
 
 
+def receipt(doc: GongwenDocument, title: str, rows: list[list[str]]) -> None:
+    """A 回执 on a page of its own: its title, then label and value rows 12 mm high, room to write and sign."""
+    doc.start_page(doc.paragraph(title, style=TITLE))
+    doc.blank()
+    doc.table([], rows, widths_mm=[44, 112], row_height_mm=12, center_columns=(0,))
+
+
 def imprint(doc: GongwenDocument) -> None:
     """版记: 抄送 (when given) and the 印发 line (7.4)."""
     doc.imprint(
@@ -207,10 +214,9 @@ def risk_notice() -> GongwenDocument:
     )
     doc.paragraph("联系人：{{ contact.with_post }}，联系电话：{{ phone }}。")
     doc.signature("{{ issuer }}", "{{ date }}")
-    doc.start_page(doc.paragraph("廉政风险告知书回执", style=TITLE))
-    doc.blank()
-    doc.table(
-        [],
+    receipt(
+        doc,
+        "廉政风险告知书回执",
         [
             ["告知书编号", "{{ doc_number }}"],
             ["接收单位（盖章）", "{{ recipient }}"],
@@ -219,9 +225,6 @@ def risk_notice() -> GongwenDocument:
             ["整改责任人", ""],
             ["联系电话", ""],
         ],
-        widths_mm=[44, 112],
-        row_height_mm=12,
-        center_columns=(0,),
     )
     doc.blank()
     # each finding's 整改时限, and who answers for it: the deadline the recipient signs for
@@ -393,10 +396,9 @@ def admonition_notice() -> GongwenDocument:
     doc.control("{%p endfor %}")
     doc.paragraph("联系人：{{ contact.with_post }}，联系电话：{{ phone }}。")
     doc.signature("{{ issuer }}", "{{ date }}")
-    doc.start_page(doc.paragraph("约谈通知书送达回执", style=TITLE))
-    doc.blank()
-    doc.table(
-        [],
+    receipt(
+        doc,
+        "约谈通知书送达回执",
         [
             ["通知书编号", "{{ doc_number }}"],
             ["被约谈人", "{{ person.with_post }}"],
@@ -405,9 +407,6 @@ def admonition_notice() -> GongwenDocument:
             ["被约谈人（签字）", ""],
             ["签收日期", "　　　　年　　月　　日"],
         ],
-        widths_mm=[44, 112],
-        row_height_mm=12,
-        center_columns=(0,),
     )
     doc.blank()
     doc.paragraph("请签收后于当日将回执交{{ talker_unit }}。")
