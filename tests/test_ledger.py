@@ -68,8 +68,8 @@ def test_the_review_goes_through_every_task_and_renders(archive, tmp_path):
     task3 = data["tasks"][2]
     assert task3["entries"] == ["4月15日，主讲廉政党课。", "11月6日，组织警示教育大会。"]
     assert task3["evidence"] == "X财廉告〔2026〕1号" and data["tasks"][0]["entries"] == ["本年度未记入台账。"]
-    document = Catalog.default().get("task_review").render(data)
-    assert document.title == "局党组书记2026年度履行党风廉政建设主体责任清单情况"
+    document = Catalog.default().get("task_review").render({**data, "recipient": "市委"})
+    assert document.title == "局党组书记关于2026年度履行党风廉政建设主体责任清单情况的报告"
     text = zipfile.ZipFile(document.save(tmp_path / "对照.docx")).read("word/document.xml").decode("utf-8")
     assert "佐证材料：X财廉告〔2026〕1号。" in text and "接受干部群众监督" in text
     department = review_data(ledger.review("预算科", 2026), "预算科", 2026, BASE)
@@ -90,7 +90,21 @@ def test_cli_add_list_review_and_bad_input(run, archive, tmp_path, monkeypatch):
     listed = json.loads(run("ledger", "list", "--year", "2026", "--json").output)
     assert [e["task"] for e in listed] == ["secretary.9"]
     result = run("ledger", "review", "--year", "2026", "--render", "对照.yaml", "-o", "对照.docx")
-    assert "10 项任务，1 项有台账记录，9 项无记录" in result.output and (tmp_path / "对照.docx").exists()
+    assert "10 项任务，1 项有台账记录，9 项无记录" in result.output
+    # the secretary's review: to 市委 and to 市纪委 separately, and the copy published in the bureau
+    copies = {name: tmp_path / f"对照（{name}）.docx" for name in ("市委", "市纪委", "局内公开")}
+    assert all(path.exists() for path in copies.values()), result.output
+    text = zipfile.ZipFile(copies["市纪委"]).read("word/document.xml").decode("utf-8")
+    assert "中共××市纪委：" in text and "中共××市委：" not in text
+    published = zipfile.ZipFile(copies["局内公开"]).read("word/document.xml").decode("utf-8")
+    assert "此件在局内公开" in published and "中共××市委：" not in published
+    copies["局内公开"].unlink()
+    result = run("ledger", "review", "--year", "2026", "--render", "对照.yaml", "-o", "对照.docx")
+    assert result.exit_code == ExitCode.OUTPUT and "对照（市委）.docx" in result.output
+    assert not copies["局内公开"].exists()  # nothing written when one of the copies exists
+    (tmp_path / "科室.yaml").write_text(json.dumps({**BASE, "recipient": "局党组"}, ensure_ascii=False), "utf-8")
+    result = run("ledger", "review", "--holder", "预算科", "--year", "2026", "--render", "科室.yaml", "-o", "科室.docx")
+    assert result.exit_code == 0 and (tmp_path / "科室.docx").exists()
     reviewed = json.loads(run("ledger", "review", "--year", "2026", "--json").output)
     assert [t["done"] for t in reviewed["tasks"]].count(True) == 1
 

@@ -93,3 +93,35 @@ def test_report_kinds_are_gongwen_and_letters_are_not(catalog):
     assert not catalog.get("responsibility_letter").manifest.is_gongwen
     assert not catalog.get("risk_notice").manifest.is_gongwen
     assert "函" in GONGWEN_KINDS and "纪要" in GONGWEN_KINDS
+
+
+def _with_choice(extra: str, choices: str = '["市委", "市纪委"]') -> str:
+    return MINIMAL + f'\n[[fields]]\nname = "to"\nlabel = "主送"\ntype = "choice"\nchoices = {choices}\n{extra}\n'
+
+
+def test_copies_name_the_choices_one_set_of_data_is_made_for():
+    """分别报送: a choice field's ``copies`` make one sample per 主送; anything else is refused."""
+    good = _with_choice('copies = ["市委", "市纪委"]')
+    assert parse_manifest(good, source="demo.toml").field("to").copies == ("市委", "市纪委")
+    for wrong in ('copies = ["省委"]', 'copies = "市委"'):
+        with pytest.raises(TemplateError, match="copies 只用于 choice 字段"):
+            parse_manifest(_with_choice(wrong), source="demo.toml")
+    with pytest.raises(TemplateError, match="copies 只用于 choice 字段"):
+        parse_manifest(MINIMAL.replace('type = "integer"', 'type = "integer"\ncopies = ["1"]'), source="demo.toml")
+
+
+def test_samples_make_each_copy_of_a_separate_report(catalog):
+    from datetime import date
+
+    from lianzheng_docs.templating.samples import sample_variants
+
+    names = {v.name: v for v in sample_variants(catalog.get("dual_report"), date(2026, 11, 30))}
+    assert list(names) == ["dual_report", "dual_report（市纪委）"]
+    assert [v.data["recipient"] for v in names.values()] == ["市委", "市纪委"]
+    review = [v.name for v in sample_variants(catalog.get("task_review"), date(2026, 11, 30))]
+    assert review == ["task_review", "task_review（市纪委）", "task_review（局内公开）"]
+    bulletin = sample_variants(catalog.get("accountability_bulletin"), date(2026, 11, 30))
+    assert [(v.name, v.mask_names) for v in bulletin] == [
+        ("accountability_bulletin", False),
+        ("accountability_bulletin_public", True),
+    ]

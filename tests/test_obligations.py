@@ -64,7 +64,8 @@ def archive(tmp_path_factory, catalog):
         file_from(archive, catalog, "responsibility_letter", year=2025, department="国库科", date="2025-04-20")
         # last year's letter, signed early this year, does not count for this year
         file_from(archive, catalog, "responsibility_letter", year=2024, department="国库科", date="2025-01-05")
-        file_from(archive, catalog, "dual_report", year=2025, period="上半年", date="2025-06-20")
+        for to in ("市委", "市纪委"):  # 分别报送: one report to each
+            file_from(archive, catalog, "dual_report", year=2025, period="上半年", date="2025-06-20", recipient=to)
         file_pdf(archive, root, "预算科科长述责述廉报告", "预算科", date(2025, 12, 10))
         file_pdf(archive, root, "国库科廉政谈话记录", "国库科", date(2024, 12, 1))  # the year before
         file_pdf(archive, root, "局党组书记述责述廉报告", "局党组", date(2025, 11, 20))
@@ -132,6 +133,26 @@ def test_status_per_unit_with_codes_dates_and_days_left(archive, roster, catalog
     assert rows[("task_review", "局党组书记")].state == "due"
     assert rows[("integrity_talk", "国库科")].state == "due"  # last year's talk does not count
     assert rows[("party_life_meeting", "科室（单位）")].state == "event"
+
+
+def test_a_report_owed_to_two_organs_is_done_only_when_each_has_its_own(tmp_path, catalog):
+    """七（三）: 分别向市委、市纪委报告 — a 上行文 has one 主送, so the pair counts, not one report."""
+    with Archive(tmp_path / "档案") as archive:
+        file_from(archive, catalog, "dual_report_secretary", year=2025, period="上半年", date="2025-06-20",
+                  recipient="市委")  # fmt: skip
+        row = by_key(status(archive, 2025, today=date(2025, 7, 10)))[("secretary_report_h1", "局党组书记")]
+        assert row.state == "overdue" and len(row.records) == 1
+        assert row.missing == ("市纪委",) and "尚未报送市纪委" in row.note
+        assert row.to_dict()["missing_recipients"] == ["市纪委"]
+        assert "分别报送市委、市纪委" in row.obligation.rule_text
+        # the second copy, a week late: the pair is complete, late
+        file_from(archive, catalog, "dual_report_secretary", year=2025, period="上半年", date="2025-07-08",
+                  recipient="市纪委")  # fmt: skip
+        row = by_key(status(archive, 2025, today=date(2025, 7, 10)))[("secretary_report_h1", "局党组书记")]
+        assert row.state == "late" and row.missing == () and len(row.records) == 2
+    with pytest.raises(TemplateError, match="recipients（分别报送）只用于按年度的义务"):
+        load_obligations([("tzps", {"id": "tzps:r", "title": "x", "keyword": "x", "recipients": ["市委"],
+                                    "event": True, "days": 7})])  # fmt: skip
 
 
 def test_overdue_after_the_deadline_and_the_right_year_only(archive, roster):

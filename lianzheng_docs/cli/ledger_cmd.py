@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from ..fileio import safe_filename
 from .output import emit, format_table
 from .params import ISO_DATE, YEAR, allow_future_date_option, archive_option, json_option
 
@@ -81,7 +82,8 @@ def list_entries(holder: str | None, year: int | None, root: Path | None, as_jso
 @click.option("--holder", default="局党组书记", show_default=True, help=HOLDER_HELP)
 @click.option("--year", type=YEAR, help="年度（默认今年）。")
 @click.option("--render", "-d", "data_file", metavar="文件",
-              help="同时生成年终对照文书（模板 task_review）：此文件给出开头、问题、打算、署名、日期。")  # fmt: skip
+              help="同时生成年终对照报告（模板 task_review）：此文件给出开头、问题、打算、署名、日期；"
+              "不写 recipient 时，书记的生成主送市委、市纪委和局内公开三份，科室的生成主送局党组一份。")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="文书的输出文件。")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
 @archive_option
@@ -91,18 +93,26 @@ def review(holder: str, year: int | None, data_file: str | None, output: Path | 
     """年底逐项对照任务清单：每项任务的台账记录和佐证；没有记录的任务标出。"""
     from ..archive import Archive
     from ..datafile import load_data
-    from ..duties.ledger import Ledger, review_data
-    from ..fileio import safe_filename
+    from ..duties.ledger import Ledger, review_data, review_recipients
+    from ..errors import OutputError
     from ..templating.catalog import Catalog
 
     year = year or date.today().year
     with Archive(root) as archive:
         items = Ledger(archive).review(holder, year)
-    path = None
+    paths: list[Path] = []
     if data_file:
         data = review_data(items, holder, year, load_data(data_file))
-        document = Catalog.default().get("task_review").render(data)
-        path = document.save(output or Path(safe_filename(document.title) + ".docx"), overwrite=force)
+        template = Catalog.default().get("task_review")
+        # one copy per 主送 (and the bureau's own), unless the data names the one wanted
+        copies = [data] if data.get("recipient") else [{**data, "recipient": r} for r in review_recipients(holder)]
+        documents = [template.render(copy) for copy in copies]  # all rendered before any is written
+        targets = [_review_path(output, document.title, copy["recipient"], len(copies)) for copy, document
+                   in zip(copies, documents, strict=True)]  # fmt: skip
+        existing = [str(t) for t in targets if t.exists()]
+        if existing and not force:
+            raise OutputError(f"输出文件已存在：{'、'.join(existing)}；如要覆盖，请加 --force（什么也没有写）")
+        paths = [document.save(target, overwrite=force) for document, target in zip(documents, targets, strict=True)]
 
     def text() -> Iterator[str]:
         for item in items:
@@ -113,9 +123,17 @@ def review(holder: str, year: int | None, data_file: str | None, output: Path | 
                 yield f"    {entry.date}  {entry.done}" + (f"  〔佐证：{proof}〕" if proof else "")
         missing = [i for i in items if not i.done]
         yield f"\n{year} 年度 {len(items)} 项任务，{len(items) - len(missing)} 项有台账记录，{len(missing)} 项无记录。"
-        if path:
+        for path in paths:
             yield f"已生成年终对照文书：{path}"
 
-    emit({"holder": holder, "year": year, "document": str(path) if path else None, "tasks": [
+    emit({"holder": holder, "year": year, "documents": [str(p) for p in paths], "tasks": [
         {"task": i.task.key, "title": i.task.title, "done": i.done, "entries": [e.to_dict() for e in i.entries]}
         for i in items]}, text, as_json=as_json)  # fmt: skip
+
+
+def _review_path(output: Path | None, title: str, recipient: str, copies: int) -> Path:
+    """Where one copy of the review goes: ``-o`` (or the title), with the recipient when there are several."""
+    stem = output.with_suffix("") if output else Path(safe_filename(title))
+    if copies > 1:
+        return Path(f"{stem}（{recipient}）.docx")
+    return output or stem.with_suffix(".docx")

@@ -196,6 +196,13 @@ class Ledger:
         ]
 
 
+def review_recipients(holder: str) -> tuple[str, ...]:
+    """The copies of the year-end review a holder makes (``recipient`` of ``task_review``): the
+    secretary's goes to 市委 and to 市纪委 separately and is published inside the bureau (七（一）);
+    a unit head's goes to 局党组."""
+    return ("市委", "市纪委", "局内公开") if holder_name(holder) == SECRETARY else ("局党组",)
+
+
 def review_data(items: Sequence[ReviewItem], holder: str, year: int, base: Mapping[str, Any]) -> dict[str, Any]:
     """Data for the ``task_review`` template: ``base`` (signature, date, summary...) plus every task."""
     tasks = []

@@ -63,6 +63,7 @@ class ObligationSpec(TypedDict, total=False):
     window: list[str]  # ["01-01", "+1:01-15"]
     due: str  # "03-31", "+1:01-15" or "7 days after event"
     min_count: int
+    recipients: list[str]  # 分别报送: each must be the 主送 of a document (市委, 市纪委)
     event: bool
     after_template: str  # due ``days`` after each filed document of this template (a 告知书's reply)
     days: int

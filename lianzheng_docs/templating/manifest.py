@@ -85,6 +85,9 @@ class FieldSpec:
     maximum: int | None = None
     min_items: int = 0
     fields: tuple[FieldSpec, ...] = ()
+    #: for a choice: the values one set of data is made once for each (分别报送: a 上行文 to 市委
+    #: and the same to 市纪委), in the samples and the demo
+    copies: tuple[str, ...] = ()
 
     @property
     def has_default(self) -> bool:
@@ -110,6 +113,8 @@ class FieldSpec:
             data["min"] = self.minimum
         if self.maximum is not None:
             data["max"] = self.maximum
+        if self.copies:
+            data["copies"] = list(self.copies)
         if self.fields:
             data["fields"] = [f.to_dict() for f in self.fields]
         if self.has_default:
@@ -250,6 +255,7 @@ _FIELD_KEYS = {
     "max",
     "min_items",
     "fields",
+    "copies",
 }
 
 
@@ -285,6 +291,11 @@ def _build_fields(raw_fields: list[Any], where: str, problems: list[str]) -> tup
         choices = raw.get("choices", [])
         if ftype is FieldType.CHOICE and (not choices or not all(isinstance(c, str) for c in choices)):
             problems.append(f"{at}：choice 类型须用 choices 列出可选值")
+        copies = raw.get("copies", [])
+        if copies and (ftype is not FieldType.CHOICE or not isinstance(copies, list)
+                       or not all(isinstance(c, str) and c in choices for c in copies)):  # fmt: skip
+            problems.append(f"{at}：copies 只用于 choice 字段，列出 choices 中的值（每个值各生成一份）")
+            copies = []
         subfields: tuple[FieldSpec, ...] = ()
         if ftype is FieldType.RECORDS:
             raw_sub = raw.get("fields")
@@ -313,6 +324,7 @@ def _build_fields(raw_fields: list[Any], where: str, problems: list[str]) -> tup
                 maximum=raw.get("max"),
                 min_items=int(raw.get("min_items", 0)),
                 fields=subfields,
+                copies=tuple(copies),
             )
         )
     return tuple(specs)

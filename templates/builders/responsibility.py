@@ -111,11 +111,22 @@ def task_assignment_notice() -> GongwenDocument:
     return doc
 
 
+#: 主送 of the year-end review: the secretary's goes to 市委 and to 市纪委 separately (one 主送 each)
+#: and is published inside the bureau at the same time (七（一）); a unit head's goes to 局党组.
+REVIEW_RECIPIENT = (
+    "{{ {'市委': city_committee, '市纪委': discipline_commission, '局党组': party_group}[recipient] }}"
+)
+
+
 def task_review() -> GongwenDocument:
-    """七（一）: the year-end review of a task list, item by item, made from the ledger."""
-    doc = GongwenDocument(title="主体责任清单履行情况")
-    doc.title("{{ holder }}{{ year }}年度履行党风廉政建设主体责任清单情况")
+    """七（一）: the year-end review of a task list, item by item, made from the ledger: a 报告 of the
+    holder's own (no 版头), to one 上级 at a time, or the copy published inside the bureau (no 主送)."""
+    doc = GongwenDocument(title="报告")
+    doc.title("{{ holder }}关于{{ year }}年度履行党风廉政建设主体责任清单情况的报告")
     doc.blank()
+    doc.control("{%p if recipient != '局内公开' %}")
+    doc.addressee(f"{REVIEW_RECIPIENT}：")
+    doc.control("{%p endif %}")
     loop_paragraphs(doc, "intro")
     doc.heading(1, "一、逐项履行情况")
     doc.control("{%p for task in tasks %}")
@@ -131,7 +142,11 @@ def task_review() -> GongwenDocument:
     loop_paragraphs(doc, "problems")
     doc.heading(1, "三、下一步工作打算")
     loop_paragraphs(doc, "plans")
-    closing(doc, gongwen=False)  # a 总结 published inside the bureau, no 公文
+    doc.keep_with_next(doc.paragraph("特此报告。"))
+    doc.signature("{{ issuer }}", "{{ date }}")  # the holder's own report: no seal, no 版记
+    doc.control("{%p if note or recipient == '局内公开' %}")
+    doc.paragraph("（{{ note or '此件在局内公开' }}）")
+    doc.control("{%p endif %}")
     return doc
 
 

@@ -3,7 +3,8 @@
 A document dated (成文日期) after ``today`` never counts: it is listed on its row as dated in the
 future (:data:`~.model.FLAGS`), whatever else the row says. The secretary's 廉政谈话 are judged
 person by person (``per_person``): a talk record counts for a person when its 题名 or its 主送
-names them. A 告知书 (``after_template``) opens a deadline for its recipient's 整改情况报告.
+names them. A 告知书 (``after_template``) opens a deadline for its recipient's 整改情况报告. A report
+sent to two 上级机关 separately (``recipients``: 市委 and 市纪委, one 主送 each) is done when both are.
 """
 
 from __future__ import annotations
@@ -138,14 +139,26 @@ def _judge(
     dated = [(r, _when(r)) for r in mine if _when(r) <= today]
     on_time = tuple(r for r, when in dated if start <= when <= end)
     late = tuple(r for r, when in dated if when > end) if obligation.title_year else ()
-    if len(on_time) >= obligation.min_count:
+    if _enough(obligation, on_time):
         state = "done"
-    elif len(on_time) + len(late) >= obligation.min_count:
+    elif _enough(obligation, on_time + late):
         state = "late"
     else:
         state = "due" if today <= end else "overdue"
+    missing = tuple(name for name in obligation.recipients if not _sent_to(obligation, on_time + late, name))
     return Status(obligation, party, state, end, on_time if state == "done" else on_time + late, today,
-                  person=who, future=future)  # fmt: skip
+                  person=who, future=future, missing=missing)  # fmt: skip
+
+
+def _enough(obligation: Obligation, records: Sequence[Record]) -> bool:
+    """``min_count`` documents, and, for a 分别报送, one to each of the obligation's recipients."""
+    return len(records) >= obligation.min_count and all(
+        _sent_to(obligation, records, name) for name in obligation.recipients
+    )
+
+
+def _sent_to(obligation: Obligation, records: Sequence[Record], name: str) -> bool:
+    return any(name in obligation.addressed_to(record) for record in records)
 
 
 def _judge_event(obligation: Obligation, event: Event, records: list[Record], today: date) -> Status:

@@ -73,7 +73,7 @@ def _obligation(owner: str, item: Any) -> Obligation:
             window=(str(window[0]), str(window[1])), min_count=int(item.get("min_count", 1)),
             event=event, days=days, rule=str(item.get("rule", "")), owner=owner,
             also_keywords=_words(item.get("also_keywords", ())), per_person=_words(item.get("per_person", ())),
-            after_template=item.get("after_template"),
+            after_template=item.get("after_template"), recipients=_words(item.get("recipients", ())),
         )  # fmt: skip
         if not obligation.event and not obligation.after_template:
             obligation.dates(2000)  # a bad date fails here, naming the obligation
@@ -84,6 +84,8 @@ def _obligation(owner: str, item: Any) -> Obligation:
             raise ValueError("after_template 需要 days（未写明期限时，收到后多少日内），至少为 1")
         if not (obligation.template or obligation.keyword):
             raise ValueError("template 和 keyword 至少要有一个，否则无法判断哪份文件满足它")
+        if obligation.recipients and (obligation.per_person or obligation.event or obligation.after_template):
+            raise ValueError("recipients（分别报送）只用于按年度的义务，不能与 per_person、event、after_template 同用")
         if obligation.min_count < 1:
             raise ValueError("min_count 至少为 1")
     except (KeyError, TypeError, ValueError, IndexError) as exc:

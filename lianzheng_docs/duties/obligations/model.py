@@ -55,6 +55,9 @@ class Obligation:
     unit_kinds: tuple[str, ...] = ("科室", "二级机构")
     window: tuple[str, str] = ("01-01", "12-31")
     min_count: int = 1
+    #: 分别报送: one document to each of these 主送 (市委, 市纪委), a 上行文 having one 主送 only;
+    #: the obligation is met when every one of them has its document
+    recipients: tuple[str, ...] = ()
     event: bool = False
     days: int = 0
     #: one row per person the roster names (``班子成员``, ``科室负责人``): the secretary's talks
@@ -93,7 +96,12 @@ class Obligation:
             return f"事件发生后 {self.days} 日内"
         start, end = (_label(part) for part in self.window)
         times = f"，至少 {self.min_count} 次" if self.min_count > 1 else ""
-        return f"{start}至{end}{'（每单位）' if self.per_unit else ''}{times}"
+        separately = f"，分别报送{'、'.join(self.recipients)}" if self.recipients else ""
+        return f"{start}至{end}{'（每单位）' if self.per_unit else ''}{times}{separately}"
+
+    def addressed_to(self, record: Record) -> tuple[str, ...]:
+        """Which of :attr:`recipients` the record is sent to (its 主送 names them: 中共××市纪委)."""
+        return tuple(name for name in self.recipients if name in record.recipients)
 
 
 def _day(text: str, year: int) -> date:
@@ -131,6 +139,8 @@ class Status:
     #: documents of the kind dated after ``today``: listed, never counted
     future: tuple[Record, ...] = ()
     trigger: Record | None = None  # the filed record the deadline counts from (a 告知书)
+    #: of the obligation's ``recipients``, those no document (on time or late) is addressed to yet
+    missing: tuple[str, ...] = ()
 
     @property
     def days_left(self) -> int | None:
@@ -157,6 +167,8 @@ class Status:
     def note(self) -> str:
         """What a clerk should know beside the state: the flags, the 告知书 a deadline counts from."""
         parts = []
+        if self.missing:
+            parts.append(f"尚未报送{'、'.join(self.missing)}（主送为其的文件）")
         if self.trigger is not None:
             parts.append(f"依据 {self.trigger.doc_number or self.trigger.archival_code}（{self.trigger.date}）")
         if self.future:
@@ -180,6 +192,8 @@ class Status:
             "days_left": self.days_left,
             "count": len(self.records),
             "required": self.obligation.min_count,
+            "recipients": list(self.obligation.recipients),
+            "missing_recipients": list(self.missing),
             "records": [_brief(r) for r in self.records],
             "event": self.event.to_dict() if self.event else None,
             "person": self.person or None,
