@@ -72,7 +72,22 @@ def _validate_record(
             problems.append(Problem(where, where_label, message))
             continue
         result[spec.name] = _coerce(spec, value, where, where_label, problems)
+    _field_bounds(specs, result, path, label, problems)
     return result
+
+
+def _field_bounds(
+    specs: Sequence[FieldSpec], result: Mapping[str, Any], path: str, label: str, problems: list[Problem]
+) -> None:
+    """An integer field whose ``max`` names another integer field of the same record is bounded by
+    that field's value: a score (得分) not above its item's points (分值)."""
+    integers = {s.name: s for s in specs if s.type is FieldType.INTEGER}
+    for spec in integers.values():
+        bound = integers.get(spec.maximum) if isinstance(spec.maximum, str) else None
+        value, limit = result.get(spec.name), result.get(bound.name) if bound else None
+        if bound and isinstance(value, int) and isinstance(limit, int) and value > limit:
+            message = f"应不大于{bound.label}（{limit}），实际是 {value}"
+            problems.append(Problem(_join(path, spec.name), f"{label}{spec.label}", message))
 
 
 _ILLEGAL_WHY = "控制字符、孤立的代理项等 XML 不允许的字符，写入后其后的内容会丢失"
@@ -340,7 +355,7 @@ def _integer(value: Any, bad: Any, spec: FieldSpec) -> int | None:
         return None
     if spec.minimum is not None and number < spec.minimum:
         bad(f"应不小于 {spec.minimum}，实际是 {number}")
-    if spec.maximum is not None and number > spec.maximum:
+    if isinstance(spec.maximum, int) and number > spec.maximum:  # a field's name: _field_bounds
         bad(f"应不大于 {spec.maximum}，实际是 {number}")
     return number
 
