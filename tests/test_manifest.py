@@ -125,3 +125,31 @@ def test_samples_make_each_copy_of_a_separate_report(catalog):
         ("accountability_bulletin", False),
         ("accountability_bulletin_public", True),
     ]
+
+
+def test_a_max_names_a_number_or_an_integer_field_of_the_same_record():
+    """得分 ≤ its row's 分值: ``max = "points"``; a misspelt name would silently turn the check off."""
+    record = """
+[[fields]]
+name = "rows"
+label = "评分"
+type = "records"
+
+  [[fields.fields]]
+  name = "points"
+  label = "分值"
+  type = "integer"
+
+  [[fields.fields]]
+  name = "score"
+  label = "得分"
+  type = "integer"
+  max = "{max}"
+"""
+    manifest = parse_manifest(MINIMAL + record.format(max="points"), source="demo.toml")
+    assert manifest.field("rows").subfield("score").maximum == "points"
+    for wrong in ("pionts", "score"):
+        with pytest.raises(TemplateError, match=f"max '{wrong}' 应为整数，或同一记录中另一个整数字段的名称"):
+            parse_manifest(MINIMAL + record.format(max=wrong), source="demo.toml")
+    with pytest.raises(TemplateError, match="min 应为整数"):
+        parse_manifest(MINIMAL.replace('type = "integer"', 'type = "integer"\nmin = "1"'), source="demo.toml")

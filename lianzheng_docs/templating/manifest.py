@@ -82,7 +82,8 @@ class FieldSpec:
     help: str = ""
     choices: tuple[str, ...] = ()
     minimum: int | None = None
-    maximum: int | None = None
+    #: a number, or the name of another integer field of the same record (得分 ≤ its 分值)
+    maximum: int | str | None = None
     min_items: int = 0
     fields: tuple[FieldSpec, ...] = ()
     #: for a choice: the values one set of data is made once for each (分别报送: a 上行文 to 市委
@@ -327,4 +328,21 @@ def _build_fields(raw_fields: list[Any], where: str, problems: list[str]) -> tup
                 copies=tuple(copies),
             )
         )
+    _check_bounds(specs, where, problems)
     return tuple(specs)
+
+
+def _check_bounds(specs: list[FieldSpec], where: str, problems: list[str]) -> None:
+    """``min`` is a whole number; ``max`` is one, or names another integer field of the same record."""
+    integers = {s.name for s in specs if s.type is FieldType.INTEGER}
+    for spec in specs:
+        at = f"{where}.{spec.name}"
+        if spec.minimum is not None and (isinstance(spec.minimum, bool) or not isinstance(spec.minimum, int)):
+            problems.append(f"{at}：min 应为整数，实际是 {spec.minimum!r}")
+        if isinstance(spec.maximum, str):
+            if spec.type is not FieldType.INTEGER or spec.maximum not in integers or spec.maximum == spec.name:
+                problems.append(
+                    f"{at}：max {spec.maximum!r} 应为整数，或同一记录中另一个整数字段的名称（如得分不超过分值）"
+                )
+        elif spec.maximum is not None and (isinstance(spec.maximum, bool) or not isinstance(spec.maximum, int)):
+            problems.append(f"{at}：max 应为整数，实际是 {spec.maximum!r}")
