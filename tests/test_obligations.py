@@ -81,7 +81,8 @@ def test_builtin_obligations_cover_section_seven_and_the_deadlines():
     ids = [o.id for o in obligations]
     assert len(ids) == len(set(ids))
     clauses = " ".join(o.clause for o in obligations)
-    for clause in ("七（一）", "七（二）", "七（三）", "七（四）", "七（五）", "七（六）", "二（九）", "三（六）"):
+    seven = [f"七（{n}）" for n in "一二三四五六七十"]
+    for clause in [*seven, "二（一）", "二（九）", "三（四）", "三（六）"]:
         assert clause in clauses
     found = {o.id: o for o in obligations}
     assert found["department_report"].dates(2025) == (date(2026, 1, 1), date(2026, 1, 15))
@@ -89,7 +90,7 @@ def test_builtin_obligations_cover_section_seven_and_the_deadlines():
     assert found["dual_report_h1"].dates(2025)[1] == date(2025, 6, 30)
     assert found["dual_report_year"].dates(2025)[1] == date(2025, 12, 31)
     assert found["party_life_meeting"].event and found["party_life_meeting"].days == 7
-    assert found["department_report"].rule_text == "次年1月1日至次年1月15日（每单位）"
+    assert found["department_report"].rule_text == "次年1月1日至次年1月15日（每单位），分别报送局党组、纪检组"
 
 
 def test_plugin_obligations_with_due_shorthand_and_clear_errors():
@@ -153,6 +154,22 @@ def test_a_report_owed_to_two_organs_is_done_only_when_each_has_its_own(tmp_path
     with pytest.raises(TemplateError, match="recipients（分别报送）只用于按年度的义务"):
         load_obligations([("tzps", {"id": "tzps:r", "title": "x", "keyword": "x", "recipients": ["市委"],
                                     "event": True, "days": 7})])  # fmt: skip
+
+
+def test_the_year_begins_with_the_task_division_and_ends_with_the_assessment(tmp_path, catalog, roster):
+    """二（一）年初任务分工; 二（九）、三（四）检查考核: plan, one score sheet per unit, the 通报 of results."""
+    with Archive(tmp_path / "档案") as archive:
+        file_from(archive, catalog, "task_assignment_notice", year=2025, date="2025-02-20")
+        file_from(archive, catalog, "assessment_plan", year=2025, date="2025-11-10")
+        file_from(archive, catalog, "assessment_scoresheet", year=2025, department="预算科", date="2025-12-09")
+        rows = by_key(status(archive, 2025, roster=roster, today=date(2026, 1, 10)))
+    assert rows[("task_assignment", "局党组")].state == "done"
+    assert rows[("assessment_plan", "局党组")].state == "done"
+    assert rows[("assessment_scoresheet", "预算科")].state == "done"
+    assert rows[("assessment_scoresheet", "国库科")].state == "due"  # one sheet per unit
+    results = rows[("assessment_results", "局党组")]
+    assert results.state == "due" and results.days_left == 21
+    assert rows[("accountability_return", "驻局纪检组")].state == "event"  # counted from each case
 
 
 def test_overdue_after_the_deadline_and_the_right_year_only(archive, roster):
