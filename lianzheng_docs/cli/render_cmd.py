@@ -12,10 +12,12 @@ from typing import Any
 import click
 
 from ..datafile import load_data
+from ..errors import OutputError
 from ..fileio import safe_filename, write_atomic
 from ..templating.catalog import Catalog, Template
 from ..templating.examples import example_data, example_yaml
 from ..templating.samples import render_samples
+from ..templating.spreadsheet import NoSpreadsheetForm, has_spreadsheet, render_xlsx
 from .finishing import CommandFinisher
 from .output import emit, filing_archive, note, progress
 from .params import ISO_DATE, allow_future_date_option, archive_flag, json_option, strict_layout_option
@@ -57,6 +59,10 @@ def example(template_id: str, output: Path | None, force: bool, today: date | No
 @archive_flag
 @click.option("--prefix", help="归档编号用的机关代字（默认取模板清单的 [numbering] prefix）。")
 @click.option("--pdf", "with_pdf", is_flag=True, help="同时生成 PDF（归档时为 PDF/A-2b，并存入档案）。")
+@click.option(
+    "--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+    help="同时生成表格形式的 .xlsx（如责任追究情况报表），数据与 .docx 相同；只用于有表格形式的模板。",
+)  # fmt: skip
 @allow_future_date_option
 @strict_layout_option
 @json_option
@@ -69,6 +75,7 @@ def render(
     archive_root: str | None,
     prefix: str | None,
     with_pdf: bool,
+    xlsx_path: Path | None,
     allow_future_date: bool,
     strict_layout: bool,
     as_json: bool,
@@ -77,21 +84,31 @@ def render(
 
     有版记的公文生成后用 LibreOffice 排版一次，确保版记在末页且为偶数页（必要时另起一页、
     加空白页，这些页不编页码），调整后再排版确认。
+
+    有表格形式的模板（责任追究情况报表 accountability_return）加 --xlsx 文件 同时生成 .xlsx：
+    A4 横向、一页宽，表头在每页重复，数据与 .docx 相同。
     """
     template = Catalog.default().get(template_id)
+    if xlsx_path is not None:
+        _xlsx_allowed(template, xlsx_path, force)
     data = _anchored(load_data(data_file), None if data_file == "-" else Path(data_file).parent)
+    # the workbook is made (and the data checked) before anything is written: all or nothing
+    workbook = render_xlsx(template, data, mask_names=mask_names) if xlsx_path is not None else None
     finisher = CommandFinisher(strict=strict_layout)
     if archive_root is not None:
         _render_into_archive(template, data, output, force, mask_names, archive_root, prefix, with_pdf, as_json,
-                             finisher, allow_future_date)  # fmt: skip
+                             finisher, allow_future_date, xlsx=(xlsx_path, workbook))  # fmt: skip
         finisher.report()
         return
     document = template.render(data, mask_names=mask_names)
+    target = output or Path(safe_filename(document.title or template.title) + ".docx")
+    if xlsx_path is not None:
+        _xlsx_target_free(xlsx_path, target, force)
     (finished,) = finisher.results([document.content], [document.title or template.title], pdfs=with_pdf)
     document = replace(document, content=finished.content)
-    target = output or Path(safe_filename(document.title or template.title) + ".docx")
     path = document.save(target, overwrite=force)
     pdf = _laid_out_pdf(path, finished.pdf) if with_pdf else None
+    xlsx = write_atomic(xlsx_path, workbook, overwrite=force) if xlsx_path is not None and workbook else None
     emit(
         {
             "template": template.id,
@@ -101,11 +118,32 @@ def render(
             "sha256": hashlib.sha256(document.content).hexdigest(),
             "metadata": dict(document.metadata),
             "pdf": str(pdf) if pdf else None,
+            "xlsx": str(xlsx) if xlsx else None,
         },
-        lambda: f"已生成：{path}" + (f"，{pdf}" if pdf else ""),
+        lambda: f"已生成：{path}" + (f"，{pdf}" if pdf else "") + (f"，{xlsx}" if xlsx else ""),
         as_json=as_json,
     )
     finisher.report()
+
+
+def _xlsx_allowed(template: Template, xlsx_path: Path, force: bool) -> None:
+    """Refuse ``--xlsx`` before any work: a template without a tabular form, a name not ending in
+    .xlsx (Excel would not open it), a file there already without ``--force``."""
+    if not has_spreadsheet(template):
+        raise NoSpreadsheetForm(template.id)
+    if xlsx_path.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"表格文件名应以 .xlsx 结尾，如 报表.xlsx；收到的是“{xlsx_path}”", param_hint="--xlsx")
+    _xlsx_target_free(xlsx_path, None, force)
+
+
+def _xlsx_target_free(xlsx_path: Path, docx: Path | None, force: bool) -> None:
+    """The .xlsx may be written: not the .docx's own name, not a folder, not an existing file unless ``force``."""
+    if docx is not None and xlsx_path.resolve() == docx.resolve():
+        raise click.BadParameter(f"表格文件 {xlsx_path} 与 .docx 输出是同一个文件", param_hint="--xlsx")
+    if xlsx_path.is_dir():
+        raise OutputError(f"输出路径 {xlsx_path} 是一个文件夹；请给出文件名，如 {xlsx_path / '报表.xlsx'}")
+    if not force and xlsx_path.exists():
+        raise OutputError(f"文件 {xlsx_path} 已存在；如要覆盖，请加 --force")
 
 
 def _anchored(data: dict[str, Any], folder: Path | None) -> dict[str, Any]:
@@ -165,7 +203,7 @@ def _check_printed(pdf: Path) -> None:
 def _render_into_archive(
     template: Template, data: dict[str, Any], output: Path | None, force: bool, mask_names: bool,
     root: str, prefix: str | None, with_pdf: bool, as_json: bool, finisher: CommandFinisher,
-    allow_future_date: bool = False,
+    allow_future_date: bool = False, xlsx: tuple[Path | None, bytes | None] = (None, None),
 ) -> None:  # fmt: skip
 
     if data.get("doc_number") and template.manifest.field("doc_number") is not None:
@@ -190,9 +228,13 @@ def _render_into_archive(
             _check_printed(archive.path_of(record, "pdf"))
         if output is not None:
             write_atomic(output, stored.read_bytes(), overwrite=force)
-    emit({**record.to_dict(), "path": str(stored), "output": str(output) if output else None},
+    xlsx_path, workbook = xlsx
+    written = write_atomic(xlsx_path, workbook, overwrite=force) if xlsx_path is not None and workbook else None
+    emit({**record.to_dict(), "path": str(stored), "output": str(output) if output else None,
+          "xlsx": str(written) if written else None},
          lambda: [f"已归档：{record.archival_code}  {record.doc_number or ''}  {record.title}",
-                  f"文件：{stored}" + (f"；副本：{output}" if output else "")],
+                  f"文件：{stored}" + (f"；副本：{output}" if output else "")
+                  + (f"；表格：{written}" if written else "")],
          as_json=as_json)  # fmt: skip
 
 
