@@ -122,6 +122,7 @@ def task_review() -> GongwenDocument:
     """七（一）: the year-end review of a task list, item by item, made from the ledger: a 报告 of the
     holder's own (no 版头), to one 上级 at a time, or the copy published inside the bureau (no 主送)."""
     doc = GongwenDocument(title="报告")
+    doc.header_marks(framed=False)  # no 版头: the marks, when given, take the first lines
     doc.title("{{ holder }}关于{{ year }}年度履行党风廉政建设主体责任清单情况的报告")
     doc.blank()
     doc.control("{%p if recipient != '局内公开' %}")
@@ -143,7 +144,7 @@ def task_review() -> GongwenDocument:
     doc.heading(1, "三、下一步工作打算")
     loop_paragraphs(doc, "plans")
     doc.keep_with_next(doc.paragraph("特此报告。"))
-    doc.signature("{{ issuer }}", "{{ date }}")  # the holder's own report: no seal, no 版记
+    doc.closing_signature("{{ issuer }}", "{{ date }}")  # the holder's own: by default his 签名章; no 版记
     doc.control("{%p if note or recipient == '局内公开' %}")
     doc.paragraph("（{{ note or '此件在局内公开' }}）")
     doc.control("{%p endif %}")
