@@ -172,6 +172,20 @@ def test_the_year_begins_with_the_task_division_and_ends_with_the_assessment(tmp
     assert rows[("accountability_return", "驻局纪检组")].state == "event"  # counted from each case
 
 
+def test_the_discipline_groups_suggestion_and_its_inspection_report(tmp_path, catalog):
+    """六（一）: a suggestion a year; 七（八）: each 专项检查通知 opens 90 days for its report."""
+    with Archive(tmp_path / "档案") as archive:
+        file_from(archive, catalog, "work_suggestion", date="2026-03-02")
+        file_from(archive, catalog, "inspection_notice", date="2026-08-28")
+        rows = by_key(status(archive, 2026, today=date(2026, 12, 1)))
+        assert rows[("work_suggestion", "驻局纪检组")].state == "done"
+        report = rows[("inspection_report", "驻局纪检组")]
+        assert report.state == "overdue" and report.due == date(2026, 11, 26) and report.trigger is not None
+        file_from(archive, catalog, "inspection_report", date="2026-11-06")
+        rows = by_key(status(archive, 2026, today=date(2026, 12, 1)))
+        assert rows[("inspection_report", "驻局纪检组")].state == "done"
+
+
 def test_overdue_after_the_deadline_and_the_right_year_only(archive, roster):
     rows = by_key(status(archive, 2025, roster=roster, today=date(2026, 2, 1)))
     assert rows[("department_report", "预算科")].state == "overdue"
