@@ -186,6 +186,17 @@ def test_the_discipline_groups_suggestion_and_its_inspection_report(tmp_path, ca
         assert rows[("inspection_report", "驻局纪检组")].state == "done"
 
 
+def test_a_suggestion_to_hold_leaders_to_account_waits_for_the_party_groups_decision(tmp_path, catalog):
+    """七（九）一案双究: the 纪检组's 问责意见 opens 30 days for 局党组's 责任追究决定 on that unit."""
+    with Archive(tmp_path / "档案") as archive:
+        file_from(archive, catalog, "accountability_suggestion", date="2026-06-26")
+        row = by_key(status(archive, 2026, today=date(2026, 7, 30)))[("accountability_decision", "国库支付中心")]
+        assert row.state == "overdue" and row.due == date(2026, 7, 26)
+        file_from(archive, catalog, "accountability_decision", date="2026-07-03")
+        row = by_key(status(archive, 2026, today=date(2026, 7, 30)))[("accountability_decision", "国库支付中心")]
+        assert row.state == "done" and row.records[0].template_id == "accountability_decision"
+
+
 def test_overdue_after_the_deadline_and_the_right_year_only(archive, roster):
     rows = by_key(status(archive, 2025, roster=roster, today=date(2026, 2, 1)))
     assert rows[("department_report", "预算科")].state == "overdue"
