@@ -41,3 +41,24 @@ def test_every_public_name_resolves_lazily_and_search_loads_no_docx_code():
     assert {"Catalog", "Archive", "load_roster", "status", "Ledger", "record_event", "run_batch"} <= set(
         lianzheng_docs.__all__
     )
+
+
+def test_readme_lists_every_template_and_the_coverage_table_every_obligation():
+    """The templates table and the seed's coverage table stay complete as templates and obligations are added."""
+    import re
+
+    from lianzheng_docs.duties.obligations import load_obligations
+    from lianzheng_docs.templating.catalog import Catalog
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    templates = readme[readme.index("## 模板 / Templates") :]
+    listed = set(re.findall(r"^\| `([a-z_]+)` \|", templates, flags=re.M))
+    assert set(Catalog.default().ids()) <= listed, sorted(set(Catalog.default().ids()) - listed)
+    coverage = readme[readme.index("### 实施办法覆盖表") : readme.index("## Python API")]
+    for template_id in Catalog.default().ids():
+        assert f"`{template_id}" in coverage, template_id
+    for obligation in load_obligations():
+        stem = obligation.id.rsplit("_", 1)[0] if obligation.id.endswith(("_h1", "_year")) else obligation.id
+        assert f"`{stem}" in coverage, obligation.id
+    count = len(Catalog.default().ids())
+    assert f"{count} 个内置模板都对应到条款" in coverage

@@ -15,8 +15,8 @@ from ..datafile import load_data
 from ..errors import OutputError
 from ..fileio import safe_filename, write_atomic
 from ..templating.catalog import Catalog, Template
-from ..templating.examples import example_data, example_yaml
-from ..templating.samples import render_samples
+from ..templating.examples import example_yaml
+from ..templating.samples import render_samples, sample_variants
 from ..templating.spreadsheet import NoSpreadsheetForm, has_spreadsheet, render_xlsx
 from .finishing import CommandFinisher
 from .output import emit, filing_archive, note, progress
@@ -283,16 +283,20 @@ def _samples_into_archive(catalog: Catalog, root: str, as_json: bool, finisher: 
     with filing_archive(root) as archive, progress(len(catalog), "归档样例", quiet=as_json) as advance:
         with archive.indexing_deferred():
             for template in catalog:
-                data = example_data(template.manifest, today or date.today())
-                title = template.metadata(data).get("title", template.title)
-                data.pop("doc_number", None)  # the archive numbers it
-                existing = archive.find_rendered(template.id, title)
-                record = existing or archive.file_rendered(template, data, finish=finisher.one,
-                                                           allow_future_date=allow_future_date)  # fmt: skip
-                results.append({
-                    "template": template.id, "archival_code": record.archival_code,
-                    "doc_number": record.doc_number, "title": record.title, "new": not existing,
-                })  # fmt: skip
+                # each copy of a 分别报送 is a document of its own; the public 通报 is not filed
+                for variant in (v for v in sample_variants(template, today or date.today()) if not v.mask_names):
+                    data = variant.data
+                    metadata = template.metadata(data)
+                    title = metadata.get("title", template.title)
+                    data.pop("doc_number", None)  # the archive numbers it
+                    existing = next((r for r in archive.list(template=template.id) if r.title == title
+                                     and r.recipients == metadata.get("recipients", "")), None)  # fmt: skip
+                    record = existing or archive.file_rendered(template, data, finish=finisher.one,
+                                                               allow_future_date=allow_future_date)  # fmt: skip
+                    results.append({
+                        "template": template.id, "archival_code": record.archival_code,
+                        "doc_number": record.doc_number, "title": record.title, "new": not existing,
+                    })  # fmt: skip
                 advance()
         root_path = archive.root.resolve()
     emit({"archive": str(root_path), "records": results}, lambda: _filed_samples_text(results, root_path),

@@ -33,8 +33,8 @@ def sample_variants(template: Template, today: date) -> list[Variant]:
     """The sample documents of one template, from its example data dated relative to ``today``.
 
     One per value of a field's ``copies`` (the 双报告 to 市委 and to 市纪委 are two documents, named
-    ``<id>（市纪委）`` after the first), and a 通报 also in its public version (``<id>_public``,
-    names masked).
+    ``<id>（市纪委）`` after the first), and a 通报 that declares ``public_hides`` also in its public
+    version (``<id>_public``, names masked).
     """
     data = example_data(template.manifest, today)
     copied = next((f for f in template.manifest.fields if f.copies), None)
@@ -44,7 +44,7 @@ def sample_variants(template: Template, today: date) -> list[Variant]:
             Variant(template.id if i == 0 else f"{template.id}（{value}）", {**data, copied.name: value})
             for i, value in enumerate(copied.copies)
         ]
-    if template.manifest.kind == "通报":
+    if template.manifest.field("public_hides") is not None:  # a 通报 that has a public version
         variants.append(Variant(f"{template.id}_public", data, mask_names=True))
     return variants
 
