@@ -7,6 +7,10 @@ templates are provided through the same hooks by :mod:`lianzheng_docs.plugins.bu
 
 A hook that concerns one template (numbering, data preparation) is only ever asked of the plugin
 that owns the template: no plugin can number or change another plugin's documents.
+
+Every answer is checked against the return annotation below (and the :class:`UnitSpec` and
+:class:`ObligationSpec` TypedDicts) by :mod:`.contracts`: a wrong answer, or an exception, sets
+that plugin's answer aside and marks it degraded with the reason; the other plugins go on.
 """
 
 from __future__ import annotations
@@ -81,8 +85,12 @@ def lianzheng_template_sources() -> list[TemplateSource]:
 
     Build each with ``TemplateSource.package("my_plugin.templates", owner=...)`` so that the files
     are found through :mod:`importlib.resources` and work from an installed wheel; declare the
-    ``*.toml`` and ``*.docx`` files as package data. Template ids are namespaced by the plugin's
-    name: ``inspection_report`` of plugin ``tzps`` is ``tzps:inspection_report``.
+    ``*.toml`` and ``*.docx`` files as package data. ``owner`` is the plugin's name. Template ids
+    are namespaced by it: ``inspection_report`` of plugin ``tzps`` is ``tzps:inspection_report``.
+
+    Asked once, when the plugins load: the 机关代字 the manifests declare (``[numbering] prefix``)
+    are then registered to the plugin, and a plugin declaring a built-in template's 代字 or another
+    plugin's is refused.
 
     :return: a list of sources (empty when the plugin brings none).
 
@@ -94,7 +102,10 @@ def lianzheng_template_sources() -> list[TemplateSource]:
 def lianzheng_number_prefix(template_id: str) -> str | None:
     """Return the 机关代字 the archive numbers the plugin's template ``template_id`` with.
 
-    Asked only of the plugin that owns the template. Stops at first non-None result.
+    Kept for plugins written before 代字 were owned: declare the 代字 in the template's manifest
+    (``[numbering] prefix``) instead. Asked only of the plugin that owns the template, when it is
+    filed. An answer must be one of the 代字 the plugin's own manifests declare; any other fails
+    the filing, naming the 代字's owner. Stops at first non-None result.
 
     :param template_id: the template's full id, e.g. ``tzps:inspection_report``.
     :return: e.g. ``"X财评"`` (giving X财评〔2026〕1号), or None to use the manifest's prefix.
@@ -135,7 +146,8 @@ def lianzheng_obligations() -> list[ObligationSpec]:
     satisfies it), ``party`` (or ``owner``), ``to``, ``clause``, ``per_unit``, ``min_count``, and
     the deadline as ``window = ["01-01", "+1:01-15"]`` or the shorthand ``due``: ``"03-31"`` (by
     that day each year), ``"+1:01-15"`` (by that day the next year) or ``"7 days after event"``.
-    A mapping that cannot be used stops ``lianzheng status`` with a message naming the plugin.
+    A mapping that cannot be used is left out, and the plugin marked degraded with the reason
+    (``status`` shows it); the plugin's other obligations and every other plugin's are judged.
     """
 
 
@@ -159,5 +171,6 @@ def lianzheng_record_filed(record: Record) -> None:
 def lianzheng_commands() -> list[click.Command]:
     """Return click commands to add to ``lianzheng`` at the top level (``lianzheng my-command``).
 
-    A command whose name a built-in command has (``render``, ``archive`` ...) is ignored.
+    A command whose name a built-in command has (``render``, ``archive`` ...), or that another
+    plugin offers too, is not added, and the plugin is marked degraded saying so.
     """

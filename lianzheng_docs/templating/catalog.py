@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..docxzip import restore_namespaces
 from ..errors import TemplateError, TemplateNotFound, ValidationError
+from ..plugins.ownership import LOCAL_OWNERS, describe_owner, namespace
 from ..plugins.sources import TemplateSource
 from .attachments import Attachment, compose, parse_attachments
 from .examples import example_data
@@ -31,7 +32,7 @@ restore_namespaces()  # rendering imported docxtpl, which may have imported docx
 
 __all__ = ["LOCAL_OWNERS", "Catalog", "Template", "TemplateSource", "load_source"]
 
-LOCAL_OWNERS = frozenset({"builtin", "local"})  # their template ids are not namespaced
+# LOCAL_OWNERS (imported above): "builtin" and "local", whose template ids are not namespaced
 
 
 def load_source(source: TemplateSource) -> list[Template]:
@@ -99,7 +100,7 @@ class Template:
             problems, context = list(exc.problems), {}
         attachments = parse_attachments(data.get("attachments"), problems, base_dir=base_dir)
         if problems:
-            raise ValidationError(self.manifest.id, problems)
+            raise ValidationError(self.id, problems)  # the catalog id: xian:talk_notice, not talk_notice
         return context, attachments
 
     def render(
@@ -115,7 +116,7 @@ class Template:
         restore_namespaces()  # in case docxcompose was imported since (it rebinds a prefix python-docx needs)
         raw, attachments = self._checked(self.prepared(data), base_dir)
         context = prepare_context(raw, mask_names=mask_names)
-        document = render_docx(self.manifest, self.docx_bytes(), context, source=f"{self.owner}:{self.id}")
+        document = render_docx(self.manifest, self.docx_bytes(), context, source=self.id)
         if not attachments:
             return document
 
@@ -180,19 +181,29 @@ class Catalog:
 
     @classmethod
     def from_plugins(cls, plugins: Plugins) -> Catalog:
-        """Templates of all loaded plugins; a plugin whose templates are broken is marked failed, alone."""
+        """Templates of all plugins in service; a plugin whose templates are broken is marked failed, alone.
+
+        Which ids and 机关代字 a plugin may claim was settled when the plugins loaded
+        (:mod:`lianzheng_docs.plugins.ownership`); this checks the ids again as the manifests give them.
+        """
         catalog = cls([])
         for owner, source in plugins.template_sources():
             try:
-                templates = load_source(source)
+                try:
+                    templates = load_source(source)
+                except OSError as exc:
+                    raise TemplateError(f"模板文件夹无法读取：{type(exc).__name__}: {exc}") from exc
                 for template in templates:
                     template.plugins = plugins
-                    namespace = template.id.split(":")[0] if ":" in template.id else None
-                    if owner not in LOCAL_OWNERS and namespace != owner:
-                        raise TemplateError(f"模板 id {template.id} 属于插件 {namespace}，插件 {owner} 不能提供它")
+                    space = namespace(template.id)
+                    if owner not in LOCAL_OWNERS and space != owner:
+                        raise TemplateError(
+                            f"模板 id {template.id} 属于{describe_owner(space)}，插件 {owner} 不能提供它"
+                        )
                     if template.id in catalog._templates:
-                        other = catalog._templates[template.id].owner
-                        raise TemplateError(f"模板 id {template.id!r} 重复：{other} 与 {owner} 都提供了它")
+                        other = describe_owner(catalog._templates[template.id].owner)
+                        both = f"{other}、{describe_owner(owner)}"
+                        raise TemplateError(f"模板 id {template.id!r} 重复：{both} 都提供了它")
             except TemplateError as exc:
                 if owner == "builtin":
                     # the package's own templates are broken: every command must say so, not carry on

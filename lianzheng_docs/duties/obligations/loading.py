@@ -43,10 +43,34 @@ def load_obligations(extra: Iterable[tuple[str, Mapping[str, object]]] | None = 
 
 
 def plugin_obligations() -> list[tuple[str, ObligationSpec]]:
-    """What the loaded plugins register through ``lianzheng_obligations``."""
+    """What the loaded plugins register through ``lianzheng_obligations``, each checked on its own.
+
+    An obligation that cannot be used (a bad date, an id already taken or outside the plugin's
+    namespace) is left out and its plugin marked degraded with the reason, which ``status`` and
+    ``plugins list`` show: one plugin's mistake does not stop ``status`` for everyone.
+    """
     from ...plugins.manager import get_plugins
 
-    return [(owner, item) for owner, item in get_plugins().obligations() if owner != "builtin"]
+    plugins = get_plugins()
+    taken = {obligation.id: "内置义务" for obligation in load_obligations()}
+    usable: list[tuple[str, ObligationSpec]] = []
+    for owner, item in plugins.obligations():
+        if owner == "builtin":
+            continue
+        try:
+            obligation = _obligation(owner, item)
+            if not obligation.id.startswith(f"{owner}:"):
+                raise TemplateError(
+                    f"{owner} 登记的义务 {obligation.id} 无法使用：编号应以插件名开头，如 “{owner}:...”"
+                )
+            if obligation.id in taken:
+                raise TemplateError(f"{owner} 登记的义务 {obligation.id} 无法使用：与{taken[obligation.id]}重复")
+        except TemplateError as exc:
+            plugins.degrade(owner, f"{exc.message}，已略去")
+            continue
+        taken[obligation.id] = f"插件 {owner} 的另一项义务"
+        usable.append((owner, item))
+    return usable
 
 
 def _obligation(owner: str, item: Any) -> Obligation:
