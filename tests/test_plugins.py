@@ -6,44 +6,13 @@ import json
 
 import pytest
 from fake_plugins import samples
+from fake_plugins.dists import install, template_folder
 
 from lianzheng_docs import Catalog, TemplateError, ValidationError
 from lianzheng_docs.archive import Archive
 from lianzheng_docs.hookspecs import hookimpl
 from lianzheng_docs.layout.builder import GongwenDocument
 from lianzheng_docs.plugins.manager import Plugins, reset_plugins
-
-MANIFEST = """
-id = "{id}"
-title = "专项检查报告"
-kind = "报告"
-direction = "上行"
-retention = "定期30年"
-{docx}
-
-[metadata]
-title = "关于{{{{ subject }}}}的专项检查报告"
-doc_number = "{{{{ doc_number }}}}"
-unit = "{{{{ unit }}}}"
-
-[[fields]]
-name = "doc_number"
-label = "发文字号"
-type = "doc_number"
-example = "X财评〔2026〕5号"
-
-[[fields]]
-name = "subject"
-label = "检查事项"
-type = "text"
-example = "2026年度财政投资评审项目"
-
-[[fields]]
-name = "unit"
-label = "被检查单位"
-type = "text"
-example = "某单位"
-"""
 
 ENTRY_POINTS = {
     "good": "fake_plugins.samples:good",
@@ -56,28 +25,13 @@ ENTRY_POINTS = {
 }
 
 
-def template_folder(path, template_id, *, docx=True, name="inspection"):
-    path.mkdir(parents=True)
-    doc = GongwenDocument(title="专项检查报告")
-    doc.title("关于{{ subject }}的专项检查报告")
-    doc.paragraph("{{ doc_number }}　{{ unit }}")
-    if docx:
-        doc.save(path / f"{name}.docx")
-    (path / f"{name}.toml").write_text(MANIFEST.format(id=template_id, docx=""), encoding="utf-8")
-    return path
-
-
 @pytest.fixture
 def installed(tmp_path, monkeypatch):
     """A fake distribution whose entry points name the sample plugins, on sys.path."""
-    dist = tmp_path / "site" / "lianzheng_fake_plugins-1.2.dist-info"
-    dist.mkdir(parents=True)
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: lianzheng-fake-plugins\nVersion: 1.2\n")
-    lines = "\n".join(f"{name} = {target}" for name, target in ENTRY_POINTS.items())
-    (dist / "entry_points.txt").write_text(f"[lianzheng_docs.plugins]\n{lines}\n")
+    install(tmp_path / "site", "lianzheng-fake-plugins", "1.2", ENTRY_POINTS)
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     samples.TEMPLATES.update(
-        good=template_folder(tmp_path / "good", "inspection"),
+        good=template_folder(tmp_path / "good", "inspection", prefix="X财评"),
         raiser=template_folder(tmp_path / "raiser", "inspection"),
         missing=template_folder(tmp_path / "missing", "inspection", docx=False),
         claimer=template_folder(tmp_path / "claimer", "good:inspection"),
@@ -93,12 +47,14 @@ def test_every_failure_is_isolated_and_explained(installed):
     assert status["builtin"][0] == "loaded" and status["good"][0] == "loaded"
     assert status["broken"][0] == "failed" and "导入失败" in status["broken"][1]
     assert status["misspelt"][0] == "failed" and "lianzheng_templat_sources" in status["misspelt"][1]
+    assert "是不是 lianzheng_template_sources" in status["misspelt"][1]  # check_pending's finding, in Chinese
     catalog = Catalog.from_plugins(plugins)
     assert "good:inspection" in catalog and "raiser:inspection" in catalog and "dual_report" in catalog
     assert plugins.info["missing"].status == "failed" and "inspection.docx 不存在" in plugins.info["missing"].reason
-    assert plugins.info["claimer"].status == "failed" and "属于插件 good" in plugins.info["claimer"].reason
+    assert plugins.info["claimer"].status == "refused" and "属于插件 good" in plugins.info["claimer"].reason
     assert plugins.info["good"].templates == ["good:inspection"]
     assert plugins.info["good"].distribution == "lianzheng-fake-plugins" and plugins.info["good"].version == "1.2"
+    assert plugins.info["good"].location == samples.__file__ and plugins.info["good"].prefixes == ["X财评"]
 
 
 def test_the_allow_list_blocks_and_autoload_can_be_switched_off(installed, monkeypatch):
@@ -124,6 +80,7 @@ def test_a_plugin_numbers_only_its_own_templates(installed, tmp_path):
         assert archive.search("财政投资评审").total == 1
         assert samples.FILED[-1] == record.archival_code  # the owner was told
         assert any("插件 thief 的 lianzheng_record_filed 出错" in w for w in archive.warnings)
+    assert Catalog.default().get("good:inspection").plugins.info["thief"].status == "degraded"
 
 
 def test_plugin_data_rules_and_hook_errors(installed):
@@ -144,23 +101,34 @@ def test_plugin_templates_render_in_the_sandbox(installed, tmp_path):
     doc.save(evil / "inspection.docx")
     samples.TEMPLATES["good"] = evil
     template = Catalog.default().get("good:inspection")
-    with pytest.raises(TemplateError, match="沙箱"):
+    with pytest.raises(TemplateError, match="模板 good:inspection 试图执行不安全的操作") as raised:
         template.render(template.example())
+    assert "good:good:" not in raised.value.message  # the namespace once
+
+
+def test_data_errors_name_the_template_with_its_namespace(installed):
+    template = Catalog.default().get("good:inspection")
+    with pytest.raises(ValidationError, match="模板 good:inspection 的数据有 1 处问题"):
+        template.render({key: value for key, value in template.example().items() if key != "subject"})
 
 
 def test_plugins_list_command(installed, run):
     result = run("plugins", "list", "--json")
     assert result.exit_code == 0
-    listed = {item["name"]: item for item in json.loads(result.output)}
+    listed = {item["name"]: item for item in json.loads(result.stdout)}
     assert listed["good"]["status"] == "loaded" and "lianzheng_number_prefix" in listed["good"]["hooks"]
     assert listed["broken"]["status"] == "failed" and listed["builtin"]["version"]
+    good = listed["good"]
+    assert (good["distribution"], good["version"]) == ("lianzheng-fake-plugins", "1.2")
+    assert good["location"] == samples.__file__
+    assert listed["builtin"]["prefixes"] and "X财党" in listed["builtin"]["prefixes"]
     table = run("plugins", "list")
     assert "good" in table.output and "失败" in table.output and "未知的钩子" in table.output
     hello = run("tzps-hello")
     assert hello.exit_code == 0 and "评审中心插件已加载" in hello.output
     assert "tzps-hello" in run("--help").output
     templates = run("templates", "list", "--json")
-    assert "good:inspection" in {t["id"] for t in json.loads(templates.output)}
+    assert "good:inspection" in {t["id"] for t in json.loads(templates.stdout)}
 
 
 def test_a_new_plugin_scaffold_passes_its_check_and_a_broken_one_does_not(run, tmp_path):
@@ -168,11 +136,13 @@ def test_a_new_plugin_scaffold_passes_its_check_and_a_broken_one_does_not(run, t
     assert created.exit_code == 0, created.output
     root = tmp_path / "lianzheng-mycenter"
     assert (root / "lianzheng_mycenter" / "templates" / "notice.docx").exists()
-    checked = run("plugins", "check", root, "--json")
-    assert checked.exit_code == 0 and json.loads(checked.output) == {
+    assert "-m pip install ./lianzheng-mycenter" in created.output or f"-m pip install {root}" in created.output
+    checked = run("plugins", "check", root, "--json", "--no-build")
+    assert checked.exit_code == 0 and json.loads(checked.stdout) == {
         "ok": True,
         "templates": ["mycenter:notice"],
         "problems": [],
+        "wheel": None,
     }
     assert run("plugins", "new", "mycenter", "--dir", tmp_path).exit_code != 0
     assert run("plugins", "new", "My-Center", "--dir", tmp_path).exit_code != 0
@@ -184,7 +154,7 @@ def test_a_new_plugin_scaffold_passes_its_check_and_a_broken_one_does_not(run, t
     )
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text(encoding="utf-8").replace('["*.toml", "*.docx"]', '["*.toml"]'))
-    broken = run("plugins", "check", root)
+    broken = run("plugins", "check", root, "--no-build")
     assert broken.exit_code == 1
     assert "extra" in broken.output and "从未使用" in broken.output and "*.docx" in broken.output
 
@@ -281,8 +251,8 @@ def test_hook_wrappers_run_and_one_failing_plugin_leaves_the_others_answering():
 
     plugins = Plugins(autoload=False, extra={"bad": _Units("坏", raises=True), "ok": _Units("好")})
     assert [(owner, unit["name"]) for owner, unit in plugins.units()] == [("ok", "好")]
-    assert plugins.info["bad"].status == "failed"
-    assert plugins.info["bad"].reason == "lianzheng_units 出错：RuntimeError: 名册服务不可用"
+    assert plugins.info["bad"].status == "degraded"
+    assert plugins.info["bad"].problems == ["lianzheng_units 出错：RuntimeError: 名册服务不可用"]
     assert plugins.units() == [("ok", {"name": "好", "head": "李华"})]  # asked again: the failed one stays out
 
     wrapped = Plugins(autoload=False, extra={"plain": _Units("科室"), "wrapped": Wrapped()})
@@ -293,11 +263,19 @@ def test_hook_wrappers_run_and_one_failing_plugin_leaves_the_others_answering():
     ]
 
 
-def test_owner_hooks_ask_only_the_owner_and_name_it_when_it_fails():
+def test_owner_hooks_ask_only_the_owner_and_name_it_when_it_fails(tmp_path):
+    from lianzheng_docs.hookspecs import TemplateSource
+
+    folder = template_folder(tmp_path / "owner", "report", name="report", prefix="X财评")
+
     class Owner:
         @hookimpl
+        def lianzheng_template_sources(self) -> list[TemplateSource]:
+            return [TemplateSource.folder(folder, owner="owner")]
+
+        @hookimpl
         def lianzheng_number_prefix(self, template_id: str) -> str | None:
-            return "X财评" if template_id == "owner:report" else None
+            return {"owner:report": "X财评", "owner:grab": "X财党"}.get(template_id)
 
         @hookimpl
         def lianzheng_prepare_data(self, template_id: str, data: dict[str, object]) -> dict[str, object]:
@@ -314,6 +292,10 @@ def test_owner_hooks_ask_only_the_owner_and_name_it_when_it_fails():
     assert plugins.number_prefix("nobody", "nobody:report") is None
     with pytest.raises(TemplateError, match="插件 owner 的 lianzheng_prepare_data 出错：KeyError"):
         plugins.prepare_data("owner", "owner:report", {})
+    # its own 代字 only: the bureau's X财党 is refused, naming its owner
+    with pytest.raises(TemplateError, match="X财党 属于内置模板"):
+        plugins.number_prefix("owner", "owner:grab")
+    assert plugins.info["owner"].status == "degraded" and plugins.prefixes["X财评"] == "owner"
 
 
 def test_every_hook_has_one_typed_method_and_nothing_calls_a_hook_by_name_elsewhere():

@@ -48,12 +48,12 @@ class LianzhengGroup(click.Group):
     """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*COMMANDS, *_plugin_commands()})
+        return sorted({*COMMANDS, *plugin_commands()})
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         target = COMMANDS.get(name)
         if target is None:
-            return _plugin_commands().get(name)
+            return plugin_commands().get(name)
         module, attribute = target.split(":")
         command = getattr(importlib.import_module(f"lianzheng_docs.cli.{module}"), attribute)
         assert isinstance(command, click.Command)
@@ -61,11 +61,18 @@ class LianzhengGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except LianzhengError as exc:
+            _tell_plugin_problems()  # often the cause: a plugin's roster hook that failed, before "no roster"
             emit(exc.to_dict(), partial(note, f"错误：{exc.message}"), as_json=wants_json(ctx))
             ctx.exit(int(exc.exit_code))
-        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        except click.exceptions.Exit as done:
+            _tell_plugin_problems()
+            if done.exit_code == 0 and _strict(ctx):
+                _fail_strictly(ctx)
+            raise
+        except (click.ClickException, click.exceptions.Abort):
+            _tell_plugin_problems()
             raise
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
@@ -82,6 +89,10 @@ class LianzhengGroup(click.Group):
             click.echo("内部错误（这是程序缺陷，请把以下信息报告给维护者）：", err=True)
             traceback.print_exc(file=sys.stderr)
             ctx.exit(int(ExitCode.INTERNAL))
+        _tell_plugin_problems()
+        if _strict(ctx):
+            _fail_strictly(ctx)
+        return result
 
 
 def _damaged_database(exc: Exception) -> LianzhengError | None:
@@ -101,14 +112,77 @@ def _damaged_database(exc: Exception) -> LianzhengError | None:
     )
 
 
-def _plugin_commands() -> dict[str, click.Command]:
-    """Commands that plugins add (``lianzheng_commands``); built-in names cannot be taken over."""
+STRICT_META = "lianzheng.strict_plugins"
+
+
+def _strict(ctx: click.Context) -> bool:
+    return bool(ctx.meta.get(STRICT_META))
+
+
+def _tell_plugin_problems() -> None:
+    """Plugins that failed, were refused or degraded while this command ran, on standard error (once each).
+
+    Only when the command loaded the plugins: ``lianzheng search`` does not load them to say so.
+    """
+    from ..plugins.manager import current_plugins
+
+    plugins = current_plugins()
+    for line in plugins.unreported(brief=True) if plugins is not None else []:
+        click.echo(f"警告：{line}", err=True)
+
+
+def _fail_strictly(ctx: click.Context) -> None:
+    """``--strict-plugins``: any plugin problem seen is an error (exit 5), even if the command itself succeeded."""
+    from ..plugins.manager import current_plugins
+
+    plugins = current_plugins()
+    problems = plugins.problems() if plugins is not None else []
+    if problems:
+        click.echo(f"错误：--strict-plugins：有 {len(problems)} 个插件问题（见上），按失败处理", err=True)
+        ctx.exit(int(ExitCode.TEMPLATE))
+
+
+def _check_plugins_first() -> None:
+    """``--strict-plugins``, before the command runs: load every plugin and its templates, and stop on a problem."""
+    from ..errors import TemplateError
+    from ..plugins.manager import get_plugins
+    from ..templating.catalog import Catalog
+
+    plugins = get_plugins()
+    Catalog.default()  # a plugin whose templates are broken is found here
+    problems = plugins.problems()
+    plugins.unreported()  # told here, in the error
+    if problems:
+        lines = "\n".join(f"  - {line}" for line in problems)
+        raise TemplateError(f"--strict-plugins：有 {len(problems)} 个插件问题，命令未执行：\n{lines}")
+
+
+def plugin_commands() -> dict[str, click.Command]:
+    """Commands that plugins add (``lianzheng_commands``).
+
+    A built-in name cannot be taken over, and a name two plugins offer goes to neither: the plugin
+    is marked degraded with the reason instead of the command vanishing without a word.
+    """
     from ..plugins.manager import get_plugins
 
+    plugins = get_plugins()
+    offered: dict[str, list[tuple[str, click.Command]]] = {}
+    for plugin, command in plugins.commands():
+        name = command.name or ""
+        if name in COMMANDS:
+            plugins.degrade(plugin, f"命令 {name} 与内置命令同名，未添加（内置命令不能被插件替换）")
+        elif not name:
+            plugins.degrade(plugin, "lianzheng_commands 返回了没有名字的命令，未添加")
+        else:
+            offered.setdefault(name, []).append((plugin, command))
     commands = {}
-    for _plugin, command in get_plugins().commands():
-        if isinstance(command, click.Command) and command.name and command.name not in COMMANDS:
-            commands[command.name] = command
+    for name, offers in offered.items():
+        owners = sorted({plugin for plugin, _ in offers})
+        if len(owners) > 1:
+            for plugin in owners:
+                plugins.degrade(plugin, f"命令 {name} 同时由插件 {'、'.join(owners)} 提供，都未添加")
+        else:
+            commands[name] = offers[0][1]
     return commands
 
 
@@ -147,6 +221,12 @@ HELP = f"""“两个责任”党风廉政建设公文工具：按 GB/T 9704-2012
 
 @click.group(cls=LianzhengGroup, context_settings=CONTEXT_SETTINGS, help=HELP)
 @click.version_option(__version__, "-V", "--version", prog_name="lianzheng", message="%(prog)s %(version)s")
-def cli() -> None:
+@click.option("--strict-plugins", is_flag=True, envvar="LIANZHENG_STRICT_PLUGINS",
+              help="插件有问题（失败、被拒绝、已降级）时按失败处理（退出码 5），而不是警告后继续；"
+                   "也可设环境变量 LIANZHENG_STRICT_PLUGINS=1。")  # fmt: skip
+@click.pass_context
+def cli(ctx: click.Context, strict_plugins: bool) -> None:
     # the help text is HELP above: its exit codes are written from ExitCode when this module loads
-    pass
+    ctx.meta[STRICT_META] = strict_plugins
+    if strict_plugins:
+        _check_plugins_first()

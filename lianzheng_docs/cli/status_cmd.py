@@ -107,7 +107,33 @@ def status(years: tuple[int, ...], unit: str | None, roster: Path | None, root: 
             if path:
                 yield f"已另存为 {path}"
 
-    emit({"year": year, "years": chosen, "statuses": [s.to_dict() for s in statuses]}, text, as_json=as_json)
+        yield from _plugin_lines()
+
+    emit({"year": year, "years": chosen, "statuses": [s.to_dict() for s in statuses], "plugins": _plugin_problems()},
+         text, as_json=as_json)  # fmt: skip
+
+
+def _plugin_problems() -> list[dict[str, Any]]:
+    """Plugins not fully in service (their obligations, roster or templates may be missing from the table)."""
+    from ..plugins.manager import current_plugins
+
+    plugins = current_plugins()
+    if plugins is None:
+        return []
+    return [{"name": i.name, "distribution": i.distribution, "status": i.status, "reason": i.explanation}
+            for i in plugins.info.values() if i.status in ("degraded", "failed", "refused")]  # fmt: skip
+
+
+def _plugin_lines() -> Iterator[str]:
+    from ..plugins.manager import current_plugins
+
+    plugins = current_plugins()
+    if plugins is None:
+        return
+    lines = plugins.unreported()  # told here, so the command group does not repeat them
+    if lines:
+        yield "\n注意：以下插件有问题，它们的义务、名册或模板可能未计入上表："
+        yield from (f"  - {line}" for line in lines)
 
 
 def _check_new(force: bool, *paths: Path | None) -> None:
@@ -169,6 +195,8 @@ def due(within: str, year: int | None, unit: str | None, roster: Path | None, ro
             yield NO_ROSTER
         if ics_path:
             yield f"未完成事项的期限已另存为日历 {ics_path}"
+        yield from _plugin_lines()
 
     emit({"years": years, "within_days": days, "statuses": [s.to_dict() for s in pending],
-          "ics": str(ics_path) if ics_path else None}, text, as_json=as_json)  # fmt: skip
+          "ics": str(ics_path) if ics_path else None, "plugins": _plugin_problems()},
+         text, as_json=as_json)  # fmt: skip

@@ -3,13 +3,16 @@
 ``scaffold`` writes a working plugin package (entry point, package data, hooks, one GB/T 9704
 通知 template built with the layout kit); ``check_plugin`` finds a plugin's template folders and,
 for each template, validates the manifest, lints the .docx against it, renders the example data
-and judges the result with the GB/T 9704 checker (errors count for 公文 kinds), then checks that
-``pyproject.toml`` declares the entry point and the templates as package data.
+and judges the result with the GB/T 9704 checker (errors count for 公文 kinds), checks that its
+机关代字 is not the bureau's, then that ``pyproject.toml`` declares the entry point and the
+templates as package data, and finally builds the wheel and checks what installs
+(:mod:`.wheelcheck`).
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,16 +31,22 @@ NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 class PluginCheck:
     templates: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    wheel: str | None = None  # the file name of the wheel built and checked
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def check_plugin(path: Path) -> PluginCheck:
-    """Check a plugin project folder (or a folder of templates)."""
+def check_plugin(path: Path, *, build: bool = True) -> PluginCheck:
+    """Check a plugin project folder (or a folder of templates).
+
+    :param build: also build the wheel (``pip wheel --no-deps``) and check what it installs; only
+        for a project (a folder with ``pyproject.toml``).
+    """
     from ..check import check_document
     from ..templating.lint import lint_template
+    from .ownership import normalise_prefix
 
     result = PluginCheck()
     skipped = {"build", "dist", ".venv", "venv", ".git", "tests"}
@@ -53,6 +62,7 @@ def check_plugin(path: Path) -> PluginCheck:
     if not folders:
         result.problems.append(f"{path} 中没有找到模板清单（<id>.toml）")
     owner = _plugin_name(path) or "plugin"
+    bureau = _builtin_prefixes()
     for folder in folders:
         try:
             catalog = Catalog.from_sources([TemplateSource.folder(folder, owner=owner)])
@@ -61,6 +71,12 @@ def check_plugin(path: Path) -> PluginCheck:
             continue
         for template in catalog:
             result.templates.append(template.id)
+            prefix = normalise_prefix(template.manifest.number_prefix)
+            if prefix in bureau:
+                result.problems.append(
+                    f"{template.id}：机关代字 {prefix} 属于内置模板（如 {bureau[prefix]}），插件不能用它编号；"
+                    "装上后插件会被拒绝。请在 [numbering] prefix 中写本单位的代字"
+                )
             for problem in lint_template(template.manifest, template.docx_bytes()):
                 result.problems.append(f"{template.id}：{problem}")
             try:
@@ -72,7 +88,26 @@ def check_plugin(path: Path) -> PluginCheck:
             if template.manifest.is_gongwen:
                 result.problems.extend(f"{template.id}：{finding}" for finding in report.errors)
     result.problems.extend(_packaging_problems(path))
+    if build and _pyproject(path) is not None and _plugin_name(path):
+        from .wheelcheck import check_wheel
+
+        files = {owner: sorted(f for folder in folders for f in folder.iterdir() if f.suffix in (".toml", ".docx"))}
+        with tempfile.TemporaryDirectory(prefix="lianzheng-plugin-check-") as work:
+            built = check_wheel(path, files, Path(work))
+        result.wheel = built.wheel
+        result.problems.extend(built.problems)
     return result
+
+
+def _builtin_prefixes() -> dict[str, str]:
+    """机关代字 of the built-in templates -> one template using it."""
+    from .ownership import claims
+
+    found: dict[str, str] = {}
+    for claim in claims("builtin", TemplateSource.builtin()):
+        if claim.prefix:
+            found.setdefault(claim.prefix, claim.template_id)
+    return found
 
 
 def _plugin_name(path: Path) -> str | None:
@@ -169,8 +204,12 @@ packages = ["lianzheng_{name}", "lianzheng_{name}.templates"]
 
 _README = """# lianzheng-{dist}
 
-A lianzheng-docs plugin. Check it with `lianzheng plugins check .`, install it with
-`pip install .`, then `lianzheng plugins list` and `lianzheng example {name}:notice`.
+A lianzheng-docs plugin. Put your unit's 机关代字 in `[numbering] prefix` of each template manifest
+(`lianzheng_{name}/templates/*.toml`; X财某 is a placeholder, and a 代字 of the bureau's own templates
+is refused). Check it with `lianzheng plugins check .` (this builds the wheel and checks what it
+installs), install it from this folder into the environment lianzheng runs in with
+`python -m pip install .` (that environment's python), then `lianzheng plugins list` and
+`lianzheng example {name}:notice`.
 """
 
 _PLUGIN = '''"""The hooks of plugin {name}: see docs/plugins.md of lianzheng-docs for every hook."""
@@ -182,12 +221,8 @@ from lianzheng_docs.hookspecs import TemplateSource, hookimpl
 
 @hookimpl
 def lianzheng_template_sources() -> list[TemplateSource]:
+    # each template's 机关代字 is its manifest's [numbering] prefix: the plugin owns the 代字 it declares there
     return [TemplateSource.package("lianzheng_{name}.templates", owner="{name}")]
-
-
-@hookimpl
-def lianzheng_number_prefix(template_id: str) -> str | None:
-    return "X财某" if template_id.startswith("{name}:") else None
 '''
 
 _MANIFEST = """id = "notice"
