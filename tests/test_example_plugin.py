@@ -53,11 +53,22 @@ def test_the_committed_docx_matches_a_fresh_build():
     assert all(fresh.read(n) == committed.read(n) for n in fresh.namelist())
 
 
-def test_hooks(plugin_module):
-    assert plugin_module.lianzheng_number_prefix(template_id="tzps:rectification_report") == "X财评"
-    assert plugin_module.lianzheng_number_prefix(template_id="dual_report") is None
+def test_hooks(plugin_module, template):
+    # the 代字 is declared once, in the manifest, and registered to the plugin when it loads
+    assert template.manifest.number_prefix == "X财评"
+    assert not hasattr(plugin_module, "lianzheng_number_prefix")
     prepared = plugin_module.lianzheng_prepare_data(template_id="tzps:rectification_report", data={})
     assert prepared["signer"] == "周红"
     assert {u["name"] for u in plugin_module.lianzheng_units()} >= {"财政投资评审中心", "综合科"}
     (obligation,) = plugin_module.lianzheng_obligations()
     assert obligation["template"] == "tzps:rectification_report"
+
+
+def test_loaded_through_the_manager_it_owns_its_prefix(plugin_module):
+    from lianzheng_docs.plugins.manager import Plugins
+
+    plugins = Plugins(autoload=False, extra={"tzps": plugin_module})
+    catalog = Catalog.from_plugins(plugins)
+    assert plugins.info["tzps"].status == "loaded" and plugins.info["tzps"].prefixes == ["X财评"]
+    assert plugins.prefixes["X财评"] == "tzps" and plugins.prefixes["X财党"] == "builtin"
+    assert catalog.get("tzps:rectification_report").number_prefix() == "X财评"

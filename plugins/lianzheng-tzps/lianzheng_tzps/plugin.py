@@ -1,8 +1,13 @@
-"""The hooks of the 财政投资评审中心 plugin: its templates, 机关代字, roster and obligation.
+"""The hooks of the 财政投资评审中心 plugin: its templates, roster and obligation.
 
 The center is a 副县级二级机构 of the finance bureau. The seed's last line tells it to write its own
 implementation measures; under them it reports on the rectification of what the 驻局纪检组's
 专项检查 (七（八）) found, a document the bureau's own templates do not cover.
+
+Its 机关代字 (X财评, giving X财评〔2026〕1号) is declared where every template's is: in the
+manifest, ``[numbering] prefix`` of ``templates/rectification_report.toml``. lianzheng-docs
+registers it to this plugin when the plugin loads; a 代字 of the bureau's own templates, or one
+another plugin declares too, would be refused.
 """
 
 from __future__ import annotations
@@ -10,8 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 from lianzheng_docs.hookspecs import TemplateSource, hookimpl
-
-PREFIX = "X财评"  # 机关代字: X财评〔2026〕1号
 
 ROSTER = [
     {"name": "财政投资评审中心", "head": "周红", "post": "主任", "leader": "孙海涛"},
@@ -24,11 +27,6 @@ ROSTER = [
 @hookimpl
 def lianzheng_template_sources() -> list[TemplateSource]:
     return [TemplateSource.package("lianzheng_tzps.templates", owner="tzps")]
-
-
-@hookimpl
-def lianzheng_number_prefix(template_id: str) -> str | None:
-    return PREFIX if template_id.startswith("tzps:") else None
 
 
 @hookimpl
