@@ -41,6 +41,9 @@ FORBIDDEN: dict[str, set[str]] = {
     "plugins.builtin": {"templating", "archive", "duties", "check", "search", "pdf", "layout", "cli"},
     "plugins.sources": {"templating", "archive", "duties", "check", "search", "pdf", "layout", "cli"},
 }  # fmt: skip
+# so do the manager's helpers: who a plugin is, what it owns, what its hooks must return
+for _name in ("identity", "ownership", "contracts", "registration"):
+    FORBIDDEN[f"plugins.{_name}"] = FORBIDDEN["plugins.manager"]
 # The foundation modules import nothing of the library but each other and gbt9704.
 for _name in FOUNDATION:
     FORBIDDEN[_name] = {"templating", "plugins", "duties", "archive", "search", "check", "layout", "pdf", "cli"}
