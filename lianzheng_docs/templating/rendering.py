@@ -4,7 +4,13 @@ Three guards, each against a failure measured with docxtpl: autoescape on (witho
 ``<...>`` vanish from the text and break the XML), strict undefined variables (without it a
 missing variable renders as nothing), and a fresh ``DocxTemplate`` per document (one shared
 across threads mixed documents up). Templates run in Jinja's sandbox, because sub-units bring
-their own. The .docx written is deterministic: same template and data, same bytes.
+their own, under limits on time, memory, output size and loop iterations
+(:mod:`~lianzheng_docs.templating.limits`): one code path for built-in and plugin templates alike.
+The .docx written is deterministic: same template and data, same bytes.
+
+Nothing is saved that lost text on the way: docxtpl re-reads the rendered XML with a recovering
+parser that drops what it cannot hold (a text over lxml's 10 MB, a character XML forbids)
+without a word, so the XML is first read strictly and any error refuses the document.
 
 Titles are laid out here, not left to the word processor: after docxtpl renders, every title
 paragraph gets the lines :func:`~lianzheng_docs.gbt9704.titles.arrange_title` chooses, as explicit
@@ -25,7 +31,6 @@ from typing import Any, Final
 
 import jinja2
 from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ..chinese import cn_number, mask_people
@@ -34,12 +39,13 @@ from ..errors import TemplateError
 from ..fileio import write_atomic
 from ..gbt9704.titles import arrange_title
 from ..values import CnDate
+from .limits import LimitedEnvironment, RenderLimitError, RenderLimits, budget
 from .manifest import TemplateManifest
 
 
-def make_environment(*, autoescape: bool = True) -> SandboxedEnvironment:
-    """The sandboxed Jinja environment every template renders in."""
-    env = SandboxedEnvironment(autoescape=autoescape, undefined=jinja2.StrictUndefined)
+def make_environment(*, autoescape: bool = True) -> LimitedEnvironment:
+    """The sandboxed Jinja environment every template renders in, with the limits of :mod:`.limits`."""
+    env = LimitedEnvironment(autoescape=autoescape, undefined=jinja2.StrictUndefined)
     env.filters["cn_num"] = cn_number
     return env
 
@@ -76,29 +82,82 @@ class RenderedDocument:
 
 
 def render_docx(
-    manifest: TemplateManifest, docx_bytes: bytes, context: Mapping[str, Any], *, source: str
+    manifest: TemplateManifest,
+    docx_bytes: bytes,
+    context: Mapping[str, Any],
+    *,
+    source: str,
+    limits: RenderLimits | None = None,
 ) -> RenderedDocument:
-    """Render validated ``context`` into the template; ``source`` names it in errors."""
-    metadata = render_metadata(manifest, context)
-    try:
-        template = DocxTemplate(io.BytesIO(docx_bytes))
-        template.render(dict(context), jinja_env=_DOCX_ENV, autoescape=True)
-        _check_complete(template.docx.element.body, source)
-        break_title_lines(template.docx.element.body)
-        _set_properties(template, manifest, metadata, context)
-        buffer = io.BytesIO()
-        template.save(buffer)
-    except jinja2.UndefinedError as exc:
-        raise TemplateError(
-            f"模板 {source} 用到了数据中没有的变量：{exc.message}。请在模板清单中声明该字段，或修正模板中的变量名。"
-        ) from exc
-    except jinja2.exceptions.SecurityError as exc:
-        raise TemplateError(f"模板 {source} 试图执行不安全的操作，已被沙箱拦截：{exc}") from exc
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"模板 {source} 的标签有语法错误（第{exc.lineno}行附近）：{exc.message}") from exc
-    except (jinja2.TemplateError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise TemplateError(f"渲染模板 {source} 失败：{exc}") from exc
+    """Render validated ``context`` into the template; ``source`` names it in errors.
+
+    :param limits: what the render may use; by default :data:`~.limits.DEFAULT_LIMITS` (or those
+        of :func:`~.limits.render_limits`). Going over one raises :class:`~.limits.RenderLimitError`.
+    """
+    with budget(source, limits):
+        metadata = render_metadata(manifest, context)
+        template = _StrictDocxTemplate(io.BytesIO(docx_bytes))
+        try:
+            template.render(dict(context), jinja_env=_DOCX_ENV, autoescape=True)
+        except Exception as exc:
+            error = _template_error(exc, source)
+            if error is None:
+                raise
+            raise error from exc
+        try:
+            _check_complete(template.docx.element.body, source)
+            break_title_lines(template.docx.element.body)
+            _set_properties(template, manifest, metadata, context)
+            buffer = io.BytesIO()
+            template.save(buffer)
+        except (ValueError, KeyError, zipfile.BadZipFile) as exc:
+            raise TemplateError(f"渲染模板 {source} 失败：{exc}") from exc
     return RenderedDocument(manifest.id, normalize_docx(buffer.getvalue()), metadata)
+
+
+def _template_error(exc: Exception, source: str) -> TemplateError | None:
+    """The Chinese error for what a template's code did wrong; ``None`` for anything else (a limit included)."""
+    if isinstance(exc, RecursionError):
+        return RenderLimitError(source, "recursion", "宏或 recursive 循环调用自身的层数过深")
+    if isinstance(exc, etree.XMLSyntaxError):
+        return TemplateError(
+            f"渲染模板 {source} 的结果不完整：生成的 XML 无法完整读出（{exc.msg}），保存下来会丢掉其后的内容；"
+            "一段文字超过 10 MB，或数据中有控制字符等无法写入文档的字符"
+        )
+    if isinstance(exc, jinja2.UndefinedError):
+        return TemplateError(
+            f"模板 {source} 用到了数据中没有的变量：{exc.message}。请在模板清单中声明该字段，或修正模板中的变量名。"
+        )
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return TemplateError(f"模板 {source} 试图执行不安全的操作，已被沙箱拦截：{exc}")
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return TemplateError(f"模板 {source} 的标签有语法错误（第{exc.lineno}行附近）：{exc.message}")
+    if isinstance(exc, jinja2.TemplateError | ValueError | KeyError | zipfile.BadZipFile):
+        return TemplateError(f"渲染模板 {source} 失败：{exc}")
+    if isinstance(exc, TypeError | ArithmeticError | LookupError | AttributeError):
+        return TemplateError(f"渲染模板 {source} 失败：模板中的表达式出错（{type(exc).__name__}: {exc}）")
+    return None
+
+
+class _StrictDocxTemplate(DocxTemplate):  # type: ignore[misc]
+    """docxtpl's template, reading what it renders strictly (``XMLSyntaxError`` where it would lose text).
+
+    The body: before docxtpl's recovering parser reads it. Headers and footers python-docx reads
+    strictly itself. Footnotes docxtpl stores unread.
+    """
+
+    def fix_tables(self, xml: str) -> Any:
+        etree.fromstring(xml, etree.XMLParser(resolve_entities=False))
+        return super().fix_tables(xml)
+
+    def render_footnotes(self, context: dict[str, Any], jinja_env: jinja2.Environment | None = None) -> None:
+        super().render_footnotes(context, jinja_env)
+        for part in self.docx.part.package.parts:
+            if part.content_type == _FOOTNOTES:
+                etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False))
+
+
+_FOOTNOTES: Final = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
 def break_title_lines(body: etree._Element, style_ids: Collection[str] = TITLE_STYLE_IDS) -> int:
@@ -171,13 +230,21 @@ def _check_complete(body: etree._Element, source: str) -> None:
 
 
 def render_metadata(manifest: TemplateManifest, context: Mapping[str, Any]) -> dict[str, str]:
-    """Evaluate the manifest's ``[metadata]`` expressions (题名, 文号, 成文日期, ...) as plain text."""
+    """Evaluate the manifest's ``[metadata]`` expressions (题名, 文号, 成文日期, ...) as plain text.
+
+    Under the limits of the render under way, or of its own when called alone.
+    """
     result = {}
-    for key, expression in manifest.metadata.items():
-        try:
-            result[key] = " ".join(_TEXT_ENV.from_string(expression).render(context).split())
-        except jinja2.TemplateError as exc:
-            raise TemplateError(f"模板 {manifest.id} 清单中 metadata.{key} 无法求值：{exc}") from exc
+    with budget(manifest.id):
+        for key, expression in manifest.metadata.items():
+            try:
+                result[key] = " ".join(_TEXT_ENV.from_string(expression).render(context).split())
+            except RenderLimitError:
+                raise
+            except RecursionError as exc:
+                raise RenderLimitError(manifest.id, "recursion", f"清单中 metadata.{key} 递归过深") from exc
+            except (jinja2.TemplateError, TypeError, ArithmeticError, LookupError, AttributeError, ValueError) as exc:
+                raise TemplateError(f"模板 {manifest.id} 清单中 metadata.{key} 无法求值：{exc}") from exc
     return result
 
 
