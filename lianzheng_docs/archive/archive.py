@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import LianzhengError
 from ..search import EmptyQuery, IndexedDocument, SearchQuery, SearchResult, open_engine
 from .codes import ArchivalCode, check_code, format_doc_number, parse_doc_number, retention_code
 from .derived import (
@@ -28,7 +29,14 @@ from .derived import (
     numbering_year,
     own_title,
 )
-from .errors import ArchiveError, DuplicateDocument, MetadataError, RecordNotFound, SearchIndexError
+from .errors import (
+    ArchiveError,
+    DiskFull,
+    DuplicateDocument,
+    MetadataError,
+    RecordNotFound,
+    disk_full,
+)
 from .export import export, import_archive
 from .extract import checked_format, extract, readable_text
 from .records import FutureDateError, Record, RecordMeta, future_date_warning
@@ -61,14 +69,17 @@ class Archive:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
+            if disk_full(exc, self.root):
+                raise DiskFull(self.root, "无法创建档案文件夹") from exc
             raise ArchiveError(f"无法创建档案文件夹 {self.root}：{exc.strerror}") from exc
         self.registry = Registry(self.root / "registry.sqlite3")
         self.index = open_engine(self.root / "index", lock_timeout=lock_timeout)
         self.actor = actor or os.environ.get("LIANZHENG_USER") or current_user()
         self._index_checked = False  # the index's schema and health are checked once per Archive
         self._deferred = 0  # > 0 inside indexing_deferred(): filings are indexed on leaving it
-        #: problems reported by plugins reacting to a filing (the filing itself succeeded)
-        self.warnings: list[str] = []
+        #: what went wrong after a filing without undoing it (a plugin's complaint, the index or the
+        #: checkpoint left behind): the registry's own list, so that both add to it
+        self.warnings: list[str] = self.registry.warnings
 
     def close(self) -> None:
         self.index.close()
@@ -222,8 +233,9 @@ class Archive:
         """
         try:
             self._index_new()
-        except (SearchIndexError, OSError) as exc:
-            self.warnings.append(f"已归档，但检索索引暂未更新（{exc}）；下次检索时会自动补上")
+        except (LianzhengError, OSError) as exc:
+            reason = "磁盘空间不足" if disk_full(exc, self.root) else getattr(exc, "message", None) or str(exc)
+            self.warnings.append(f"已归档，但检索索引暂未更新（{reason}）；下次检索时会自动补上")
 
     def _notify(self, record: Record) -> None:
         from ..plugins.manager import get_plugins
@@ -275,15 +287,29 @@ class Archive:
 
     @contextmanager
     def _transaction_filing(self) -> Iterator[list[Path]]:
-        """A registry transaction; files placed inside it are removed again if it does not commit."""
+        """A registry transaction; files placed inside it are removed again if it does not commit.
+
+        Only those the registry does not hold: whatever fails after the commit (an interrupt while
+        the checkpoint is written) must not take away the file of a record that stands.
+        """
         placed: list[Path] = []
         try:
             with self.registry.transaction():
                 yield placed
         except BaseException:
             for path in placed:
-                path.unlink(missing_ok=True)
+                if not self._registered(path):
+                    path.unlink(missing_ok=True)
             raise
+
+    def _registered(self, path: Path) -> bool:
+        """Whether the registry holds a file at ``path``; when it cannot say, True (keep the file:
+        a leftover is quarantined by the next filing, a deleted file is lost)."""
+        try:
+            relative = path.relative_to(self.root).as_posix()
+            return self.registry.db.execute("SELECT 1 FROM files WHERE path = ?", (relative,)).fetchone() is not None
+        except Exception:
+            return True
 
     def _insert(
         self,
@@ -357,9 +383,14 @@ class Archive:
         if owners > 1:
             raise ArchiveError(f"档案中已有文件 {relative}，拒绝覆盖；请运行 lianzheng archive verify 检查")
         quarantine = self.root / "quarantine"
-        quarantine.mkdir(exist_ok=True)
         moved = quarantine / f"{now().replace(':', '')}-{target.name}"
-        os.replace(target, moved)
+        try:
+            quarantine.mkdir(exist_ok=True)
+            os.replace(target, moved)
+        except OSError as exc:
+            if disk_full(exc, self.root):
+                raise DiskFull(self.root, "本次归档没有完成（中断的归档留下的文件无法移到 quarantine/）") from exc
+            raise ArchiveError(f"中断的归档留下的文件 {relative} 无法移到 quarantine/：{exc.strerror or exc}") from exc
         self.warnings.append(f"发现中断的归档留下的文件 {relative}，已移到 {moved.relative_to(self.root)}，未作归档")
         return target
 
@@ -430,11 +461,21 @@ class Archive:
             return self.index.search(query)
         except EmptyQuery:  # nothing to look for: not the index's fault
             raise
-        except Exception:  # a segment broken since it was checked: rebuild from the registry, once
-            pass
+        except Exception as exc:  # a segment broken since it was checked: rebuild from the registry, once
+            self._refuse_on_full_disk(exc)
         self._index_checked = False
-        self.reindex()
+        try:
+            self.reindex()
+        except Exception as exc:
+            self._refuse_on_full_disk(exc)
+            raise
         return self.index.search(query)
+
+    def _refuse_on_full_disk(self, exc: Exception) -> None:
+        """A search whose index cannot be brought up to date for want of space: an error, not an
+        answer that would silently leave out the latest filings (nor a rebuild that cannot finish)."""
+        if disk_full(exc, self.root):
+            raise DiskFull(self.root, "检索索引无法补上最近归档的文件，未作检索") from exc
 
     def ensure_index(self) -> None:
         """Catch the index up with the registry, or rebuild it if it is missing, stale or broken."""

@@ -7,8 +7,18 @@ here: the archive may import search, never the other way round. Both derive from
 
 from __future__ import annotations
 
+import errno
+import os
+import sqlite3
+from pathlib import Path
+
 from ..errors import ArchiveError, ExitCode, LianzhengError
 from ..search.errors import EmptyQuery, SearchIndexError
+
+#: Below this much free space, an I/O error of the registry is taken for a full disk: SQLite reports
+#: a full disk as SQLITE_FULL when it grows the database or its journal, but as SQLITE_IOERR_* when
+#: it cannot grow its shared-memory index (``-shm``), which every command needs to open the registry.
+LOW_SPACE_BYTES = 1024 * 1024
 
 
 class RegistryDamaged(ArchiveError):
@@ -19,6 +29,52 @@ class RegistryDamaged(ArchiveError):
             f"档案登记库 {path} 无法使用：{reason}。它不会被当作新档案；请从备份或导出包恢复登记库，"
             "恢复前不要在这个档案中归档或检索"
         )
+
+
+class DiskFull(ArchiveError):
+    """The disk holding the archive is full: what was being done was not done, and nothing needs restoring.
+
+    Told apart from a damaged registry, whose advice (restore from a backup) would be wrong here:
+    restoring over a sound registry loses the filings made since the backup.
+    """
+
+    def __init__(self, folder: Path, outcome: str) -> None:
+        super().__init__(
+            f"磁盘空间不足（{folder} 所在的磁盘已满），{outcome}。档案没有损坏，不需要从备份恢复；请腾出磁盘空间后重试"
+        )
+
+
+def disk_full(exc: BaseException, folder: Path) -> bool:
+    """Whether ``exc`` (or an error it was raised from) means the disk holding ``folder`` is full."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DiskFull):
+            return True
+        if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if isinstance(current, sqlite3.Error):
+            name = str(getattr(current, "sqlite_errorname", ""))
+            if name == "SQLITE_FULL":
+                return True
+            if name.startswith("SQLITE_IOERR") and little_space(folder):
+                return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def little_space(folder: Path) -> bool:
+    """Whether the file system holding ``folder`` (or its nearest existing parent) is all but full."""
+    folder = Path(folder)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        stats = os.statvfs(folder)
+    except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        return False
+    no_inodes = stats.f_files > 0 and stats.f_favail == 0
+    return stats.f_bavail * stats.f_frsize < LOW_SPACE_BYTES or no_inodes
 
 
 class DuplicateDocument(ArchiveError):
@@ -49,6 +105,7 @@ class MetadataError(LianzhengError):
 
 __all__ = [
     "ArchiveError",
+    "DiskFull",
     "DuplicateDocument",
     "EmptyQuery",
     "MetadataError",

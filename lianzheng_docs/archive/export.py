@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 
 from ..errors import OutputError
 from ..fileio import atomic_output
-from .errors import ArchiveError
+from .errors import ArchiveError, DiskFull, disk_full
 from .records import Record
 from .registry import CHECKPOINT, Registry
 
@@ -105,17 +105,29 @@ def import_archive(source: Path, root: Path) -> int:
             manifest = json.loads(package.read("manifest.json"))
         except ValueError as exc:
             raise ArchiveError(f"{source} 的 manifest.json 无法读取：{exc}") from exc
-        root.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.import-", dir=root.parent))
+        try:
+            root.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.import-", dir=root.parent))
+        except OSError as exc:
+            raise _import_failed(exc, root) from exc
         try:
             count = _restore(package, manifest, staging)
             if root.exists():
                 root.rmdir()  # empty, checked above
             staging.rename(root)
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, OSError):  # a full disk, most likely: said so, not a traceback
+                raise _import_failed(exc, root) from exc
             raise
     return count
+
+
+def _import_failed(exc: OSError, root: Path) -> ArchiveError:
+    outcome = f"导入没有完成，已清除导入了一半的内容（{root} 没有改动）"
+    if disk_full(exc, root.parent):
+        return DiskFull(root.parent, outcome)
+    return ArchiveError(f"{outcome}：{exc.strerror or exc}")
 
 
 def _restore(package: zipfile.ZipFile, manifest: Any, staging: Path) -> int:

@@ -9,6 +9,7 @@ forward on open.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -18,7 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import ArchiveError, RegistryDamaged
+from ..errors import LianzhengError
+from .errors import ArchiveError, DiskFull, RegistryDamaged, disk_full
 
 MIGRATIONS: list[str] = [
     # version 1
@@ -198,9 +200,13 @@ class Registry:
         if existed:
             _refuse_unless_sqlite(path)
         self._audited = False
+        #: what went wrong after a commit without undoing it (the checkpoint not written): warnings
+        self.warnings: list[str] = []
         try:
             self.db = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
         except sqlite3.Error as exc:
+            if disk_full(exc, path.parent):
+                raise DiskFull(path.parent, "登记库无法打开") from exc
             raise ArchiveError(f"无法打开档案登记库 {path}：{exc}") from exc
         try:
             self.db.row_factory = sqlite3.Row
@@ -217,6 +223,8 @@ class Registry:
                 self.write_checkpoint()  # an archive from before checkpoints: anchor what it holds now
         except sqlite3.DatabaseError as exc:
             self.db.close()
+            if disk_full(exc, path.parent):  # not damage: restoring a backup over it would lose filings
+                raise DiskFull(path.parent, "登记库无法打开") from exc
             raise RegistryDamaged(path, f"数据库已损坏（{exc}）") from exc
         except ArchiveError:
             self.db.close()
@@ -246,19 +254,35 @@ class Registry:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction taking the database's write lock at once (``BEGIN IMMEDIATE``).
 
-        After a commit that added audit entries, the checkpoint outside the database is brought up
-        to date (:meth:`write_checkpoint`)."""
-        self.db.execute("BEGIN IMMEDIATE")
+        Either it commits, or it is rolled back and raises: a full disk (``SQLITE_FULL``, at a
+        statement or at the commit) as :class:`DiskFull`. SQLite may already have rolled back by
+        itself then; the rollback here never hides the error that caused it. After a commit that
+        added audit entries, the checkpoint outside the database is brought up to date
+        (:meth:`write_checkpoint`); failing that only warns, since what was committed stands.
+        """
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._fault(exc) from exc
         self._audited = False
         try:
             yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
             self.db.execute("COMMIT")
-            if self._audited:
-                self.write_checkpoint()
+        except BaseException as exc:
+            if self.db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise self._fault(exc) from exc
+            raise
+        if self._audited:
+            self.write_checkpoint()
+
+    def _fault(self, exc: sqlite3.Error) -> Exception:
+        """A write that failed, as the error to raise: :class:`DiskFull` when the disk is full."""
+        if disk_full(exc, self.path.parent):
+            return DiskFull(self.path.parent, "本次操作没有完成，已全部撤销（未写入任何记录，编号也未占用）")
+        return exc
 
     # ------------------------------------------------------------------ the checkpoint outside the database
 
@@ -272,14 +296,31 @@ class Registry:
                               "FROM audit").fetchone()  # fmt: skip
         return int(row["n"]), str(row["h"] or GENESIS)
 
-    def write_checkpoint(self) -> None:
+    def write_checkpoint(self) -> bool:
         """Record the audit chain's length and head in ``checkpoint.json`` beside the database.
 
         Someone who can edit the database can recompute the whole chain; they cannot make it agree
         with a head written outside it at each commit (and kept in exports and dossiers). Written
         under a file lock from the database's latest state, so it only moves forward even when
         several processes file at once.
+
+        Called after a commit, which stands whatever happens here: a checkpoint that cannot be
+        written (a full disk) is a warning in :attr:`warnings` and False. The checkpoint then lags
+        behind the chain, which verify accepts (as after a crash between the two); the next commit
+        writes it up to date.
         """
+        try:
+            self._write_checkpoint()
+        except (OSError, LianzhengError, sqlite3.Error) as exc:
+            reason = "磁盘空间不足" if disk_full(exc, self.path.parent) else getattr(exc, "message", None) or str(exc)
+            self.warnings.append(
+                f"已写入登记库，但库外的审计检查点 {CHECKPOINT} 未能更新（{reason}）；它仍是上一次的状态，"
+                "校验照常通过，下次写入登记库时会补上"
+            )
+            return False
+        return True
+
+    def _write_checkpoint(self) -> None:
         from ..fileio import write_atomic
 
         try:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import ArchiveError
+from .errors import ArchiveError, DiskFull, disk_full
 
 CHUNK = 1024 * 1024
 
@@ -45,8 +45,11 @@ def digest_of(path: Path) -> tuple[str, int]:
 
 def stage(source: Path | bytes | BinaryIO, tmp_dir: Path) -> Staged:
     """Copy ``source`` into ``tmp_dir`` while hashing it; fsync before returning."""
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=tmp_dir, suffix=".part")
+    try:
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=tmp_dir, suffix=".part")
+    except OSError as exc:
+        raise _failed(exc, tmp_dir, "无法把文件复制进档案") from exc
     hasher = hashlib.sha256()
     size = 0
     head = b""
@@ -62,7 +65,7 @@ def stage(source: Path | bytes | BinaryIO, tmp_dir: Path) -> Staged:
             os.fsync(out.fileno())
     except OSError as exc:
         Path(name).unlink(missing_ok=True)
-        raise ArchiveError(f"无法把文件复制进档案：{exc.strerror or exc}") from exc
+        raise _failed(exc, tmp_dir, "无法把文件复制进档案") from exc
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
@@ -84,13 +87,23 @@ def _reader(source: Path | bytes | BinaryIO) -> Iterator[BinaryIO]:
 
 def place(staged: Staged, target: Path) -> None:
     """Move a staged file to its final name (never over an existing file) and make it durable."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         raise ArchiveError(f"档案中已有文件 {target.name}，拒绝覆盖；请运行 lianzheng archive verify 检查")
-    os.replace(staged.path, target)
-    if os.name == "posix":
-        fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged.path, target)
+        if os.name == "posix":
+            fd = os.open(target.parent, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    except OSError as exc:
+        raise _failed(exc, target.parent, f"无法把文件放入 {target.parent.name}/") from exc
+
+
+def _failed(exc: OSError, folder: Path, doing: str) -> ArchiveError:
+    """A storage step that failed, in Chinese; a full disk as :class:`DiskFull`."""
+    if disk_full(exc, folder):
+        return DiskFull(folder, f"{doing}，本次归档没有完成（未写入任何记录，编号也未占用）")
+    return ArchiveError(f"{doing}：{exc.strerror or exc}")

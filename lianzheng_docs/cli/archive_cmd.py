@@ -105,6 +105,9 @@ def _stamp(archive: Archive, ids: list[int]) -> str | None:
         make_archive_copies(archive, [archive.get(i) for i in ids])
     except ConversionError as exc:
         return f"文件已归档，但未能生成加盖归档章的 PDF 副本：{exc.message}"
+    except (LianzhengError, OSError) as exc:  # a full disk while the copies are stored: the originals stand
+        reason = exc.message if isinstance(exc, LianzhengError) else exc.strerror or str(exc)
+        return f"文件已归档，但加盖归档章的 PDF 副本未能存入档案：{reason}"
     return None
 
 

@@ -21,6 +21,7 @@ failing batch is cancelled; Whoosh never fsyncs, so the index is treated as rebu
 
 from __future__ import annotations
 
+import contextlib
 import json
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -138,9 +139,9 @@ class WhooshEngine:
         try:
             self._add(documents, self.texts.append, writer.update_document)
         except BaseException:
-            writer.cancel()
+            _abandon(writer)
             raise
-        writer.commit(merge=merge)
+        _commit(writer, merge=merge)
         self._write_state(max(self.last_id(), max(doc.id for doc in documents)))
 
     def rebuild(self, batches: Iterable[Sequence[IndexedDocument]]) -> int:
@@ -163,10 +164,10 @@ class WhooshEngine:
                 last = max([last, *(doc.id for doc in documents)])
             texts.publish()  # before the commit: every document Whoosh will return has its text
         except BaseException:
-            writer.cancel()
+            _abandon(writer)
             texts.discard()
             raise
-        writer.commit(mergetype=CLEAR)
+        _commit(writer, mergetype=CLEAR)
         self._write_state(last)
         return count
 
@@ -186,7 +187,7 @@ class WhooshEngine:
             return self._open().writer(timeout=self.lock_timeout, limitmb=limitmb)
         except LockError as exc:
             raise SearchIndexError(
-                f"检索索引正被另一个进程写入，等待 {self.lock_timeout:.0f} 秒后仍未释放；请稍后重试"
+                f"检索索引正被另一个进程写入，等待 {self.lock_timeout:g} 秒后仍未释放；请稍后重试"
             ) from exc
 
     @staticmethod
@@ -274,6 +275,33 @@ class WhooshEngine:
         if allowed is not None:
             candidates &= allowed
         return candidates
+
+
+def _commit(writer: Any, **options: Any) -> None:
+    """Commit ``writer``; if the commit fails (a full disk), give the writer up at once."""
+    try:
+        writer.commit(**options)
+    except BaseException:
+        _abandon(writer)
+        raise
+
+
+def _abandon(writer: Any) -> None:
+    """Cancel a writer, and release the index's write lock even when cancelling fails.
+
+    Whoosh releases the lock at the end of a commit or a cancel that completes. On a full disk
+    the cancel itself fails (closing the segment's files flushes them: ENOSPC), and the writer
+    then holds the lock until it is garbage-collected; meanwhile the next writer in the same
+    process (a library user's, or the search that catches the index up) waits for it: 3 to 14 s
+    measured, up to the lock timeout.
+    """
+    try:
+        writer.cancel()
+    except Exception:
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            with contextlib.suppress(Exception):
+                lock.release()
 
 
 def _hit(stored: dict[str, Any], score: float, text: str) -> Hit:
