@@ -182,6 +182,8 @@ def test_an_exception_in_the_units_hook_is_reported_as_such(hostile_site, run):
     assert shown.exit_code != 0
     told = "插件 units_raise（lianzheng-units）已降级：lianzheng_units 出错：ConnectionError: 名册服务不可用"
     assert told in shown.stderr
+    assert "插件 units_raise 的名册无法使用：lianzheng_units 出错：ConnectionError" in shown.output
+    assert "没有登记名册" not in shown.output  # the cause, not a misleading 'not registered'
     assert run("roster", "show", "plugin:fine").exit_code == 0
 
 

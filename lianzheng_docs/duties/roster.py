@@ -171,6 +171,9 @@ def plugin_roster(name: str, *, plugins: Plugins | None = None, strict: bool = T
     for owner, unit in plugins.units():
         owners.setdefault(owner, []).append(unit)
     if name not in owners:
+        info = plugins.info.get(name)
+        if info is not None and info.explanation:  # it failed or its units hook did: say why
+            raise DataFileError(f"插件 {name} 的名册无法使用：{info.explanation}")
         known = "、".join(sorted(owners)) or "（没有插件登记名册）"
         raise DataFileError(f"插件 {name!r} 没有登记名册（lianzheng_units）；登记了名册的插件：{known}")
     return _from_records(_listed(owners[name]), f"{PLUGIN_PREFIX}{name}", strict)
