@@ -98,6 +98,7 @@ def test_verify_export_reindex(run, tmp_path):
 
 
 def test_search_finds_nothing_politely_and_show_unknown_fails(run):
+    assert run("archive", "init").exit_code == 0  # search never makes an archive of its own (issue 15)
     assert "没有找到" in run("search", "不存在的词").output
     assert run("archive", "show", "Z001-WS·2026-Y-BGS-0009").exit_code == ExitCode.NOT_FOUND
 

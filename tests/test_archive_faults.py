@@ -16,6 +16,7 @@ disk swept from empty to roomy.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import sqlite3
@@ -26,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from lianzheng_docs.archive import Archive, ArchiveError, RecordMeta
-from lianzheng_docs.archive.errors import DiskFull, disk_full
+from lianzheng_docs.archive.errors import ArchiveNotFound, DiskFull, RegistryDamaged, disk_full
 from lianzheng_docs.archive.registry import Registry
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -332,6 +333,62 @@ def test_disk_full_is_told_from_a_damaged_registry(tmp_path):
     wrapped = ArchiveError("检索索引无法更新")
     wrapped.__cause__ = no_space()
     assert disk_full(wrapped, tmp_path)
+
+
+# ---------------------------------------------------------------------------- no archive here
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["search", "专项资金"],
+        ["search", "专项资金", "--json"],
+        ["archive", "list"],
+        ["archive", "show", "1"],
+        ["archive", "verify"],
+        ["archive", "reindex"],
+        ["archive", "export", "导出.zip"],
+        ["archive", "dossier", "--year", "2026", "-o", "汇编.pdf"],
+    ],
+)
+def test_commands_that_read_make_no_archive_where_there_is_none(tmp_path, monkeypatch, run, command):
+    """``search`` in a folder without an archive made one and answered 找到 0 件 (issue 15, item 11)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LIANZHENG_ARCHIVE", raising=False)
+    result = run(*command)
+    assert result.exit_code == 4, result.output
+    assert "没有档案" in result.output and "--archive" in result.output and "Traceback" not in result.output
+    if "--json" in command:  # the error as JSON, on standard output, for the systems that read it
+        assert json.loads(result.stdout)["error"] == "ArchiveNotFound"
+    else:
+        assert "没有档案" in result.stderr and not result.stdout
+    assert list(tmp_path.iterdir()) == []  # nothing created: no archive/, no registry, no index
+    elsewhere = run(*command, "--archive", tmp_path / "别处")
+    assert elsewhere.exit_code == 4 and str(tmp_path / "别处") in elsewhere.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_filing_still_makes_the_archive_and_then_search_answers(tmp_path, monkeypatch, run):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LIANZHENG_ARCHIVE", raising=False)
+    added = run("archive", "add", make_docx(tmp_path / "来文.docx"), "--no-stamp")
+    assert added.exit_code == 0 and (tmp_path / "archive" / "registry.sqlite3").is_file()
+    assert "找到 1 件" in run("search", "专项资金").stdout
+    with pytest.raises(ArchiveNotFound):
+        Archive(tmp_path / "无", create=False)
+    assert not (tmp_path / "无").exists()
+
+
+def test_a_deleted_registry_beside_its_files_is_not_a_new_archive(root, run):
+    """Deleting registry.sqlite3 made the next command start a new archive over the stored files
+    (件号 from 0001 again: the old file of that number quarantined as a leftover)."""
+    for name in ("registry.sqlite3", "registry.sqlite3-wal", "registry.sqlite3-shm"):
+        (root / name).unlink(missing_ok=True)
+    with pytest.raises(RegistryDamaged, match="登记库文件不存在"):
+        Archive(root)
+    result = run("archive", "add", make_docx(root.parent / "来文.docx"), "--no-stamp", "--archive", root)
+    assert result.exit_code == 7 and "不会被当作新档案" in result.stderr
+    assert not (root / "registry.sqlite3").exists()
 
 
 # ---------------------------------------------------------------------------- a real full disk

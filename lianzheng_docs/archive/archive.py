@@ -31,6 +31,7 @@ from .derived import (
 )
 from .errors import (
     ArchiveError,
+    ArchiveNotFound,
     DiskFull,
     DuplicateDocument,
     MetadataError,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 
 ENV_ROOT = "LIANZHENG_ARCHIVE"
 DEFAULT_ROOT = Path("archive")
+REGISTRY = "registry.sqlite3"
 DEFAULTS = {"fonds": "Z001", "category": "WS", "org": "BGS", "retention": "D30"}
 
 
@@ -63,16 +65,28 @@ class Archive:
     """An archive folder: ``registry.sqlite3``, ``files/<年度>/<档号>.<ext>``, ``index/``, ``tmp/``."""
 
     def __init__(
-        self, root: str | os.PathLike[str] | None = None, *, actor: str | None = None, lock_timeout: float = 30.0
+        self,
+        root: str | os.PathLike[str] | None = None,
+        *,
+        actor: str | None = None,
+        lock_timeout: float = 30.0,
+        create: bool = True,
     ) -> None:
+        """Open the archive at ``root``; with ``create`` (for commands that file) make it where there is none.
+
+        Commands that only read pass ``create=False``: where there is no archive they raise
+        :class:`ArchiveNotFound` and leave nothing behind, instead of answering from a new, empty one.
+        """
         self.root = resolve_root(root)
+        if not create and not (self.root / REGISTRY).is_file():
+            raise ArchiveNotFound(self.root)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             if disk_full(exc, self.root):
                 raise DiskFull(self.root, "无法创建档案文件夹") from exc
             raise ArchiveError(f"无法创建档案文件夹 {self.root}：{exc.strerror}") from exc
-        self.registry = Registry(self.root / "registry.sqlite3")
+        self.registry = Registry(self.root / REGISTRY)
         self.index = open_engine(self.root / "index", lock_timeout=lock_timeout)
         self.actor = actor or os.environ.get("LIANZHENG_USER") or current_user()
         self._index_checked = False  # the index's schema and health are checked once per Archive

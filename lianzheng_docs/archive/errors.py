@@ -44,6 +44,20 @@ class DiskFull(ArchiveError):
         )
 
 
+class ArchiveNotFound(LianzhengError):
+    """A command that only reads found no archive where it was pointed; it creates none."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+    def __init__(self, root: Path) -> None:
+        where = "当前文件夹下的 archive/" if root == Path("archive") else str(root)
+        super().__init__(
+            f"{where} 没有档案（找不到登记库 registry.sqlite3），什么也没有创建。请用 --archive 指向已有的档案文件夹"
+            "（或设置环境变量 LIANZHENG_ARCHIVE）；要在这里建立档案，请运行 lianzheng archive init"
+        )
+        self.root = root
+
+
 def disk_full(exc: BaseException, folder: Path) -> bool:
     """Whether ``exc`` (or an error it was raised from) means the disk holding ``folder`` is full."""
     seen: set[int] = set()
@@ -105,6 +119,7 @@ class MetadataError(LianzhengError):
 
 __all__ = [
     "ArchiveError",
+    "ArchiveNotFound",
     "DiskFull",
     "DuplicateDocument",
     "EmptyQuery",

@@ -199,6 +199,11 @@ class Registry:
         existed = path.exists()
         if existed:
             _refuse_unless_sqlite(path)
+        elif self.checkpoint_path.exists():
+            # an archive was here: its registry was deleted or moved, and a new one would restart
+            # the numbering over the stored files (and quarantine them as leftovers)
+            reason = f"登记库文件不存在，但档案中有审计检查点 {CHECKPOINT}（登记库可能被删除或移走）"
+            raise RegistryDamaged(path, reason)
         self._audited = False
         #: what went wrong after a commit without undoing it (the checkpoint not written): warnings
         self.warnings: list[str] = []

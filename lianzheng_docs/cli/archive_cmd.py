@@ -148,7 +148,7 @@ def _meta(meta_file: Path | None, options: dict[str, Any]) -> RecordMeta:
 @json_option
 def list_records(root: Path | None, as_json: bool, **filters: Any) -> None:
     """列出档案记录（归档文件目录）。"""
-    with Archive(root) as archive:
+    with Archive(root, create=False) as archive:
         records = archive.list(**filters)
     emit([_summary(r) for r in records], lambda: _list_text(records), as_json=as_json)
 
@@ -170,7 +170,7 @@ def _summary(record: Record) -> dict[str, Any]:
 @json_option
 def show(key: str, root: Path | None, as_json: bool) -> None:
     """显示一件档案的全部元数据和文件。"""
-    with Archive(root) as archive:
+    with Archive(root, create=False) as archive:
         record = archive.get(key)
         location = archive.root
     emit(record.to_dict(), lambda: _show_text(record, location), as_json=as_json)
@@ -202,7 +202,7 @@ def verify(export_file: Path | None, root: Path | None, as_json: bool) -> None:
     if export_file is not None:
         report = Archive.verify_export(export_file)
     else:
-        with Archive(root) as archive:
+        with Archive(root, create=False) as archive:
             report = archive.verify()
     emit(report.to_dict(), lambda: _verify_text(report), as_json=as_json)
     if not report.ok:
@@ -221,7 +221,7 @@ def _verify_text(report: VerifyReport) -> Iterator[str]:
 @json_option
 def reindex(root: Path | None, as_json: bool) -> None:
     """从登记库重建全文检索索引（分批进行，内存占用有上限）。"""
-    with Archive(root) as archive:
+    with Archive(root, create=False) as archive:
         total = archive.registry.count()
         with progress(total, "重建索引", quiet=as_json) as advance:
 
@@ -242,7 +242,7 @@ def reindex(root: Path | None, as_json: bool) -> None:
 @json_option
 def export(target: Path, year: int | None, kind: str | None, force: bool, root: Path | None, as_json: bool) -> None:
     """导出为 zip：文件按档号命名，另附 manifest.json（元数据、哈希值、审计日志）。"""
-    with Archive(root) as archive:
+    with Archive(root, create=False) as archive:
         records = archive.list(year=year, kind=kind)
         path = archive.export(target, records=records, overwrite=force)
     emit({"path": str(path), "records": len(records)}, lambda: f"已导出 {len(records)} 件到 {path}", as_json=as_json)
@@ -277,7 +277,7 @@ def dossier(year: int, kind: str | None, unit: str | None, output: Path, force: 
     """年度汇编：把选中的档案合并为一个 PDF，前附归档文件目录，书签按文种、文件两级。"""
     from ..pdf.dossier import build_dossier
 
-    with Archive(root) as archive:
+    with Archive(root, create=False) as archive:
         records = archive.list(year=year, kind=kind, unit=unit)
         heading = f"{year}年度" + (f"{kind}" if kind else "") + (f"（{unit}）" if unit else "") + "汇编"
         result = build_dossier(archive, records, output, heading=heading, overwrite=force)

@@ -34,7 +34,7 @@ def search(query: str, kind: str | None, year: int | None, unit: str | None, tem
     """全文检索档案：题名、正文、文号、档号。检索词按原文逐字匹配，也可直接输入完整文号或档号。"""
     from ..archive import Archive
 
-    with Archive(root) as archive:
+    with Archive(root, create=False) as archive:
         result = archive.search(query, kind=kind, unit=unit, year=year, template=template, secrecy=secrecy,
                                 since=since, until=until,
                                 limit=limit)  # fmt: skip
