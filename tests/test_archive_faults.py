@@ -21,6 +21,8 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -389,6 +391,85 @@ def test_a_deleted_registry_beside_its_files_is_not_a_new_archive(root, run):
     result = run("archive", "add", make_docx(root.parent / "来文.docx"), "--no-stamp", "--archive", root)
     assert result.exit_code == 7 and "不会被当作新档案" in result.stderr
     assert not (root / "registry.sqlite3").exists()
+
+
+# ---------------------------------------------------------------------------- a .docx that unpacks to hundreds of MB
+
+
+def test_archive_add_refuses_a_docx_beyond_checks_bounds_before_reading_it(tmp_path, monkeypatch, run):
+    """check's bounds, lowered here so that a 3 MB document.xml exceeds them; the file is refused from
+    its zip directory (nothing unpacked), with exit 3, and nothing is filed."""
+    from lianzheng_docs.check import package
+
+    monkeypatch.setattr(package, "MAX_PART_BYTES", 2 * 2**20)
+    big = make_docx(tmp_path / "大.docx", megabytes=3)
+    result = run("archive", "add", big, "--no-stamp", "--archive", tmp_path / "档案")
+    assert result.exit_code == 3, result.output
+    assert "word/document.xml 解压后有 3 MB，超过 2 MB 的上限（与 lianzheng check 相同）" in result.stderr
+    assert "已归档" not in result.stdout
+    monkeypatch.setattr(package, "MAX_PART_BYTES", 64 * 2**20)
+    monkeypatch.setattr(package, "MAX_TOTAL_BYTES", 2 * 2**20)
+    result = run("archive", "add", big, "--no-stamp", "--archive", tmp_path / "档案")
+    assert result.exit_code == 3 and "解压后共有 3 MB，超过 2 MB 的上限" in result.stderr
+    with Archive(tmp_path / "档案") as archive:
+        assert archive.list() == []
+
+
+def test_docx_text_read_as_a_stream_is_what_the_tree_gave(tmp_path):
+    """Text boxes after their paragraph, VML fallbacks left out, spaces between Han characters gone."""
+    from lianzheng_docs.archive.extract import docx_pages, docx_text, docx_title
+
+    body = (
+        f'<w:document xmlns:w="{W}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        "<w:body><w:p><w:r><w:t>外层 段落</w:t></w:r><w:r><mc:AlternateContent><mc:Choice>"
+        "<w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent></mc:Choice>"
+        "<mc:Fallback><w:p><w:r><w:t>文本框</w:t></w:r></w:p></mc:Fallback></mc:AlternateContent></w:r>"
+        "<w:r><w:t>之后</w:t></w:r></w:p><w:p/><w:tbl><w:tr><w:tc><w:p><w:r><w:t>表格 2025 年</w:t></w:r>"
+        "</w:p></w:tc></w:tr></w:tbl></w:body></w:document>"
+    )
+    path = tmp_path / "文本框.docx"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("[Content_Types].xml", CONTENT_TYPES)
+        package.writestr("word/document.xml", body)
+        package.writestr(
+            "docProps/core.xml",
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title> 关于专项检查的通知 </dc:title></cp:coreProperties>',
+        )
+        package.writestr(
+            "docProps/app.xml",
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            f"<Pages>{'9' * 5000}</Pages></Properties>",
+        )
+    assert docx_text(path) == "外层段落之后\n文本框\n表格2025年"
+    assert docx_title(path) == "关于专项检查的通知"
+    assert docx_pages(path) is None  # 5000 digits: not a page count (int() of it raised)
+
+
+@pytest.mark.slow
+def test_the_library_reads_a_300_mb_document_xml_in_bounded_memory(tmp_path):
+    """Archive.add (the library, which has no refusal of its own) on a 1 MB .docx holding 300 MB of
+    document.xml: 2.7 GB and 25 s before, when the part was unpacked and parsed whole; now a stream,
+    read until the index has its 2,000,000 characters."""
+    big = make_docx(tmp_path / "大.docx", megabytes=300)
+    assert big.stat().st_size < 3 * 2**20
+    script = textwrap.dedent(
+        """
+        import resource, sys
+        from pathlib import Path
+        from lianzheng_docs.archive import Archive, RecordMeta
+        from lianzheng_docs.archive.extract import MAX_CHARS
+        with Archive(sys.argv[2]) as archive:
+            record = archive.add(Path(sys.argv[1]), RecordMeta(kind="报告"))
+            assert len(archive.registry.record(record.id)["text"]) == MAX_CHARS
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(big), str(tmp_path / "档案")], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split()[-1]) < 600, f"peak {done.stdout.strip()} MB"
 
 
 # ---------------------------------------------------------------------------- a real full disk

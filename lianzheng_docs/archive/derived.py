@@ -61,12 +61,9 @@ def own_title(path: Path, fmt: str) -> str:
     """The title a file carries itself: the .docx core property or the PDF's /Title."""
     try:
         if fmt == "docx":
-            import zipfile
+            from .extract import docx_title
 
-            with zipfile.ZipFile(path) as archive:
-                core = archive.read("docProps/core.xml").decode("utf-8", "replace")
-            start = core.find("<dc:title>")
-            return core[start + 10 : core.find("</dc:title>")].strip() if start >= 0 else ""
+            return docx_title(path)
         if fmt == "pdf":
             from pypdf import PdfReader
 
