@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 
 import pytest
 import yaml
@@ -70,7 +71,14 @@ def test_render_json_and_default_name(run, tmp_path):
     data = json.loads(result.output)
     assert data["title"] == "关于2026年上半年落实党风廉政建设主体责任情况的报告"
     assert data["path"] == data["title"] + ".docx" and (tmp_path / data["path"]).exists()
-    assert len(data["sha256"]) == 64 and data["metadata"]["doc_number"] == "X财党〔2026〕12号"
+    # the example carries no 文号 (the archive gives them): a 待编号稿, its number left blank
+    assert len(data["sha256"]) == 64 and data["metadata"]["doc_number"] == "" and data["unnumbered"]
+    text = zipfile.ZipFile(tmp_path / data["path"]).read("word/document.xml").decode("utf-8")
+    assert "X财党〔2026〕\u3000\u3000号" in text
+    told = run("render", "dual_report", "--data", "d.yaml", "-o", "稿.docx")
+    assert "这是待编号稿" in told.stderr and "--archive" in told.stderr
+    filed = json.loads(run("render", "dual_report", "--data", "d.yaml", "--archive", "档案", "--json").output)
+    assert filed["doc_number"] == "X财党〔2026〕1号"  # the first of the sequence: nothing was skipped
 
 
 def test_render_from_stdin_json(run, tmp_path):

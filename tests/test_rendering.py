@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
 import docx
@@ -132,3 +134,31 @@ def test_save_into_a_path_below_a_file_fails_cleanly(tmp_path, catalog):
     with pytest.raises(OutputError):
         document.save(blocker / "out.docx")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
+
+
+def test_without_a_number_a_document_is_a_draft_and_filing_numbers_it(catalog, tmp_path):
+    """The one rule for 文号 (issue 16, item 7): the archive gives them; examples carry none."""
+    from datetime import date
+
+    from lianzheng_docs.archive import Archive
+    from lianzheng_docs.check import check_document
+    from lianzheng_docs.templating.examples import example_data
+
+    template = catalog.get("accountability_bulletin")
+    data = example_data(template.manifest, date(2026, 11, 30))
+    assert "doc_number" not in data  # what clerks see carries no number the sequence would skip
+    draft = template.render(data)
+    assert draft.unnumbered and draft.metadata["doc_number"] == ""
+    xml = zipfile.ZipFile(io.BytesIO(draft.content)).read("word/document.xml").decode("utf-8")
+    assert "X财党〔2026〕\u3000\u3000号" in xml
+    path = draft.save(tmp_path / "稿.docx")
+    findings = check_document(path).findings
+    assert [f.message for f in findings if f.rule == "header.doc_number"] == [
+        "发文字号尚未编号（待编号稿）：归档时由档案编号，或印发前填上序号"
+    ]
+    assert not [f for f in findings if f.severity.value == "error"]
+    given = template.render({**data, "doc_number": "X财党〔2026〕21号"})  # numbered elsewhere: kept
+    assert not given.unnumbered and given.metadata["doc_number"] == "X财党〔2026〕21号"
+    with Archive(tmp_path / "档案") as archive:
+        record = archive.file_rendered(template, data)
+    assert record.doc_number == "X财党〔2026〕1号"

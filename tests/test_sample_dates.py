@@ -35,8 +35,12 @@ def test_every_year_moves_alike(catalog):
     assert written["date"] == date(2026, 6, 26) and written["year"] == 2026  # as the manifest writes it
     moved = example_data(report.manifest, date(2028, 7, 1))
     assert moved["date"] == date(2028, 6, 26) and moved["year"] == 2028
-    assert moved["doc_number"] == "X财党〔2028〕12号" and moved["intro"][0].startswith("2028年上半年")
+    assert "doc_number" not in moved and moved["intro"][0].startswith("2028年上半年")  # the archive numbers it
     assert report.metadata(moved)["title"] == "关于2028年上半年落实党风廉政建设主体责任情况的报告"
+    assert report.metadata(moved)["doc_number"] == ""  # a 待编号稿: no number in its metadata
+    # a 文号 written in the data (another system gave it) is kept as it is
+    given = example_data(report.manifest, date(2028, 7, 1)) | {"doc_number": "X财党〔2026〕12号"}
+    assert report.metadata(given)["doc_number"] == "X财党〔2026〕12号"
     before_june = example_data(report.manifest, date(2028, 6, 25))
     assert before_june["date"] == date(2027, 6, 26) and before_june["year"] == 2027
     # a department's report on year Y is dated 12 January of Y+1: on 5 January 2027 that is 2026's, on 2025
@@ -58,7 +62,8 @@ def test_the_example_command_takes_the_day(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     text = run("example", "dual_report", "--today", "2029-03-01").output
     data = yaml.safe_load(text)
-    assert data["date"] == date(2028, 6, 26) and data["doc_number"] == "X财党〔2028〕12号"
+    assert data["date"] == date(2028, 6, 26) and "doc_number" not in data  # the archive numbers it
+    assert "# 不写：用 --archive 归档时自动编号" in text and "# doc_number:" in text
     manifest = Catalog.default().get("dual_report").manifest
     assert example_yaml(manifest, today=date(2029, 3, 1)).strip() == text.strip()
     assert run("example", "dual_report", "--today", "明天").exit_code == 2

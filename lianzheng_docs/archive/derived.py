@@ -28,15 +28,11 @@ def indexed_document(row: Any) -> IndexedDocument:
 
 
 def numbering_year(template: Template, data: Mapping[str, Any]) -> int:
-    """The year a generated document is numbered in: its date's, else its year field's, else this year's."""
-    for value in (data.get("date"), data.get("year")):
-        if isinstance(value, date):
-            return value.year
-        if isinstance(value, int) and 1900 < value < 3000:
-            return value
-        if isinstance(value, str) and value[:4].isdigit():
-            return int(value[:4])
-    return date.today().year
+    """The year a generated document is numbered in (see :func:`..templating.catalog.numbering_year`:
+    the one rule, which drafts also follow)."""
+    from ..templating.catalog import numbering_year as year_of
+
+    return year_of(data)
 
 
 def meta_from_rendered(metadata: Mapping[str, str], template: Template, org: str | None) -> RecordMeta:

@@ -113,7 +113,7 @@ def reading_order(doc: Document) -> list[Paragraph]:
 def _header(body: list[Paragraph], layout: Layout) -> int:
     """份号, 密级, 紧急程度, mark and 发文字号 at the top; returns where the header ends."""
     top = body[:8]
-    number_at = next((i for i, p in enumerate(top) if docnumber.FIND.search(p.stripped)), None)
+    number_at = next((i for i, p in enumerate(top) if _numbered(p.stripped)), None)
     if number_at is None:
         at = 0
         while at < len(body) and at < 3 and _is_red(body[at]) and body[at].align == "center":
@@ -164,7 +164,7 @@ def _title(body: list[Paragraph], start: int, layout: Layout) -> int:
     ):
         layout.roles[body[index].index] = Role.TITLE
         index += 1
-    if index < len(body) and docnumber.FIND.fullmatch(body[index].stripped):
+    if index < len(body) and _numbered(body[index].stripped, whole=True):
         layout.roles[body[index].index] = Role.DOC_NUMBER
         index += 1
     if index < len(body):
@@ -312,3 +312,10 @@ def classify(doc: Document, layout: Layout) -> Classification:
     if not reasons:
         reasons.append("没有发文机关标志、发文字号，也没有找到标题")
     return Classification("非公文", [*reasons, "按非公文检查，问题只作警告；如是公文，请加 --kind 公文"])
+
+
+def _numbered(line: str, *, whole: bool = False) -> bool:
+    """Whether a line (whitespace removed) holds a 发文字号, numbered or a draft's (X财党〔2026〕号)."""
+    if whole:
+        return bool(docnumber.FIND.fullmatch(line) or docnumber.FIND_DRAFT.fullmatch(line))
+    return bool(docnumber.FIND.search(line) or docnumber.FIND_DRAFT.search(line))

@@ -119,10 +119,14 @@ def render(
             "metadata": dict(document.metadata),
             "pdf": str(pdf) if pdf else None,
             "xlsx": str(xlsx) if xlsx else None,
+            "unnumbered": document.unnumbered,
         },
         lambda: f"已生成：{path}" + (f"，{pdf}" if pdf else "") + (f"，{xlsx}" if xlsx else ""),
         as_json=as_json,
     )
+    if document.unnumbered:
+        note("数据中没有发文字号：这是待编号稿，文号留空（〔年份〕　　号）；用 --archive 归档时由档案自动编号。",
+             quiet=as_json)  # fmt: skip
     finisher.report()
 
 

@@ -10,7 +10,9 @@ documents with:
   with the wrong brackets, 第 or leading zeros, so that a rule can say what is wrong with it;
 - :func:`normalise`, :func:`corrected` and :func:`faults`: the one normaliser, the corrected
   form it leads to and what is wrong with a number;
-- :func:`format_doc_number` and :func:`parse_doc_number`: build and take apart a valid number.
+- :func:`format_doc_number` and :func:`parse_doc_number`: build and take apart a valid number;
+- :func:`draft_number` and :func:`is_draft`: the 文号 of a draft not yet numbered (待编号稿),
+  ``X财党〔2026〕　　号``, the sequence left blank for the archive (or a hand) to fill in.
 """
 
 from __future__ import annotations
@@ -98,3 +100,20 @@ def parse_doc_number(text: str) -> tuple[str, int, int] | None:
     """(机关代字, year, sequence) of a valid number; None for anything else."""
     match = DOC_NUMBER.match(text)
     return (match["prefix"], int(match["year"]), int(match["seq"])) if match else None
+
+
+#: The sequence of an unnumbered draft: two full-width spaces, room to write the number by hand.
+DRAFT_BLANK: Final = "\u3000\u3000"
+_DRAFT = re.compile(rf"^(?P<prefix>\S+?)〔(?P<year>[0-9]{{4}})〕{DRAFT_BLANK}号$")
+#: A draft's 文号 in a line with its whitespace removed (as the checker reads lines): X财党〔2026〕号.
+FIND_DRAFT: Final = re.compile(r"\S{1,20}?〔\d{4}〕号")
+
+
+def draft_number(prefix: str, year: int) -> str:
+    """X财党〔2026〕　　号: the 文号 of a draft the archive has not numbered yet."""
+    return f"{prefix}〔{year}〕{DRAFT_BLANK}号"
+
+
+def is_draft(text: str) -> bool:
+    """Whether ``text`` is the 文号 of an unnumbered draft (:func:`draft_number`)."""
+    return bool(_DRAFT.match(text))

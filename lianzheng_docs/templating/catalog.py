@@ -11,17 +11,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
+from datetime import date
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..docxzip import restore_namespaces
 from ..errors import TemplateError, TemplateNotFound, ValidationError
+from ..gbt9704 import docnumber
 from ..plugins.ownership import LOCAL_OWNERS, describe_owner, namespace
 from ..plugins.sources import TemplateSource
 from .attachments import Attachment, compose, parse_attachments
 from .examples import example_data
-from .manifest import TemplateManifest, parse_manifest
+from .manifest import FieldType, TemplateManifest, parse_manifest
 from .rendering import RenderedDocument, prepare_context, render_docx, render_metadata
 from .validation import validate
 
@@ -94,10 +96,15 @@ class Template:
 
     def _checked(self, data: Mapping[str, Any], base_dir: Path | None) -> tuple[dict[str, Any], list[Attachment]]:
         problems = []
+        draft = self._draft_number(data)
+        if draft is not None:  # validated as if numbered, then shown with its sequence blank
+            data = {**data, "doc_number": draft.replace(docnumber.DRAFT_BLANK, "1")}
         try:
             context = validate(self.manifest, {key: value for key, value in data.items() if key != "attachments"})
         except ValidationError as exc:
             problems, context = list(exc.problems), {}
+        if draft is not None and context:
+            context["doc_number"] = draft
         attachments = parse_attachments(data.get("attachments"), problems, base_dir=base_dir)
         if problems:
             raise ValidationError(self.id, problems)  # the catalog id: xian:talk_notice, not talk_notice
@@ -117,6 +124,8 @@ class Template:
         raw, attachments = self._checked(self.prepared(data), base_dir)
         context = prepare_context(raw, mask_names=mask_names)
         document = render_docx(self.manifest, self.docx_bytes(), context, source=self.id)
+        if docnumber.is_draft(str(raw.get("doc_number", ""))):
+            document = replace(document, metadata={**document.metadata, "doc_number": ""}, unnumbered=True)
         if not attachments:
             return document
 
@@ -127,8 +136,24 @@ class Template:
 
     def metadata(self, data: Mapping[str, Any]) -> dict[str, str]:
         """The archive metadata (题名, 成文日期, ...) ``data`` would give, without rendering the document."""
-        context = prepare_context(self._checked(self.prepared(data), None)[0], mask_names=False)
-        return render_metadata(self.manifest, context)
+        raw = self._checked(self.prepared(data), None)[0]
+        metadata = render_metadata(self.manifest, prepare_context(raw, mask_names=False))
+        if docnumber.is_draft(str(raw.get("doc_number", ""))):
+            metadata["doc_number"] = ""
+        return metadata
+
+    def _draft_number(self, data: Mapping[str, Any]) -> str | None:
+        """The blank 文号 of a draft, when the template is numbered and ``data`` gives no 发文字号.
+
+        The one rule for 文号: the archive gives them. Example data carries none; a document
+        rendered without one is a 待编号稿 (``X财党〔2026〕　　号``) and filing it numbers it; a
+        文号 written in the data (one another system gave) is used as it is.
+        """
+        spec = self.manifest.field("doc_number")
+        prefix = self.number_prefix() if spec is not None and spec.type is FieldType.DOC_NUMBER else ""
+        if not prefix or data.get("doc_number") not in (None, ""):
+            return None
+        return docnumber.draft_number(prefix, numbering_year(data))
 
     def prepared(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
         """``data`` after the owning plugin filled in its defaults (built-in templates: unchanged)."""
@@ -155,6 +180,19 @@ class Template:
     def example(self) -> dict[str, Any]:
         """Complete, valid sample data built from the manifest's examples and defaults."""
         return example_data(self.manifest)
+
+
+def numbering_year(data: Mapping[str, Any]) -> int:
+    """The year a document is numbered in (the 〔年份〕 of its 文号): its date's, else its year
+    field's, else this year's."""
+    for value in (data.get("date"), data.get("year")):
+        if isinstance(value, date):
+            return value.year
+        if isinstance(value, int) and not isinstance(value, bool) and 1900 < value < 3000:
+            return value
+        if isinstance(value, str) and value[:4].isdigit():
+            return int(value[:4])
+    return date.today().year
 
 
 class Catalog:

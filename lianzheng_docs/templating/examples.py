@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from ..datafile import dump_yaml
+from ..gbt9704 import docnumber
 from .manifest import FieldSpec, FieldType, TemplateManifest
 
 #: a year written in text: 2026年, 〔2026〕, an ISO date 2026-06-15
@@ -25,10 +26,25 @@ _FIELD = re.compile(r"\{\{\s*(\w+)")
 
 
 def example_data(manifest: TemplateManifest, today: date | None = None) -> dict[str, Any]:
-    """Sample data for every field: its ``example``, else its ``default``; dated relative to
-    ``today`` when given (see the module's description)."""
+    """Sample data for every field: its ``example``, else its ``default``.
+
+    With ``today`` (the examples clerks see: ``lianzheng example``, the samples, the demo) the data
+    is dated relative to it (see the module's description) and carries no 发文字号: the archive
+    gives 文号 (a document rendered without one is a 待编号稿, filing numbers it), so an example
+    never holds a number the sequence would skip. Without ``today``: the manifest as written,
+    sample 文号 included (tests and previews).
+    """
     data = {spec.name: _example(spec) for spec in manifest.fields if _example(spec) is not None}
-    return data if today is None else dated(data, manifest, today)
+    if today is None:
+        return data
+    data = {k: v for k, v in data.items() if not _is_own_number(manifest, k)}
+    return dated(data, manifest, today)
+
+
+def _is_own_number(manifest: TemplateManifest, name: str) -> bool:
+    """The document's own 发文字号 (given by the archive), not a number it cites."""
+    spec = manifest.field(name)
+    return name == "doc_number" and spec is not None and spec.type is FieldType.DOC_NUMBER
 
 
 def dated(data: dict[str, Any], manifest: TemplateManifest, today: date) -> dict[str, Any]:
@@ -83,6 +99,13 @@ def example_yaml(manifest: TemplateManifest, template_id: str | None = None, tod
     ]
     data = example_data(manifest, today)
     for spec in manifest.fields:
+        if _is_own_number(manifest, spec.name) and today is not None:
+            lines.append(f"# {spec.label} · 发文字号 · 由档案编号")
+            lines.append("# 不写：用 --archive 归档时自动编号；不归档时生成待编号稿（序号留空：〔年份〕　　号）。")
+            lines.append(f"# 已由别的系统编好的文号才写在这里，如 {spec.name}: {docnumber.EXAMPLE}")
+            lines.append(f"# {spec.name}:")
+            lines.append("")
+            continue
         lines.append(f"# {_describe(spec)}")
         if spec.name not in data:  # optional, nothing to suggest: show where it would go
             lines.append(f"# {spec.name}:")

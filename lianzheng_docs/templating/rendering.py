@@ -70,6 +70,9 @@ class RenderedDocument:
     template_id: str
     content: bytes
     metadata: Mapping[str, str] = field(default_factory=dict)
+    #: a 待编号稿: the data gave no 发文字号, so the document shows ``X财党〔2026〕　　号`` and its
+    #: metadata none; filing it through the archive (``--archive``) numbers it
+    unnumbered: bool = False
 
     @property
     def title(self) -> str:

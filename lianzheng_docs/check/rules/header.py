@@ -78,6 +78,18 @@ def doc_number(ctx: Context) -> Iterator[Finding]:
         # The number is the line up to its 号 (签发人 may follow), spaces and all: a space inside
         # a number is as wrong in the document as in the data.
         text = para.text.strip()
+        draft = docnumber.FIND_DRAFT.search(para.stripped)
+        if draft and not docnumber.FIND.search(text):
+            yield ctx.finding(
+                "header.doc_number",
+                "7.2.5",
+                "发文字号尚未编号（待编号稿）：归档时由档案编号，或印发前填上序号",
+                severity=Severity.WARNING,
+                where=para.where(),
+                found=draft.group(),
+                expected=docnumber.EXAMPLE,
+            )
+            continue
         match = docnumber.FIND.search(text)
         number = text[: match.end()] if match else text
         if docnumber.is_valid(number):
