@@ -316,3 +316,12 @@ def test_cli_event_add_list_and_status(run):
     data = json.loads(run("status", "--year", 2025, "--today", "2025-05-12", "--json").output)
     meeting = next(s for s in data["statuses"] if s["obligation"] == "party_life_meeting")
     assert meeting["party"] == "预算科" and meeting["state"] == "due" and meeting["days_left"] == 5
+
+
+def test_commands_that_only_read_make_no_archive_where_there_is_none(run, tmp_path):
+    """status, due, ledger list/review and event list where no archive is: exit 4, nothing created."""
+    missing = tmp_path / "没有档案"
+    for command in (["status"], ["due"], ["ledger", "list"], ["ledger", "review"], ["event", "list"]):
+        result = run(*command, "--archive", missing)
+        assert result.exit_code == ExitCode.NOT_FOUND, (command, result.output)
+        assert "没有档案" in result.output and not missing.exists(), command

@@ -18,6 +18,7 @@ from typing import IO
 
 from lxml import etree
 
+from ..docxzip import ITERPARSE_OPTIONS, oversize
 from .errors import MetadataError
 
 FORMATS = {"pdf": "PDF", "docx": "Word .docx", "ofd": "OFD"}
@@ -27,9 +28,8 @@ MAX_CHARS = 2_000_000
 DOCUMENT_PART, CORE_PART, APP_PART = "word/document.xml", "docProps/core.xml", "docProps/app.xml"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
-#: no entity expansion, no network, libxml2's default limits (a text node of at most 10 MB, depth 256):
-#: what ``check`` reads documents with (``check.package.ITERPARSE_OPTIONS``, a layer the archive may not import)
-_XML_OPTIONS: dict[str, bool] = {"resolve_entities": False, "no_network": True, "huge_tree": False}
+#: what ``check`` reads documents with too (:data:`lianzheng_docs.docxzip.ITERPARSE_OPTIONS`)
+_XML_OPTIONS = ITERPARSE_OPTIONS
 _HAN = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _SPACE_BETWEEN = re.compile(rf"(?<=[{_HAN}0-9])[ \t\u00a0]+(?=[{_HAN}0-9])")
 
@@ -170,22 +170,6 @@ def sniff(head: bytes, path: Path | None = None) -> str | None:
     return None
 
 
-def unpacked_sizes(path: Path) -> tuple[str, int, int] | None:
-    """What a zip (.docx) at ``path`` says it holds unpacked, from its directory alone: the largest of
-    the parts the archive reads (name, bytes) and the total of all its parts; None if not a zip.
-
-    Reading a part never yields more than its declared size (a longer stream fails its CRC check),
-    so these sizes bound what reading can cost."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
-    read = [(info.file_size, info.filename) for info in infos if info.filename in (DOCUMENT_PART, CORE_PART, APP_PART)]
-    size, name = max(read, default=(0, DOCUMENT_PART))
-    return name, size, sum(info.file_size for info in infos)
-
-
 def extract(path: Path, fmt: str) -> tuple[str, int | None]:
     """(text, page count) of a stored file of format ``fmt``."""
     if fmt == "pdf":
@@ -203,7 +187,22 @@ def checked_format(head: bytes, path: Path, source: Path) -> str:
         raise MetadataError(f"{source.name} 不是可归档的格式：只接受 {'、'.join(FORMATS.values())}")
     if suffix in FORMATS and suffix != fmt:
         raise MetadataError(f"{source.name} 的扩展名是 .{suffix}，但内容是 {FORMATS[fmt]}；请核对文件")
+    if fmt == "docx":
+        _within_bounds(path, source)
     return fmt
+
+
+def _within_bounds(path: Path, source: Path) -> None:
+    """Refuse a .docx beyond the bounds ``lianzheng check`` holds documents to (:mod:`..docxzip`), from
+    its zip directory alone, before any part is unpacked: filing reads its text, title and page count."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not readable as a zip: extraction says so with its own message
+    problem = oversize(infos, (DOCUMENT_PART, CORE_PART, APP_PART), source.name)
+    if problem:
+        raise MetadataError(problem + "（与 lianzheng check 的上限相同）")
 
 
 def readable_text(path: Path, fmt: str, source: Path) -> tuple[str, int | None]:
@@ -234,5 +233,4 @@ __all__ = [
     "pdf_text",
     "readable_text",
     "sniff",
-    "unpacked_sizes",
 ]

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
+from ..docxzip import ITERPARSE_OPTIONS
 from .formatting import (
     Props,
     Sources,
@@ -45,7 +46,7 @@ from .formatting import (
     number,
     on_props,
 )
-from .package import ITERPARSE_OPTIONS, R_NS, Package, UnreadableDocument
+from .package import R_NS, Package, UnreadableDocument
 
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 

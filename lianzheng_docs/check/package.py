@@ -15,16 +15,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..docxzip import ITERPARSE_OPTIONS, MAX_FILE_BYTES, MAX_PART_BYTES, MAX_TOTAL_BYTES
 from ..errors import ExitCode, LianzhengError
-
-MAX_FILE_BYTES = 200 * 1024 * 1024  # a .docx of 公文 is kilobytes; 200 MB is generous
-MAX_PART_BYTES = 64 * 1024 * 1024  # one XML part, uncompressed
-MAX_TOTAL_BYTES = 512 * 1024 * 1024  # all parts, uncompressed (zip-bomb guard)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: legacy .doc or an encrypted .docx
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
-#: the same protections for reading the main document as a stream
-ITERPARSE_OPTIONS: dict[str, bool] = {"resolve_entities": False, "no_network": True, "huge_tree": False}
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

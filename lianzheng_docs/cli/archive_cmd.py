@@ -73,7 +73,6 @@ def add(sources: tuple[Path, ...], root: Path | None, meta_file: Path | None, al
         with archive.indexing_deferred():
             for path in files:
                 try:
-                    _within_bounds(path)
                     record = archive.add(path, RecordMeta(**vars(base)), allow_duplicate=allow_duplicate,
                                          allow_future_date=allow_future_date)  # fmt: skip
                     filed.append({"file": str(path), "archival_code": record.archival_code, "id": record.id})
@@ -85,30 +84,6 @@ def add(sources: tuple[Path, ...], root: Path | None, meta_file: Path | None, al
          as_json=as_json)  # fmt: skip
     if failed:
         raise click.exceptions.Exit(int(failed[0]["exit_code"]))
-
-
-def _within_bounds(path: Path) -> None:
-    """Refuse a .docx (any zip) beyond the bounds ``lianzheng check`` reads documents within, from the
-    sizes its zip directory declares, before any part is unpacked: filing reads its text, title and
-    page count, and the stamped copy has LibreOffice read all of it (a 2.3 MB file holding a 1.5 GB
-    document.xml took 6 GB). The bounds have one home, :mod:`lianzheng_docs.check.package`."""
-    from ..archive.extract import unpacked_sizes
-    from ..check.package import MAX_PART_BYTES, MAX_TOTAL_BYTES
-
-    sizes = unpacked_sizes(path)
-    if sizes is None:
-        return
-    part, size, total = sizes
-    if size > MAX_PART_BYTES:
-        raise MetadataError(
-            f"{path.name} 的部件 {part} 解压后有 {size / 2**20:.0f} MB，超过 {MAX_PART_BYTES // 2**20} MB 的上限"
-            "（与 lianzheng check 相同）：公文的正文只有几十 KB，这个文件可能是压缩炸弹，请核对来源"
-        )
-    if total > MAX_TOTAL_BYTES:
-        raise MetadataError(
-            f"{path.name} 解压后共有 {total / 2**20:.0f} MB，超过 {MAX_TOTAL_BYTES // 2**20} MB 的上限"
-            "（与 lianzheng check 相同）：这个文件可能是压缩炸弹，请核对来源"
-        )
 
 
 def _add_text(filed: list[dict[str, Any]], failed: list[dict[str, Any]], warning: str | None) -> None:

@@ -49,7 +49,7 @@ def list_events(year: int | None, root: Path | None, as_json: bool) -> None:
     from ..archive import Archive
     from ..duties.events import list_events as events_of
 
-    with Archive(root) as archive:
+    with Archive(root, create=False) as archive:  # only reads: makes no archive
         events = events_of(archive, year=year)
     rows = [(e.date.isoformat(), e.obligation, e.party, e.note) for e in events]
     emit([e.to_dict() for e in events],

@@ -69,7 +69,7 @@ def list_entries(holder: str | None, year: int | None, root: Path | None, as_jso
     from ..archive import Archive
     from ..duties.ledger import Ledger
 
-    with Archive(root) as archive:
+    with Archive(root, create=False) as archive:  # only reads: makes no archive
         entries = Ledger(archive).entries(holder=holder, year=year)
     rows = [(e.date, e.holder, f"{e.task.id}. {e.task.title}", e.done,
              "、".join(r.doc_number or r.archival_code for r in e.evidence)) for e in entries]  # fmt: skip
@@ -98,7 +98,7 @@ def review(holder: str, year: int | None, data_file: str | None, output: Path | 
     from ..templating.catalog import Catalog
 
     year = year or date.today().year
-    with Archive(root) as archive:
+    with Archive(root, create=False) as archive:  # only reads: makes no archive
         items = Ledger(archive).review(holder, year)
     paths: list[Path] = []
     if data_file:

@@ -34,7 +34,7 @@ def _statuses(root: Path | None, roster_path: Path | None, years: list[int], uni
         raise click.UsageError("--unit 需要同时给出名册（--roster），才知道该单位应报哪些文书。")
     roster = load_roster(roster_path) if roster_path else None
     templates = set(Catalog.default().ids())
-    with Archive(root) as archive:
+    with Archive(root, create=False) as archive:  # only reads: makes no archive
         found = status(archive, years, roster=roster, unit=unit, templates=templates, today=day)
     return found, roster is not None
 
