@@ -32,6 +32,8 @@ from lianzheng_docs.archive import Archive, ArchiveError, RecordMeta
 from lianzheng_docs.archive.errors import ArchiveNotFound, DiskFull, RegistryDamaged, disk_full
 from lianzheng_docs.archive.registry import Registry
 
+pytestmark = pytest.mark.fault  # the fault-and-abuse suite: `pytest -m fault`
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>'

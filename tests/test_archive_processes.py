@@ -14,7 +14,7 @@ import pytest
 from lianzheng_docs.archive import Archive
 from lianzheng_docs.archive.storage import digest_of, stage
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.fault]
 
 FILER = textwrap.dedent(
     """

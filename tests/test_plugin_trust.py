@@ -18,6 +18,8 @@ from lianzheng_docs import Catalog, TemplateError
 from lianzheng_docs.archive import Archive
 from lianzheng_docs.plugins.manager import Plugins, reset_plugins
 
+pytestmark = pytest.mark.fault  # the fault-and-abuse suite: `pytest -m fault`
+
 H = "fake_plugins.hostile"
 #: distribution -> (version, {plugin name: entry point})
 DISTRIBUTIONS = {

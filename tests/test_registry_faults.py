@@ -9,6 +9,8 @@ from lianzheng_docs import Catalog
 from lianzheng_docs.archive import Archive, ArchiveError
 from lianzheng_docs.archive.errors import RegistryDamaged
 
+pytestmark = pytest.mark.fault  # the fault-and-abuse suite: `pytest -m fault`
+
 
 @pytest.fixture
 def archive_root(tmp_path):

@@ -30,6 +30,8 @@ from lianzheng_docs.templating.limits import (
 )
 from lianzheng_docs.templating.rendering import make_environment
 
+pytestmark = pytest.mark.fault  # the fault-and-abuse suite: `pytest -m fault`
+
 MANIFEST = """id = "probe"
 title = "测试"
 kind = "通知"

@@ -26,6 +26,8 @@ from lianzheng_docs.duties.roster import RosterError, load_roster
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.fault  # the fault-and-abuse suite: `pytest -m fault`
+
 HEADER = text_cells(1, "科室(单位)", "主要负责人") + text_cells(2, "预算科", "王晓东")
 
 

@@ -18,6 +18,8 @@ from lianzheng_docs.archive import Archive
 from lianzheng_docs.archive.registry import GENESIS, chain_hash
 from lianzheng_docs.archive.storage import digest_of
 
+pytestmark = pytest.mark.fault  # the fault-and-abuse suite: `pytest -m fault`
+
 
 @pytest.fixture
 def root(tmp_path):
