@@ -39,8 +39,9 @@ from ..errors import TemplateError
 from ..fileio import write_atomic
 from ..gbt9704.titles import arrange_title
 from ..values import CnDate
-from .limits import LimitedEnvironment, RenderLimitError, RenderLimits, budget
+from .limits import RenderLimitError, RenderLimits, budget
 from .manifest import TemplateManifest
+from .sandbox import LimitedEnvironment
 
 
 def make_environment(*, autoescape: bool = True) -> LimitedEnvironment:
