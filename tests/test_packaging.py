@@ -27,12 +27,20 @@ def build_wheel(source, out):
     subprocess.run(command, check=True)
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory):
-    out = tmp_path_factory.mktemp("wheel")
-    build_wheel(ROOT, out)
+def project_wheel(tmp_path_factory):
+    """The project's wheel, built once per test session (test_plugin_authoring installs it too)."""
+    out = tmp_path_factory.getbasetemp() / "project-wheel"
+    if not out.exists():  # built aside, then moved: a failed build leaves nothing to reuse
+        building = tmp_path_factory.mktemp("project-wheel-building")
+        build_wheel(ROOT, building)
+        building.rename(out)
     (path,) = out.glob("lianzheng_docs-*.whl")
     return path
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    return project_wheel(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
