@@ -11,6 +11,7 @@ import subprocess
 import sys
 import venv
 import zipfile
+from datetime import date
 
 import pytest
 
@@ -85,7 +86,10 @@ def test_installed_wheel_renders_every_template(wheel, tmp_path):
     assert {t["id"] for t in json.loads(listed.stdout)} == set(Catalog.default().ids())
     made = subprocess.run([str(lianzheng), "samples", "-o", "out", "--json"], cwd=work, capture_output=True, check=True)
     paths = [work / item["path"] for item in json.loads(made.stdout)]
-    assert len(paths) == len(Catalog.default()) + 1  # and the bulletin's public version
+    from lianzheng_docs.templating.samples import sample_variants
+
+    expected = sum(len(sample_variants(t, date.today())) for t in Catalog.default())
+    assert len(paths) == expected > len(Catalog.default())  # each copy of a 分别报送, the public 通报
     assert all(p.read_bytes().startswith(b"PK") for p in paths)
     command = [str(python), "-c", "import lianzheng_docs; print(lianzheng_docs.__file__)"]
     where = subprocess.run(command, cwd=work, capture_output=True, check=True)

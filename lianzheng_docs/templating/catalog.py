@@ -150,10 +150,10 @@ class Template:
         文号 written in the data (one another system gave) is used as it is.
         """
         spec = self.manifest.field("doc_number")
-        prefix = self.number_prefix() if spec is not None and spec.type is FieldType.DOC_NUMBER else ""
-        if not prefix or data.get("doc_number") not in (None, ""):
+        if spec is None or spec.type is not FieldType.DOC_NUMBER or data.get("doc_number") not in (None, ""):
             return None
-        return docnumber.draft_number(prefix, numbering_year(data))
+        prefix = self.number_prefix()  # only now: a plugin's answer may be refused
+        return docnumber.draft_number(prefix, numbering_year(data)) if prefix else None
 
     def prepared(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
         """``data`` after the owning plugin filled in its defaults (built-in templates: unchanged)."""
