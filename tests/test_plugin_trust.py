@@ -191,6 +191,7 @@ def test_an_exception_in_the_units_hook_is_reported_as_such(hostile_site, run):
 
 def test_obligation_failures_show_in_status_and_the_others_go_on(hostile_site, run, tmp_path):
     archive = tmp_path / "档案"
+    assert run("archive", "init", "--archive", archive).exit_code == 0  # status only reads an archive
     for command in ("status", "due"):
         result = run(command, "--archive", archive, "--json", "--today", "2026-05-01")
         assert result.exit_code == 0, result.output
@@ -215,6 +216,7 @@ def test_strict_plugins_turns_degradation_into_a_non_zero_exit(hostile_site, run
     monkeypatch.setenv("LIANZHENG_PLUGINS", "fine")  # only careful plugins: strict mode passes
     assert run("templates", "list").exit_code == 0
     monkeypatch.setenv("LIANZHENG_PLUGINS", "fine,oblraise")  # a hook that fails while the command runs
+    assert run("archive", "init", "--archive", tmp_path / "档案").exit_code == 0
     late = run("status", "--archive", tmp_path / "档案", "--year", "2026")
     assert late.exit_code == 5 and "义务表读取失败" in late.output and "年度落实情况" in late.stdout
 

@@ -406,10 +406,15 @@ class GongwenDocument:
         rules: tuple[int, int] | None = None,
         cell_margin: int | None = None,
         text_size: str | None = None,
+        split_rows: bool = False,
     ) -> Table:
         """A table across the text area in 4号 text; rows may hold docxtpl ``{%tr %}`` tags.
 
         ``text_size`` names a smaller 字号 (e.g. "五号") for dense tables such as a 归档文件目录.
+
+        Rows never break across pages, unless ``split_rows``: for tables whose cells hold
+        sentences a clerk may make long (评分标准), since LibreOffice cuts off the part of an
+        unbreakable row that is taller than a page (Word breaks it anyway), and the text is lost.
 
         ``rules`` (outer, inner sizes in eighths of a point) draws horizontal rules only, as in
         the 版记; ``cell_margin`` sets the left and right padding of every cell in twips.
@@ -454,7 +459,8 @@ class GongwenDocument:
         for cells, is_header in all_rows:
             row = table.add_row()  # type: ignore[no-untyped-call]
             trpr = row._tr.get_or_add_trPr()
-            trpr.append(element("w:cantSplit"))  # a row never breaks across pages
+            if is_header or not split_rows:
+                trpr.append(element("w:cantSplit"))  # a row never breaks across pages
             if is_header:
                 trpr.append(element("w:tblHeader"))  # repeated at the top of each page
             if row_height_mm:

@@ -105,6 +105,7 @@ def indicator_table(doc: GongwenDocument, *, scores: bool) -> None:
             widths_mm=[30, 52, 14, 60],
             center_columns=(0, 2),
             text_size="小四",  # four columns of sentences: 4号 would make the table pages long
+            split_rows=True,  # a long 评分标准 breaks across pages rather than being cut off
         )
         return
     doc.table(
@@ -119,6 +120,7 @@ def indicator_table(doc: GongwenDocument, *, scores: bool) -> None:
         widths_mm=[19, 37, 13, 43, 13, 31],
         center_columns=(0, 2, 4),
         text_size="五号",  # six columns on a portrait page
+        split_rows=True,  # a long 评分标准 breaks across pages rather than being cut off
     )  # fmt: skip
 
 
