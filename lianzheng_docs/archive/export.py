@@ -22,7 +22,7 @@ from ..errors import OutputError
 from ..fileio import atomic_output
 from .errors import ArchiveError, DiskFull, disk_full
 from .records import Record
-from .registry import CHECKPOINT, Registry
+from .registry import CHECKPOINT, Registry, parse_checkpoint
 
 SNAPSHOT = "registry.sqlite3"
 CHUNK = 1024 * 1024
@@ -77,6 +77,16 @@ def _write_zip(handle: BinaryIO, root: Path, registry: Registry, records: list[R
         if checkpoint is not None:  # the anchor outside the database travels with it
             archive.writestr(CHECKPOINT, checkpoint)
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+
+
+def exported_checkpoint(source: Path) -> dict[str, Any] | None:
+    """The checkpoint the export ``source`` carries (its signature is checked against a public key
+    given from outside), or None when it carries none or cannot be read."""
+    try:
+        with zipfile.ZipFile(source) as package:
+            return parse_checkpoint(package.read(CHECKPOINT))
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
 
 
 def import_archive(source: Path, root: Path) -> int:

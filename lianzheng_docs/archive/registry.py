@@ -17,10 +17,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import LianzhengError
 from .errors import ArchiveError, DiskFull, RegistryDamaged, disk_full
+from .signing import ENV_KEY, configured_signer  # cryptography is imported only when a key is set
+
+if TYPE_CHECKING:
+    from .signing import Signer
 
 MIGRATIONS: list[str] = [
     # version 1
@@ -179,6 +183,21 @@ def where(conditions: Mapping[str, object]) -> tuple[str, tuple[object, ...]]:
     return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), tuple(params)
 
 
+def parse_checkpoint(source: Path | bytes) -> dict[str, Any] | None:
+    """The fields of a checkpoint (a file, or its bytes from an export); None when it is missing or
+    not one (no entry count and head of the right types)."""
+    try:
+        raw = source if isinstance(source, bytes) else source.read_bytes()
+        data = json.loads(raw.decode("utf-8"))
+        if not isinstance(data, dict):
+            return None
+        int(data["audit_entries"])
+        str(data["audit_head"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return data
+
+
 def chain_hash(prev_hash: str, at: str, actor: str, action: str, record_id: int | None, detail: str) -> str:
     """The hash of one audit entry: it covers the previous entry's hash, so history cannot be rewritten."""
     payload = json.dumps([prev_hash, at, actor, action, record_id, detail], ensure_ascii=False)
@@ -270,8 +289,11 @@ class Registry:
         except sqlite3.Error as exc:
             raise self._fault(exc) from exc
         self._audited = False
+        signer: Signer | None = None
         try:
             yield self.db
+            if self._audited:  # the key read before the commit: a bad one undoes the whole operation
+                signer = self._signer()
             self.db.execute("COMMIT")
         except BaseException as exc:
             if self.db.in_transaction:
@@ -281,7 +303,7 @@ class Registry:
                 raise self._fault(exc) from exc
             raise
         if self._audited:
-            self.write_checkpoint()
+            self.write_checkpoint(signer)
 
     def _fault(self, exc: sqlite3.Error) -> Exception:
         """A write that failed, as the error to raise: :class:`DiskFull` when the disk is full."""
@@ -301,21 +323,29 @@ class Registry:
                               "FROM audit").fetchone()  # fmt: skip
         return int(row["n"]), str(row["h"] or GENESIS)
 
-    def write_checkpoint(self) -> bool:
+    @staticmethod
+    def _signer() -> Signer | None:
+        """The private key the environment configures (:data:`.signing.ENV_KEY`), read from its file
+        now (so a key replaced or withdrawn counts from the next filing); None when there is none."""
+        return configured_signer()
+
+    def write_checkpoint(self, signer: Signer | Literal["env"] | None = "env") -> bool:
         """Record the audit chain's length and head in ``checkpoint.json`` beside the database.
 
         Someone who can edit the database can recompute the whole chain; they cannot make it agree
         with a head written outside it at each commit (and kept in exports and dossiers). Written
         under a file lock from the database's latest state, so it only moves forward even when
-        several processes file at once.
+        several processes file at once. Signed by ``signer`` (by default the key the environment
+        configures, :data:`.signing.ENV_KEY`), someone who can also rewrite the file cannot make
+        one that verifies with the bureau's public key.
 
         Called after a commit, which stands whatever happens here: a checkpoint that cannot be
-        written (a full disk) is a warning in :attr:`warnings` and False. The checkpoint then lags
-        behind the chain, which verify accepts (as after a crash between the two); the next commit
-        writes it up to date.
+        written (a full disk, a bad key when the default is read here) is a warning in
+        :attr:`warnings` and False. The checkpoint then lags behind the chain, which verify accepts
+        (as after a crash between the two); the next commit writes it up to date.
         """
         try:
-            self._write_checkpoint()
+            self._write_checkpoint(self._signer() if signer == "env" else signer)
         except (OSError, LianzhengError, sqlite3.Error) as exc:
             reason = "磁盘空间不足" if disk_full(exc, self.path.parent) else getattr(exc, "message", None) or str(exc)
             self.warnings.append(
@@ -325,7 +355,7 @@ class Registry:
             return False
         return True
 
-    def _write_checkpoint(self) -> None:
+    def _write_checkpoint(self, signer: Signer | None) -> None:
         from ..fileio import write_atomic
 
         try:
@@ -337,10 +367,17 @@ class Registry:
                 fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 count, head = self.audit_head()
-                previous = self.read_checkpoint()
-                if previous is not None and previous[0] >= count:
+                previous = self.checkpoint()
+                if previous is not None and int(previous["audit_entries"]) >= count:
                     return
-                data = {"audit_entries": count, "audit_head": head, "written_at": now()}
+                data: dict[str, Any] = {"audit_entries": count, "audit_head": head, "written_at": now()}
+                if signer is not None:
+                    data = signer.sign(data)
+                elif previous is not None and previous.get("signature"):
+                    self.warnings.append(
+                        f"上一个审计检查点是签过名的，本次没有配置签名私钥（环境变量 {ENV_KEY}），新的检查点"
+                        "未签名：用公钥校验（archive verify --public-key）时会报告；请在配置了私钥的机器上归档"
+                    )
                 write_atomic(self.checkpoint_path, json.dumps(data, ensure_ascii=False).encode(), overwrite=True)
                 if not self.setting("checkpointed", ""):
                     self.set_setting("checkpointed", "1")
@@ -350,11 +387,13 @@ class Registry:
 
     def read_checkpoint(self) -> tuple[int, str] | None:
         """(entries, head) from ``checkpoint.json``, or None when there is none or it is unreadable."""
-        try:
-            data = json.loads(self.checkpoint_path.read_text(encoding="utf-8"))
-            return int(data["audit_entries"]), str(data["audit_head"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        data = self.checkpoint()
+        return None if data is None else (int(data["audit_entries"]), str(data["audit_head"]))
+
+    def checkpoint(self) -> dict[str, Any] | None:
+        """Every field of ``checkpoint.json`` (``audit_entries``, ``audit_head``, ``written_at``, and
+        when signed ``key`` and ``signature``), or None when there is none or it is unreadable."""
+        return parse_checkpoint(self.checkpoint_path)
 
     # ------------------------------------------------------------------ settings and sequences
 

@@ -4,24 +4,33 @@ missing and unknown files found, and gaps in the numbering reported (DA/T 70's �
 The registry is not trusted either: the audit chain must end where the checkpoint outside the
 database says it ended (so a chain recomputed or cut short is caught), and every audited fact —
 a record's metadata, a file's digest, a ledger or event entry — must still be what its audit
-entry fixed when it was written (so a row edited behind the tool's back is caught).
+entry fixed when it was written (so a row edited behind the tool's back is caught). Given the
+bureau's public key (from outside the archive), the checkpoint must also carry a valid signature by
+the matching private key, and cover the whole log (:func:`check_signature`), so an insider who
+rewrites both the database and ``checkpoint.json`` is caught too.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .codes import parse_doc_number
 from .registry import AUDITED_COLUMNS, GENESIS, Registry, chain_hash, row_digest
 from .storage import digest_of
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 
 @dataclass(frozen=True)
 class Issue:
-    kind: str  # altered | missing | unknown | audit | gap | stray
+    #: altered | missing | unknown | audit | checkpoint | signature | anchor | metadata | deleted | gap | stray
+    kind: str
     message: str
     path: str = ""
 
@@ -35,6 +44,14 @@ class VerifyReport:
     files: int = 0
     audit_entries: int = 0
     issues: list[Issue] = field(default_factory=list)
+    #: the checkpoint as read (entries, head, time, key fingerprint), or None when there is none
+    checkpoint: dict[str, Any] | None = None
+    #: unsigned | unchecked (signed, no public key given) | verified | failed
+    signature: str = "unsigned"
+    #: what was found about the signature, in Chinese ("" when the checkpoint is unsigned and no key was given)
+    signature_note: str = ""
+    #: what was confirmed besides (an anchor that matched), in Chinese
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -48,10 +65,21 @@ class VerifyReport:
             "files": self.files,
             "audit_entries": self.audit_entries,
             "issues": [issue.to_dict() for issue in self.issues],
+            "checkpoint": None if self.checkpoint is None else {**self.checkpoint, "signature_status": self.signature},
+            "notes": ([self.signature_note] if self.signature_note else []) + self.notes,
         }
 
 
-def verify(root: Path, registry: Registry) -> VerifyReport:
+def verify(
+    root: Path,
+    registry: Registry,
+    *,
+    public_key: Ed25519PublicKey | None = None,
+    anchors: Sequence[tuple[int, str]] = (),
+) -> VerifyReport:
+    """Check the archive at ``root``; with ``public_key``, the checkpoint's signature too; with
+    ``anchors`` ((entries, head hex prefix) written down elsewhere, such as a dossier's 备考表),
+    that the log still holds each of those heads (:func:`check_anchor`)."""
     report = VerifyReport(records=registry.count())
     known: set[str] = set()
     for row in registry.all_files():
@@ -78,15 +106,88 @@ def verify(root: Path, registry: Registry) -> VerifyReport:
     if tmp.is_dir():
         for path in sorted(tmp.iterdir()):
             report.issues.append(Issue("stray", "中断的归档留下的临时文件，可删除", path.relative_to(root).as_posix()))
+    checkpoint = registry.checkpoint()  # read once: the chain and the signature are checked against the same
     if _check_audit(registry, report):
-        _check_checkpoint(registry, report)
+        _check_checkpoint(registry, checkpoint, report)
         _check_audited_facts(registry, report)
+    check_signature(checkpoint, report, public_key)
+    for entries, head in anchors:
+        check_anchor(registry, report, entries, head)
     _check_numbering(registry, report)
     return report
 
 
-def _check_checkpoint(registry: Registry, report: VerifyReport) -> None:
-    checkpoint = registry.read_checkpoint()
+def check_anchor(registry: Registry, report: VerifyReport, entries: int, head: str) -> None:
+    """Whether audit entry number ``entries`` still has the hash ``head`` (its first 16 or more hex
+    digits) that was written down outside the archive: the defence against an insider who puts back
+    an older checkpoint, signed or not, and cuts or rewrites the log after it."""
+    row = registry.db.execute("SELECT hash FROM audit ORDER BY id LIMIT 1 OFFSET ?", (entries - 1,)).fetchone()
+    if row is None:
+        report.issues.append(Issue("anchor", (
+            f"审计日志只有 {registry.audit_head()[0]} 条，少于库外记下的 {entries} 条（如汇编备考表）：有审计记录被删除"
+        )))  # fmt: skip
+    elif not str(row["hash"]).removeprefix("sha256:").startswith(head):
+        report.issues.append(Issue("anchor", (
+            f"审计日志第 {entries} 条的哈希与库外记下的链头 {head} 不符：这条及其之前的日志被改写过（或链头抄错了）"
+        )))  # fmt: skip
+    else:
+        report.notes.append(f"审计日志第 {entries} 条的哈希与库外记下的链头 {head} 一致")
+
+
+def check_signature(
+    checkpoint: Mapping[str, Any] | None, report: VerifyReport, public_key: Ed25519PublicKey | None
+) -> None:
+    """Judge the checkpoint's signature into ``report`` (after the audit log was counted into it).
+
+    Without ``public_key`` nothing is judged: a signed checkpoint is only noted as signed, since a
+    key to check it with cannot come from inside the archive. With it, the checkpoint must be
+    signed by that key and cover every audit entry: entries after it are unconfirmed (an insider
+    without the key can append to the log, just not sign the result). Called again for an export,
+    with the checkpoint the export carries; each call replaces what the one before found.
+    """
+    report.issues = [issue for issue in report.issues if issue.kind != "signature"]
+    report.checkpoint = _summary(checkpoint)
+    signed = bool(checkpoint and checkpoint.get("signature"))
+    report.signature, report.signature_note = ("unchecked" if signed else "unsigned"), ""
+    if public_key is None:
+        if signed and checkpoint is not None:
+            report.signature_note = f"检查点已签名（未核对签名，请用 --public-key）：密钥指纹 {checkpoint.get('key')}"
+        return
+    from .signing import check_signature as problem_of
+
+    report.signature = "failed"
+    if checkpoint is None:
+        if report.audit_entries:
+            report.issues.append(Issue("signature", "检查点没有签名：审计检查点（checkpoint.json）丢失或无法读取"))
+        return
+    problem = problem_of(checkpoint, public_key)
+    if problem:
+        report.issues.append(Issue("signature", problem))
+        return
+    covered = int(checkpoint["audit_entries"])
+    if report.audit_entries > covered:
+        report.signature_note = f"检查点签名有效，但只确认了前 {covered} 条审计记录"
+        report.issues.append(Issue("signature", (
+            f"审计日志最后 {report.audit_entries - covered} 条在签过名的检查点（{covered} 条）之后，没有签名确认："
+            "可能是归档后未及写入检查点（如断电），也可能是有人在登记库中添加的。核实这些记录后，在配置了签名私钥的"
+            "机器上运行 lianzheng archive init（写一条审计记录并重新签署检查点）"
+        )))  # fmt: skip
+        return
+    report.signature = "verified"
+    report.signature_note = (
+        f"检查点签名有效（密钥指纹 {checkpoint.get('key')}，{covered} 条审计记录，写于 {checkpoint.get('written_at')}）"
+    )
+
+
+def _summary(checkpoint: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if checkpoint is None:
+        return None
+    names = ("audit_entries", "audit_head", "written_at", "key")
+    return {name: checkpoint[name] for name in names if name in checkpoint}
+
+
+def _check_checkpoint(registry: Registry, data: Mapping[str, Any] | None, report: VerifyReport) -> None:
+    checkpoint = None if data is None else (int(data["audit_entries"]), str(data["audit_head"]))
     if checkpoint is None:
         if registry.setting("checkpointed", ""):
             report.issues.append(Issue("checkpoint", f"审计检查点文件 {registry.checkpoint_path.name} 丢失或无法读取"))

@@ -1,4 +1,4 @@
-"""``lianzheng archive ...``: file, list, show, verify, reindex and export the archive."""
+"""``lianzheng archive ...``: file, list, show, verify, reindex and export the archive; keys for its checkpoint."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import click
 from ..archive import Archive, MetadataError, Record, RecordMeta
 from ..errors import ExitCode, LianzhengError
 from .output import emit, filing_archive, format_table, progress
-from .params import ISO_DATE, allow_future_date_option, archive_option, json_option
+from .params import ISO_DATE, SECRET, allow_future_date_option, archive_option, json_option
 
 if TYPE_CHECKING:
     from ..archive.verify import VerifyReport
@@ -21,7 +21,7 @@ ACCEPTED = (".pdf", ".docx", ".ofd")
 
 @click.group("archive")
 def archive_group() -> None:
-    """档案：归档、查看、校验、导出、重建索引。每件文件有档号、哈希值和审计记录。"""
+    """档案：归档、查看、校验、导出、重建索引。每件文件有档号、哈希值和审计记录；审计检查点可用密钥签名。"""
 
 
 @archive_group.command("init")
@@ -31,7 +31,7 @@ def archive_group() -> None:
 @json_option
 def init(fonds: str | None, org: str | None, root: Path | None, as_json: bool) -> None:
     """创建档案（如不存在）并设置全宗号和默认机构代码。"""
-    with Archive(root) as archive:
+    with filing_archive(root) as archive:  # it writes an audit entry: warnings (an unsigned checkpoint) are shown
         archive.configure(fonds=fonds, org=org)
         settings = {key: archive.setting(key) for key in ("fonds", "category", "org", "retention")}
         location = archive.root
@@ -190,20 +190,58 @@ def _show_text(record: Record, location: Path) -> Iterator[str]:
         yield f"文件：{location / stored.path}（{stored.format}，{stored.size} 字节，{stored.sha256}）"
 
 
+def _anchor(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> list[tuple[int, str]]:
+    """``条数:链头`` as printed on a dossier's 备考表: the head's first 16 or more hex digits, spaces allowed."""
+    anchors = []
+    for value in values:
+        count, _, head = value.partition(":")
+        head = "".join(head.split()).lower().removeprefix("sha256:")
+        if not count.strip().isdigit() or int(count) < 1 or len(head) < 16 or len(head) > 64 \
+                or any(c not in "0123456789abcdef" for c in head):  # fmt: skip
+            raise click.BadParameter(
+                f"应写成 条数:链头，链头至少写前 16 位十六进制数字，如 57:3f2a9c1b0d4e7a65；收到的是“{value}”"
+            )
+        anchors.append((int(count), head))
+    return anchors
+
+
 @archive_group.command("verify")
 @click.option(
     "--export", "export_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="导出包.zip",
     help="校验一个导出包本身（在临时文件夹中还原后校验，不动任何档案）。",
 )  # fmt: skip
+@click.option(
+    "--public-key", type=click.Path(path_type=Path), envvar="LIANZHENG_CHECKPOINT_PUBKEY", metavar="公钥.pem",
+    help="用这把公钥核对审计检查点的签名（或环境变量 LIANZHENG_CHECKPOINT_PUBKEY）。公钥要从档案以外取得："
+         "能改档案的人也能换掉存在档案里的公钥。",
+)  # fmt: skip
+@click.option(
+    "--anchor", "anchors", multiple=True, callback=_anchor, metavar="条数:链头",
+    help="核对库外记下的检查点（如年度汇编备考表上印的审计记录条数和链头，链头至少写前 16 位）：审计日志的这一条"
+         "应仍是这个哈希。可重复。",
+)  # fmt: skip
 @archive_option
 @json_option
-def verify(export_file: Path | None, root: Path | None, as_json: bool) -> None:
-    """校验档案：重算每个文件的哈希、检查审计日志链、找出丢失或来历不明的文件和编号缺口。"""
+def verify(export_file: Path | None, public_key: Path | None, anchors: list[tuple[int, str]], root: Path | None,
+           as_json: bool) -> None:  # fmt: skip
+    """校验档案：重算每个文件的哈希、检查审计日志链、找出丢失或来历不明的文件和编号缺口。
+
+    给了公钥时，审计检查点还须有对应私钥的有效签名，并涵盖全部审计记录。"""
+    from ..archive.signing import load_public_key
+    from ..archive.verify import check_signature
+    from ..archive.verify import verify as verify_archive
+
+    key = load_public_key(public_key) if public_key is not None else None  # before any work: a wrong path fails fast
     if export_file is not None:
+        from ..archive.export import exported_checkpoint
+
+        if anchors:
+            raise click.UsageError("--anchor 用于核对档案本身，不能与 --export 同用")
         report = Archive.verify_export(export_file)
+        check_signature(exported_checkpoint(export_file), report, key)  # the checkpoint the export carries
     else:
         with Archive(root, create=False) as archive:
-            report = archive.verify()
+            report = verify_archive(archive.root, archive.registry, public_key=key, anchors=anchors)
     emit(report.to_dict(), lambda: _verify_text(report), as_json=as_json)
     if not report.ok:
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))
@@ -211,9 +249,45 @@ def verify(export_file: Path | None, root: Path | None, as_json: bool) -> None:
 
 def _verify_text(report: VerifyReport) -> Iterator[str]:
     yield f"检查了 {report.records} 件、{report.files} 个文件、{report.audit_entries} 条审计记录。"
+    for note in ([report.signature_note] if report.signature_note else []) + report.notes:
+        yield f"  {note}"
     for issue in report.issues:
         yield f"  [{issue.kind}] {issue.message}" + (f"：{issue.path}" if issue.path else "")
     yield "校验通过。" if report.ok else f"发现 {len(report.issues)} 个问题。"
+
+
+@archive_group.command("keygen")
+@click.option("--private", "private", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              metavar="私钥.pem", help="写出私钥（权限 0600）。交专人保管，不要放在档案文件夹里。")  # fmt: skip
+@click.option("--public", "public", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              metavar="公钥.pem", help="写出公钥：校验时用（verify --public-key），另存于档案以外。")  # fmt: skip
+@click.option("--password", type=SECRET, default=None,
+              help="给私钥加口令：- 从标准输入读一行，prompt 在终端输入，env:变量名 取自环境变量；"
+                   "不写则私钥不加密，只靠文件权限保护。")  # fmt: skip
+@click.option("--force", is_flag=True, help="覆盖已存在的密钥文件（原来的密钥将无法找回）。")
+@json_option
+def keygen(private: Path, public: Path, password: str | None, force: bool, as_json: bool) -> None:
+    """生成签署审计检查点用的密钥对（Ed25519）。
+
+    设置环境变量 LIANZHENG_CHECKPOINT_KEY=私钥文件 后，每次归档写出的检查点都带签名。
+
+    没有私钥的人改了登记库和检查点，用公钥校验（archive verify --public-key）时会被发现。"""
+    from ..archive.signing import ENV_KEY, ENV_PASSWORD, generate_keys
+
+    pair = generate_keys(private, public, passphrase=password, overwrite=force)
+    data = {"private": str(pair.private), "public": str(pair.public), "fingerprint": pair.fingerprint,
+            "encrypted": pair.encrypted}  # fmt: skip
+
+    def text() -> Iterator[str]:
+        yield f"已生成签名密钥（Ed25519），密钥指纹 {pair.fingerprint}"
+        protection = "已用口令加密" if pair.encrypted else "未加密，只有你能读"
+        yield f"  私钥：{pair.private}（{protection}）。交专人保管，不要放在档案文件夹里；归档时设置"
+        passphrase = f"，并在 {ENV_PASSWORD} 中给出口令" if pair.encrypted else ""
+        yield f"        {ENV_KEY}={pair.private.resolve()}{passphrase}"
+        yield f"  公钥：{pair.public}。另存于档案以外（纪检组、打印件），校验时："
+        yield f"        lianzheng archive verify --public-key {pair.public}"
+
+    emit(data, text, as_json=as_json)
 
 
 @archive_group.command("reindex")
@@ -274,7 +348,9 @@ def import_command(source: Path, root: Path | None, as_json: bool) -> None:
 @json_option
 def dossier(year: int, kind: str | None, unit: str | None, output: Path, force: bool, root: Path | None,
             as_json: bool) -> None:  # fmt: skip
-    """年度汇编：把选中的档案合并为一个 PDF，前附归档文件目录，书签按文种、文件两级。"""
+    """年度汇编：把选中的档案合并为一个 PDF，前附归档文件目录，书签按文种、文件两级。
+
+    末尾是备考表：件数、页数，立卷人、检查人签字处，以及打印时的审计检查点（签了名的还有签名）。"""
     from ..pdf.dossier import build_dossier
 
     with Archive(root, create=False) as archive:
@@ -282,6 +358,7 @@ def dossier(year: int, kind: str | None, unit: str | None, output: Path, force: 
         heading = f"{year}年度" + (f"{kind}" if kind else "") + (f"（{unit}）" if unit else "") + "汇编"
         result = build_dossier(archive, records, output, heading=heading, overwrite=force)
     emit({"path": str(result.path), "records": result.records, "pages": result.pages,
-          "catalog_pages": result.catalog_pages},
-         lambda: f"已汇编 {result.records} 件、共 {result.pages} 页（目录 {result.catalog_pages} 页）：{result.path}",
+          "catalog_pages": result.catalog_pages, "note_pages": result.note_pages},
+         lambda: f"已汇编 {result.records} 件、共 {result.pages} 页（目录 {result.catalog_pages} 页，"
+                 f"末尾备考表 {result.note_pages} 页，印有审计检查点）：{result.path}",
          as_json=as_json)  # fmt: skip
