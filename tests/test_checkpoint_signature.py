@@ -109,6 +109,15 @@ def test_a_signed_checkpoint_verifies_with_the_bureaus_public_key(signed, keys, 
     assert as_json["checkpoint"]["signature_status"] == "verified"
 
 
+def test_the_python_api_verifies_with_a_public_key_and_an_anchor(signed, keys):
+    bureau, stranger = keys
+    with Archive(signed, create=False) as archive:
+        entries, head = archive.registry.audit_head()
+        printed = head.removeprefix("sha256:")[:16]  # as the 备考表 prints it
+        assert archive.verify(public_key=load_public_key(bureau.public), anchors=[(entries, printed)]).ok
+        assert not archive.verify(public_key=load_public_key(stranger.public)).ok
+
+
 def test_the_public_key_may_come_from_the_environment(signed, keys, run, monkeypatch):
     monkeypatch.setenv("LIANZHENG_CHECKPOINT_PUBKEY", str(keys[1].public))  # the wrong one
     result = run("archive", "verify", "--archive", signed)

@@ -161,12 +161,12 @@ def test_a_yearly_dossier_has_a_catalog_nested_bookmarks_and_page_counts(soffice
         assert "归档文件目录" in catalog and all(r.archival_code.split("-")[-1] in catalog for r in records)
         outline = reader.outline
         kinds = [item.title for item in outline if not isinstance(item, list)]
-        assert kinds == ["归档文件目录", "告知书", "通知", "报告"]
+        assert kinds == ["归档文件目录", "告知书", "通知", "报告", "备考表"]
         children = [item for item in outline if isinstance(item, list)]
         assert [len(group) for group in children] == [1, 1, 1]
         filed = archive.list(year=2026)
         assert all(r.page_count and r.page_count >= 1 for r in filed)
-        assert result.pages == result.catalog_pages + sum(r.page_count or 0 for r in filed)
+        assert result.pages == result.catalog_pages + sum(r.page_count or 0 for r in filed) + result.note_pages
         assert all(any(f.format == "pdf" for f in r.files) for r in filed)  # PDF/A copies kept
         assert archive.verify().ok
         with pytest.raises(Exception, match="已存在"):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -46,6 +46,8 @@ from .storage import Staged, digest_of, place, stage
 from .verify import VerifyReport, verify
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     from ..templating.catalog import Template
 
 ENV_ROOT = "LIANZHENG_ARCHIVE"
@@ -510,9 +512,15 @@ class Archive:
 
     # ------------------------------------------------------------------ fixity and export
 
-    def verify(self) -> VerifyReport:
-        """Re-hash every file, check the audit chain, find missing and unknown files and numbering gaps."""
-        return verify(self.root, self.registry)
+    def verify(
+        self, *, public_key: Ed25519PublicKey | None = None, anchors: Sequence[tuple[int, str]] = ()
+    ) -> VerifyReport:
+        """Re-hash every file, check the audit chain, find missing and unknown files and numbering gaps.
+
+        ``public_key`` (given from outside the archive): the checkpoint must carry its valid signature
+        over the whole chain; ``anchors``: (entries, head prefix) pairs printed earlier (a 备考表)
+        that the chain must still contain."""
+        return verify(self.root, self.registry, public_key=public_key, anchors=anchors)
 
     def export(self, target: Path, *, records: builtins.list[Record] | None = None, overwrite: bool = False) -> Path:
         """A zip of the records' files, a manifest of their metadata and the audit log, and a snapshot
