@@ -23,7 +23,7 @@ def safe_filename(title: str) -> str:
 
 
 @contextlib.contextmanager
-def atomic_output(path: str | os.PathLike[str], *, overwrite: bool) -> Iterator[BinaryIO]:
+def atomic_output(path: str | os.PathLike[str], *, overwrite: bool, mode: int | None = None) -> Iterator[BinaryIO]:
     """A binary file to write ``path`` through, put in place whole when the block ends.
 
     The handle is a temporary file beside ``path`` (same folder, so the final rename cannot
@@ -35,8 +35,9 @@ def atomic_output(path: str | os.PathLike[str], *, overwrite: bool) -> Iterator[
     parent folders are created. Errors, and any :class:`OSError` the block raises, become
     :class:`OutputError` with the reason in Chinese.
 
-    One writer for every output: documents, PDFs, archive exports and the search index's small
-    state files.
+    One writer for every output: documents, PDFs, archive exports, private keys and the search
+    index's small state files. ``mode`` (POSIX) is the file's mode from its first byte to its last
+    (0o600 for a private key); by default, what the umask allows.
     """
     target = Path(path)
     if target.is_dir():
@@ -54,7 +55,7 @@ def atomic_output(path: str | os.PathLike[str], *, overwrite: bool) -> Iterator[
             yield handle
             handle.flush()
             if os.name == "posix":  # mkstemp makes 0600; a written file gets what the umask allows
-                os.fchmod(handle.fileno(), 0o666 & ~UMASK)
+                os.fchmod(handle.fileno(), 0o666 & ~UMASK if mode is None else mode)
             os.fsync(handle.fileno())
         if overwrite:
             os.replace(tmp, target)
@@ -82,7 +83,9 @@ def _umask() -> int:
 UMASK = _umask()
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:
+def write_atomic(
+    path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False, mode: int | None = None
+) -> Path:
     """Write ``data`` to ``path`` all at once: a temporary file, fsync, then a rename.
 
     Without ``overwrite`` an existing file is never replaced, even by a concurrent writer: the
@@ -90,7 +93,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, overwrite: bool =
     folders are created. Raises :class:`OutputError` with the reason in Chinese.
     (:func:`atomic_output` with the bytes at hand.)
     """
-    with atomic_output(path, overwrite=overwrite) as handle:
+    with atomic_output(path, overwrite=overwrite, mode=mode) as handle:
         handle.write(data)
     return Path(path)
 

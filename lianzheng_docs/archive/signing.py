@@ -18,12 +18,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
-import errno
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -254,7 +251,7 @@ def generate_keys(private: Path, public: Path, *, passphrase: str | None = None,
     key = Ed25519PrivateKey.generate()
     encryption = BestAvailableEncryption(passphrase.encode("utf-8")) if passphrase else NoEncryption()
     pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, encryption)
-    _write_private(private, pem, overwrite=overwrite)
+    write_atomic(private, pem, overwrite=overwrite, mode=0o600)  # 0600 from the first byte
     try:
         write_atomic(public, key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo),
                      overwrite=overwrite)  # fmt: skip
@@ -264,55 +261,3 @@ def generate_keys(private: Path, public: Path, *, passphrase: str | None = None,
     return KeyPair(private, public, fingerprint(key.public_key()), bool(passphrase))
 
 
-def _write_private(path: Path, data: bytes, *, overwrite: bool) -> None:
-    """Write ``data`` with mode 0600 from its first byte to its last: a temporary file from
-    :func:`tempfile.mkstemp` (0600), fsynced, then linked (never replacing) or renamed into place.
-
-    Not :func:`lianzheng_docs.fileio.atomic_output`: it gives every file the mode the umask allows
-    (0644 under the usual 022), and chmod after the rename would leave the key readable meanwhile.
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"无法在 {path.parent} 写入私钥：{exc.strerror or exc}") from exc
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if os.name == "posix":
-                os.fchmod(handle.fileno(), 0o600)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            _link(tmp, path)
-        if os.name == "posix":
-            folder = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(folder)
-            finally:
-                os.close(folder)
-    except FileExistsError as exc:
-        raise OutputError(f"文件 {path} 已存在；如要覆盖（原来的密钥将无法找回），请加 --force") from exc
-    except OSError as exc:
-        raise OutputError(f"无法写入私钥 {path}：{exc.strerror or exc}") from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
-def _link(source: Path, target: Path) -> None:
-    """Put ``source`` at ``target`` without replacing a file there (a hard link fails if the name is
-    taken); on a file system without hard links, check and rename, as :mod:`lianzheng_docs.fileio` does."""
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
-            raise
-        if target.exists():
-            raise FileExistsError(errno.EEXIST, "exists", str(target)) from exc
-        os.replace(source, target)
