@@ -6,14 +6,14 @@ The examples tell the story the 通报, the 报表 and the 典型案例 tell: �
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 
 import pytest
 
 from lianzheng_docs import Catalog, RenderedDocument, ValidationError, check_document
 from lianzheng_docs.gbt9704.wording import REQUEST_WORDING
+
+from ooxml import paragraph_texts
 
 GROUP = "中共××市纪委驻市财政局纪检组"
 PARTY_GROUP = "中共××市财政局党组"
@@ -21,11 +21,7 @@ PARTY_GROUP = "中共××市财政局党组"
 
 def paragraphs(document: RenderedDocument) -> list[str]:
     """The text of every paragraph of the body, tables and the 版记 included, in order."""
-    xml = zipfile.ZipFile(io.BytesIO(document.content)).read("word/document.xml").decode("utf-8")
-    texts = []
-    for paragraph in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S):
-        texts.append("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", paragraph)))
-    return [t.strip() for t in texts]
+    return [t.strip() for t in paragraph_texts(document.content)]
 
 
 def render(template_id: str, **changes: object) -> RenderedDocument:

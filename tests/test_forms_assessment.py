@@ -3,9 +3,7 @@ the 通报 of the results. Totals, 名次, 等次 and the 末位 are computed fr
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 
 import pytest
 
@@ -13,15 +11,12 @@ from lianzheng_docs import Catalog, RenderedDocument, ValidationError, load_rost
 from lianzheng_docs.duties.batch import DEFAULT_KINDS, unit_data, unit_field
 
 from conftest import ROOT
+from ooxml import paragraph_texts
 
 
 def paragraphs(document: RenderedDocument) -> list[str]:
     """The text of every paragraph of the body, tables included, in order."""
-    xml = zipfile.ZipFile(io.BytesIO(document.content)).read("word/document.xml").decode("utf-8")
-    texts = []
-    for paragraph in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S):
-        texts.append("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", paragraph)))
-    return texts
+    return paragraph_texts(document.content)
 
 
 def example(template_id: str) -> dict:

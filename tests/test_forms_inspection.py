@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 
 import pytest
 
 from lianzheng_docs import Catalog, RenderedDocument, ValidationError, check_document
 from lianzheng_docs.duties.obligations.judging import stated_deadline
 from lianzheng_docs.gbt9704.wording import REQUEST_WORDING
+
+from ooxml import paragraph_texts
 
 GROUP = "中共××市纪委驻市财政局纪检组"  # 发文机关标志, 署名 and 印发机关 of all three
 PARTY_GROUP = "中共××市财政局党组"
@@ -20,11 +20,7 @@ UNITS = ["国库支付中心", "财政投资评审中心", "非税收入管理�
 
 def paragraphs(document: RenderedDocument) -> list[str]:
     """The text of every paragraph of the body, tables and the 版记 included, in order."""
-    xml = zipfile.ZipFile(io.BytesIO(document.content)).read("word/document.xml").decode("utf-8")
-    texts = []
-    for paragraph in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S):
-        texts.append("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", paragraph)).strip())
-    return [t for t in texts if t]
+    return [t.strip() for t in paragraph_texts(document.content) if t.strip()]
 
 
 def example(template_id: str) -> dict:

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 
 import pytest
 
 from lianzheng_docs import Catalog, RenderedDocument
 
+from ooxml import paragraph_texts
+
 
 def paragraphs(document: RenderedDocument) -> list[str]:
     """The text of every paragraph of the body, tables included, in order."""
-    xml = zipfile.ZipFile(io.BytesIO(document.content)).read("word/document.xml").decode("utf-8")
-    texts = []
-    for paragraph in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S):
-        texts.append("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", paragraph)))
-    return texts
+    return paragraph_texts(document.content)
 
 
 def render(template_id: str, **changes: object) -> RenderedDocument:

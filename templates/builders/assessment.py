@@ -19,6 +19,7 @@ from .pieces import (
     imprint,
     loop_headed_items,
     loop_paragraphs,
+    loop_sections,
     red_header,
     signing_lines,
 )
@@ -51,12 +52,7 @@ def assessment_plan() -> GongwenDocument:
     doc.blank()
     doc.addressee("{{ addressees }}：")
     loop_paragraphs(doc, "intro")
-    doc.control("{%p for item in requirements %}")
-    doc.heading(1, "{{ loop.index|cn_num }}、{{ item.heading }}")
-    doc.control("{%p for para in item.paragraphs %}")
-    doc.paragraph("{{ para }}")
-    doc.control("{%p endfor %}")
-    doc.control("{%p endfor %}")
+    loop_sections(doc, "requirements")
     doc.paragraph("联系人：{{ contact.with_post }}，联系电话：{{ phone }}。")
     attachment_note(doc, PLAN)
     closing(doc)

@@ -25,6 +25,14 @@ def loop_headed_items(doc: GongwenDocument, expression: str) -> None:
     doc.control("{%p endfor %}")
 
 
+def loop_sections(doc: GongwenDocument, expression: str) -> None:
+    """Numbered parts ("一、heading", 7.3.3 level 1), each with its paragraphs: a notice's 工作要求."""
+    doc.control(f"{{%p for item in {expression} %}}")
+    doc.heading(1, "{{ loop.index|cn_num }}、{{ item.heading }}")
+    loop_paragraphs(doc, "item.paragraphs")
+    doc.control("{%p endfor %}")
+
+
 def red_header(doc: GongwenDocument, *, upward: bool) -> None:
     """版头: 份号, 密级, 紧急程度 when given, the red mark, the 发文字号 (with 签发人 on 上行文), the red rule."""
     doc.header_marks()

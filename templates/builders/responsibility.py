@@ -13,6 +13,7 @@ from .pieces import (
     imprint,
     loop_headed_items,
     loop_paragraphs,
+    loop_sections,
     red_header,
     signing_lines,
 )
@@ -83,12 +84,7 @@ def task_assignment_notice() -> GongwenDocument:
     doc.blank()
     doc.addressee("{{ addressees }}：")
     loop_paragraphs(doc, "intro")
-    doc.control("{%p for item in requirements %}")
-    doc.heading(1, "{{ loop.index|cn_num }}、{{ item.heading }}")
-    doc.control("{%p for para in item.paragraphs %}")
-    doc.paragraph("{{ para }}")
-    doc.control("{%p endfor %}")
-    doc.control("{%p endfor %}")
+    loop_sections(doc, "requirements")
     attachment_note(doc, TASK_LIST)
     closing(doc)
     attachment_page(doc, TASK_LIST)
