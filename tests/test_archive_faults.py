@@ -229,7 +229,7 @@ def test_a_checkpoint_that_cannot_be_written_warns_and_catches_up(root, tmp_path
 
 
 def test_an_interrupt_after_the_commit_keeps_the_file(root, tmp_path, monkeypatch):
-    def interrupted(self):
+    def interrupted(self, *args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Registry, "write_checkpoint", interrupted)
