@@ -276,3 +276,12 @@ def test_the_groups_documents_are_filed_under_the_group(template_id):
     document = render(template_id)
     assert document.metadata["issuer"] == GROUP and document.metadata["unit"] == "驻局纪检组"
     assert Catalog.default().get(template_id).manifest.number_prefix == "X财纪"
+
+
+def test_the_checker_says_why_an_opinion_is_read_as_going_up(tmp_path):
+    """An 意见 is not one of the 上行 kinds by name; its 签发人 is what makes it one (条例第九条)."""
+    path = render("work_suggestion").save(tmp_path / "意见.docx")
+    report = check_document(path)
+    assert report.kind == "上行文" and report.kind_inferred
+    assert "标注了签发人，按上行文检查（条例第九条）" in report.kind_reasons
+    assert not any("报告、请示是上行文" in reason for reason in report.kind_reasons)

@@ -301,8 +301,10 @@ def classify(doc: Document, layout: Layout) -> Classification:
         return Classification("纪要", [*reasons, "按纪要格式（GB/T 9704 10.3）检查"])
     if mark_kind == "命令" or (title_kind == "命令" and not title.endswith("通知")):
         return Classification("命令", [*reasons, "按命令（令）格式（GB/T 9704 10.2）检查，不要求标题"])
-    if kinds.is_upward(title_kind) or signer:
+    if kinds.is_upward(title_kind):
         return Classification("上行文", [*reasons, "报告、请示是上行文，须标注签发人（条例第九条）"])
+    if signer:  # an 意见 may go up too: the 签发人 says it does
+        return Classification("上行文", [*reasons, "标注了签发人，按上行文检查（条例第九条）"])
     first_page_unnumbered = not any("PAGE" in p.fields for p in doc.footer_on_page(1)[1])
     if title_kind == "函" and mark and not mark.endswith("文件") and first_page_unnumbered:
         why = "函的标志不带“文件”、首页不显示页码：按信函格式（GB/T 9704 10.1）检查"
