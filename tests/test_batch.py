@@ -156,3 +156,19 @@ def test_cli_batch_goes_past_bad_roster_rows_and_names_them(run, tmp_path):
     assert "国库科 的主要负责人不能为空" in failed[0]["message"] and "预算科 重复" in failed[1]["message"]
     # the strict reading used by status and roster show still refuses the file
     assert run("roster", "show", "名册.csv").exit_code == ExitCode.INVALID_INPUT
+
+
+def test_the_second_copy_of_a_separate_report_is_made_not_skipped(tmp_path):
+    """七（三）分别报送: a department's report to 局党组 and the same to 纪检组 share a 题名; a batch for the
+    second 主送 makes the second copy for each unit, and a re-run of either makes nothing twice."""
+    report = Catalog.default().get("department_report")
+    base = {k: v for k, v in report.example().items() if k != "doc_number"} | {"date": "2026-01-12"}
+    roster = Roster(UNITS[:2])
+    with Archive(tmp_path / "档案") as archive:
+        first = run_batch(report, roster, base | {"recipient": "局党组"}, year=2025, archive=archive)
+        second = run_batch(report, roster, base | {"recipient": "驻局纪检组"}, year=2025, archive=archive)
+        assert [i.state for i in first.items] == [i.state for i in second.items] == ["made", "made"]
+        again = run_batch(report, roster, base | {"recipient": "驻局纪检组"}, year=2025, archive=archive)
+        assert [i.state for i in again.items] == ["skipped", "skipped"]
+        filed = archive.list(template="department_report", unit="预算科")
+        assert sorted(r.recipients for r in filed) == ["中共××市纪委驻市财政局纪检组", "中共××市财政局党组"]

@@ -440,10 +440,17 @@ class Archive:
         files = self.registry.files_of_records([row["id"] for row in rows])
         return [Record.from_row(row, files[row["id"]]) for row in rows]
 
-    def find_rendered(self, template_id: str, title: str, *, unit: str | None = None) -> Record | None:
-        """The record already filed from ``template_id`` with this 题名 (and unit), if any: how re-runs
-        of ``samples --archive`` and ``batch`` know what not to file twice."""
-        return next((r for r in self.list(template=template_id, unit=unit) if r.title == title), None)
+    def find_rendered(
+        self, template_id: str, title: str, *, unit: str | None = None, recipients: str | None = None
+    ) -> Record | None:
+        """The record already filed from ``template_id`` with this 题名 (and unit, and 主送), if any: how
+        re-runs of ``samples --archive`` and ``batch`` know what not to file twice. The copies of a
+        分别报送 share a 题名 and differ by their 主送, so ``recipients`` tells them apart."""
+        return next(
+            (r for r in self.list(template=template_id, unit=unit)
+             if r.title == title and (recipients is None or r.recipients == recipients)),
+            None,
+        )  # fmt: skip
 
     def path_of(self, record: Record, role: str = "original") -> Path:
         stored = next((f for f in record.files if f.role == role), None)

@@ -293,8 +293,7 @@ def _samples_into_archive(catalog: Catalog, root: str, as_json: bool, finisher: 
                     metadata = template.metadata(data)
                     title = metadata.get("title", template.title)
                     data.pop("doc_number", None)  # the archive numbers it
-                    existing = next((r for r in archive.list(template=template.id) if r.title == title
-                                     and r.recipients == metadata.get("recipients", "")), None)  # fmt: skip
+                    existing = archive.find_rendered(template.id, title, recipients=metadata.get("recipients", ""))
                     record = existing or archive.file_rendered(template, data, finish=finisher.one,
                                                                allow_future_date=allow_future_date)  # fmt: skip
                     results.append({

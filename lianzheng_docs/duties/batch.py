@@ -153,9 +153,10 @@ def _one(
     finish_one = (lambda content: finish(content, unit.name)) if finish is not None else None
     data = unit_data(template, base, unit, year)
     try:
-        title = template.metadata(data).get("title") or template.title
-        if archive is not None:
-            existing = archive.find_rendered(template.id, title, unit=unit.name)
+        metadata = template.metadata(data)
+        title = metadata.get("title") or template.title
+        if archive is not None:  # the same 题名 to another 主送 is the other copy of a 分别报送
+            existing = archive.find_rendered(template.id, title, unit=unit.name, recipients=metadata.get("recipients"))
             if existing is not None and not force:
                 return BatchItem(
                     unit.name, "skipped", title, record=existing, message=f"已归档 {existing.archival_code}"
