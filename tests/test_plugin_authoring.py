@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from lianzheng_docs.plugins.authoring import BUILD_SCRIPT, scaffold
+from lianzheng_docs.plugins.scaffold import BUILD_SCRIPT, scaffold
 
 from conftest import ROOT
 

@@ -58,7 +58,7 @@ def list_plugins(as_json: bool) -> None:
               help="在哪个文件夹下创建。")  # fmt: skip
 def new_plugin(name: str, target: Path) -> None:
     """创建一个新插件的骨架：pyproject（入口点、包数据）、钩子和一个符合 GB/T 9704 的通知模板。"""
-    from ..plugins.authoring import scaffold
+    from ..plugins.scaffold import scaffold
 
     root = scaffold(name, target)
     folder = _as_path_argument(root)
