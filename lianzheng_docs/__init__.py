@@ -36,6 +36,8 @@ _EXPORTS = {
     "FieldSpec": "templating.manifest", "FieldType": "templating.manifest", "TemplateManifest": "templating.manifest",
     "RenderedDocument": "templating.rendering",
     "render_samples": "templating.samples",
+    "RenderLimits": "templating.limits", "RenderLimitError": "templating.limits", "render_limits": "templating.limits",
+    "render_xlsx": "templating.spreadsheet",
     "CnDate": "values", "Person": "values", "Unit": "values",
     "Archive": "archive", "Record": "archive", "RecordMeta": "archive",
     "Roster": "duties.roster", "RosterError": "duties.roster", "load_roster": "duties.roster",
@@ -66,6 +68,8 @@ __all__ = [
     "Problem",
     "Record",
     "RecordMeta",
+    "RenderLimitError",
+    "RenderLimits",
     "RenderedDocument",
     "Report",
     "Roster",
@@ -86,7 +90,9 @@ __all__ = [
     "load_obligations",
     "load_roster",
     "record_event",
+    "render_limits",
     "render_samples",
+    "render_xlsx",
     "review_data",
     "run_batch",
     "status",
@@ -136,7 +142,9 @@ if TYPE_CHECKING:
     )
     from .templating.catalog import Catalog, Template, TemplateSource
     from .templating.examples import example_yaml
+    from .templating.limits import RenderLimitError, RenderLimits, render_limits
     from .templating.manifest import FieldSpec, FieldType, TemplateManifest
     from .templating.rendering import RenderedDocument
     from .templating.samples import render_samples
+    from .templating.spreadsheet import render_xlsx
     from .values import CnDate, Person, Unit
