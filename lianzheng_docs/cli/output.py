@@ -125,9 +125,12 @@ def progress(total: int, label: str, *, quiet: bool = False) -> Iterator[Callabl
 @contextmanager
 def filing_archive(root: Any) -> Iterator[Archive]:
     """The archive at ``root`` for commands that file: its warnings (a plugin's complaint, an index
-    left behind) are printed on stderr at the end, so a filing that succeeded says so plainly."""
+    left behind) are printed on stderr at the end, so a filing that succeeded says so plainly. A
+    signing key that is configured but unusable stops the command first (it would at the commit)."""
     from ..archive import Archive
+    from ..archive.signing import configured_signer
 
+    configured_signer()  # a bad signing key stops the command before any work (LibreOffice, numbering)
     with Archive(root or None) as archive:
         try:
             yield archive
