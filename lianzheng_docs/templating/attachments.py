@@ -35,7 +35,8 @@ from ..docxzip import normalize_docx, restore_namespaces
 from ..errors import Problem
 from ..gbt9704 import figures as G
 from ..layout import styles as S
-from ..layout.builder import GongwenDocument, Span
+from ..layout.attachment import attachment_note, attachment_page
+from ..layout.builder import GongwenDocument
 from .rendering import break_title_lines
 
 MAX_ATTACHMENTS = 20
@@ -262,35 +263,17 @@ def compose(content: bytes, attachments: Sequence[Attachment], render_template: 
 
 
 def _note_paragraphs(names: Sequence[str]) -> list[_Element]:
-    """One blank line, then "附件：1.名称" lines built with the layout kit's body style."""
+    """One blank line, then "附件：1.名称" lines, laid out by :func:`..layout.attachment.attachment_note`."""
     kit = GongwenDocument(title="附件说明", page_numbers=False)
-    kit.blank()
-    char = G.ONE_CHAR
-    if len(names) == 1:
-        para = kit.paragraph(f"附件：{names[0]}")
-        _indent(para._p, left=5 * char, hanging=3 * char)
-    else:
-        for number, name in enumerate(names, 1):
-            para = kit.paragraph(f"{'附件：' if number == 1 else ''}{number}.{name}")
-            # "1." is one character wide: names start six characters in, numbers under numbers
-            _indent(para._p, left=6 * char, hanging=(4 if number == 1 else 1) * char)
+    attachment_note(kit, names)
     return [copy.deepcopy(p) for p in kit.doc.element.body if p.tag == f"{_W}p"]
-
-
-def _indent(paragraph: _Element, *, left: int, hanging: int) -> None:
-    from ..layout.ooxml import PPR_ORDER, element, set_child
-
-    set_child(paragraph.get_or_add_pPr(), element("w:ind", {"w:left": left, "w:hanging": hanging}), PPR_ORDER)
 
 
 def _heading(label: str, attachment: Attachment, with_title: bool) -> Document:
     """The first lines of a 附件: its label in 3号黑体 at the top of a new page, then its title on
     line 3 (and its table, when it is one)."""
     kit = GongwenDocument(title=attachment.title, page_numbers=False)
-    kit.start_page(kit.paragraph(Span(label, S.HEI), style=S.PLAIN))
-    kit.blank()
-    if with_title:
-        kit.title(attachment.title)
+    attachment_page(kit, label, attachment.title if with_title else None)
     if attachment.is_table:
         kit.blank()
         width = G.TEXT_WIDTH / G.TWIPS_PER_MM

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from lianzheng_docs.gbt9704 import figures as G
+from lianzheng_docs.layout import attachment as layout_attachment
 from lianzheng_docs.layout.builder import KAI, TITLE, GongwenDocument, Span
-from lianzheng_docs.layout.ooxml import PPR_ORDER, element, set_child
-from lianzheng_docs.layout.styles import HEI, PLAIN
 
 
 def loop_paragraphs(doc: GongwenDocument, expression: str) -> None:
@@ -83,18 +81,10 @@ def signing_lines(doc: GongwenDocument, *roles: str) -> None:
 
 def attachment_note(doc: GongwenDocument, name: str) -> None:
     """附件说明 (7.3.4) of the one 附件 a template carries itself: "附件：名称", wrapped lines under the name."""
-    doc.blank()
-    para = doc.paragraph(f"附件：{name}")
-    set_child(
-        para._p.get_or_add_pPr(),
-        element("w:ind", {"w:left": 5 * G.ONE_CHAR, "w:hanging": 3 * G.ONE_CHAR}),
-        PPR_ORDER,
-    )
+    layout_attachment.attachment_note(doc, [name])
 
 
 def attachment_page(doc: GongwenDocument, title: str) -> None:
     """The first lines of the 附件 (7.3.7): "附件" in 3号黑体 at the top of a new page, its title on line 3."""
-    doc.start_page(doc.paragraph(Span("附件", HEI), style=PLAIN))
-    doc.blank()
-    doc.title(title)
+    layout_attachment.attachment_page(doc, "附件", title)
     doc.blank()
