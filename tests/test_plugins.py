@@ -337,3 +337,21 @@ def test_a_broken_builtin_template_is_an_error_not_an_empty_catalog(tmp_path, mo
     monkeypatch.setattr(builtin, "lianzheng_template_sources", broken_sources)
     with pytest.raises(TemplateError, match="内置模板有误"):
         Catalog.from_plugins(Plugins(autoload=False))
+
+
+def test_one_broken_template_leaves_out_that_template_not_the_plugin(installed, tmp_path):
+    """A plugin with a good template and a broken one keeps serving the good one, degraded, naming the other."""
+    folder = samples.TEMPLATES["raiser"]
+    (folder / "notice.toml").write_text('id = "notice"\ntitle = ""\n', encoding="utf-8")  # broken manifest
+    (folder / "letter.toml").write_text(
+        (folder / "inspection.toml").read_text(encoding="utf-8").replace('id = "inspection"', 'id = "letter"'),
+        encoding="utf-8",
+    )  # its .docx is missing
+    plugins = Plugins()
+    catalog = Catalog.from_plugins(plugins)
+    assert "raiser:inspection" in catalog and "raiser:notice" not in catalog and "raiser:letter" not in catalog
+    info = plugins.info["raiser"]
+    assert info.status == "degraded" and info.templates == ["raiser:inspection"]
+    assert any("raiser:notice.toml" in problem and "title" in problem for problem in info.problems)
+    assert any("letter.docx 不存在" in problem for problem in info.problems)
+    assert catalog.get("raiser:inspection").docx_bytes().startswith(b"PK")  # the good one is whole

@@ -37,17 +37,28 @@ __all__ = ["LOCAL_OWNERS", "Catalog", "Template", "TemplateSource", "load_source
 # LOCAL_OWNERS (imported above): "builtin" and "local", whose template ids are not namespaced
 
 
-def load_source(source: TemplateSource) -> list[Template]:
-    """Every template in ``source``, in id order; a broken manifest or a missing .docx raises TemplateError."""
+def load_source(source: TemplateSource, broken: list[str] | None = None) -> list[Template]:
+    """Every template in ``source``, in id order.
+
+    A broken manifest or a missing .docx raises TemplateError, unless ``broken`` is given: then its
+    message is added there and the template left out, so one broken template of a plugin does not
+    take the plugin's others with it.
+    """
     templates = []
     for entry in sorted(source.root.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".toml") or not entry.is_file():
             continue
         where = f"{source.owner}:{entry.name}"
-        manifest = parse_manifest(entry.read_text(encoding="utf-8"), source=where, template_id=entry.name[:-5])
-        docx = source.root / manifest.docx
-        if not docx.is_file():
-            raise TemplateError(f"模板清单 {where} 指向的 {manifest.docx} 不存在")
+        try:
+            manifest = parse_manifest(entry.read_text(encoding="utf-8"), source=where, template_id=entry.name[:-5])
+            docx = source.root / manifest.docx
+            if not docx.is_file():
+                raise TemplateError(f"模板清单 {where} 指向的 {manifest.docx} 不存在")
+        except TemplateError as exc:
+            if broken is None:
+                raise
+            broken.append(exc.message)
+            continue
         templates.append(Template(manifest, source.owner, docx))
     return templates
 
@@ -219,18 +230,23 @@ class Catalog:
 
     @classmethod
     def from_plugins(cls, plugins: Plugins) -> Catalog:
-        """Templates of all plugins in service; a plugin whose templates are broken is marked failed, alone.
+        """Templates of all plugins in service. A plugin's broken template (its manifest, its .docx) is
+        left out and the plugin marked degraded with the reason; a plugin none of whose templates is
+        usable, or that claims another's id, is marked failed, alone.
 
         Which ids and 机关代字 a plugin may claim was settled when the plugins loaded
         (:mod:`lianzheng_docs.plugins.ownership`); this checks the ids again as the manifests give them.
         """
         catalog = cls([])
         for owner, source in plugins.template_sources():
+            broken: list[str] | None = None if owner == "builtin" else []
             try:
                 try:
-                    templates = load_source(source)
+                    templates = load_source(source, broken)
                 except OSError as exc:
                     raise TemplateError(f"模板文件夹无法读取：{type(exc).__name__}: {exc}") from exc
+                if broken and not templates:  # nothing of it is usable: out of service, as before
+                    raise TemplateError("；".join(broken))
                 for template in templates:
                     template.plugins = plugins
                     space = namespace(template.id)
@@ -252,6 +268,8 @@ class Catalog:
             for template in templates:
                 catalog._templates[template.id] = template
             plugins.add_templates(owner, [template.id for template in templates])
+            for message in broken or []:  # the plugin's other templates serve; these are named
+                plugins.degrade(owner, f"模板无法使用，已略去：{message}")
         return catalog
 
     @classmethod
