@@ -162,3 +162,16 @@ def test_without_a_number_a_document_is_a_draft_and_filing_numbers_it(catalog, t
     with Archive(tmp_path / "档案") as archive:
         record = archive.file_rendered(template, data)
     assert record.doc_number == "X财党〔2026〕1号"
+
+
+def test_tags_nested_deeper_than_python_compiles_are_a_template_error(tmp_path):
+    """21 nested loops or 100 nested ifs: Python's compiler refuses them (SyntaxError, IndentationError);
+    that is the template's fault, exit 5, not a traceback."""
+    loops = "".join(f"{{% for a{i} in [1] %}}" for i in range(21)) + "x" + "{% endfor %}" * 21
+    ifs = "{% if true %}" * 120 + "x" + "{% endif %}" * 120
+    for body, name in ((loops, "loops"), (ifs, "ifs")):
+        (tmp_path / name).mkdir()
+        catalog = make_catalog(tmp_path / name, [body, "{{ subject }}"])
+        with pytest.raises(TemplateError, match="标签嵌套过深") as caught:
+            catalog.get("probe").render({"subject": "x"})
+        assert caught.value.exit_code == 5

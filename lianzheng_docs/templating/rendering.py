@@ -123,10 +123,16 @@ def _template_error(exc: Exception, source: str) -> TemplateError | None:
     """The Chinese error for what a template's code did wrong; ``None`` for anything else (a limit included)."""
     if isinstance(exc, RecursionError):
         return RenderLimitError(source, "recursion", "宏或 recursive 循环调用自身的层数过深")
+    if isinstance(exc, MemoryError):
+        return RenderLimitError(source, "memory", "渲染时内存不足（模板生成的内容过大）")
     if isinstance(exc, etree.XMLSyntaxError):
         return TemplateError(
             f"渲染模板 {source} 的结果不完整：生成的 XML 无法完整读出（{exc.msg}），保存下来会丢掉其后的内容；"
             "一段文字超过 10 MB，或数据中有控制字符等无法写入文档的字符"
+        )
+    if isinstance(exc, SyntaxError):  # Python's compiler (after XMLSyntaxError, a subclass): deep nesting
+        return TemplateError(
+            f"模板 {source} 的标签嵌套过深，无法编译（{type(exc).__name__}: {exc.msg}）；请减少嵌套的层数"
         )
     if isinstance(exc, jinja2.UndefinedError):
         return TemplateError(
@@ -247,7 +253,10 @@ def render_metadata(manifest: TemplateManifest, context: Mapping[str, Any]) -> d
                 raise
             except RecursionError as exc:
                 raise RenderLimitError(manifest.id, "recursion", f"清单中 metadata.{key} 递归过深") from exc
-            except (jinja2.TemplateError, TypeError, ArithmeticError, LookupError, AttributeError, ValueError) as exc:
+            except MemoryError as exc:
+                raise RenderLimitError(manifest.id, "memory", f"清单中 metadata.{key} 生成的内容过大") from exc
+            except (jinja2.TemplateError, TypeError, ArithmeticError, LookupError, AttributeError, ValueError,
+                    SyntaxError) as exc:  # fmt: skip
                 raise TemplateError(f"模板 {manifest.id} 清单中 metadata.{key} 无法求值：{exc}") from exc
     return result
 
