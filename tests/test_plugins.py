@@ -355,3 +355,34 @@ def test_one_broken_template_leaves_out_that_template_not_the_plugin(installed, 
     assert any("raiser:notice.toml" in problem and "title" in problem for problem in info.problems)
     assert any("letter.docx 不存在" in problem for problem in info.problems)
     assert catalog.get("raiser:inspection").docx_bytes().startswith(b"PK")  # the good one is whole
+
+
+def test_the_archive_numbers_only_what_the_owner_may_number(installed, tmp_path, monkeypatch):
+    """A reviewer's attacks: a plugin's prepare_data adding the bureau's 文号, or dropping the one given;
+    a plugin template given a number of the bureau's 代字; a 待编号稿 filed as it is."""
+    from lianzheng_docs.archive import Archive
+    from lianzheng_docs.archive.errors import MetadataError
+
+    catalog = Catalog.default()
+    template = catalog.get("good:inspection")
+    data = {k: v for k, v in template.example().items() if k != "doc_number"}
+    with Archive(tmp_path / "档案") as archive:
+        monkeypatch.setattr(type(template), "prepared", lambda self, d: {**d, "doc_number": "X财党〔2026〕1号"})
+        with pytest.raises(TemplateError, match="改动了发文字号"):
+            archive.file_rendered(template, data)
+        dropped = lambda self, d: {k: v for k, v in d.items() if k != "doc_number"}  # noqa: E731
+        monkeypatch.setattr(type(template), "prepared", dropped)
+        with pytest.raises(TemplateError, match="改动了发文字号"):
+            archive.file_rendered(template, {**data, "doc_number": "X财评〔2026〕7号"})
+        monkeypatch.undo()
+        with pytest.raises(TemplateError, match="机关代字 X财党 属于内置模板"):
+            archive.file_rendered(template, {**data, "doc_number": "X财党〔2026〕3号"})
+        assert archive.list() == [] and archive.verify().ok  # nothing filed, no number of X财党 taken
+        record = archive.file_rendered(template, data)
+        assert record.doc_number == "X财评〔2026〕1号"
+        draft = catalog.get("dual_report")
+        draft_data = {k: v for k, v in draft.example().items() if k != "doc_number"}
+        path = draft.render(draft_data).save(tmp_path / "待编号稿.docx")
+        with pytest.raises(MetadataError, match="是待编号稿"):
+            archive.add(path)
+        assert len(archive.list()) == 1

@@ -19,7 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import LianzhengError
+from ..errors import LianzhengError, TemplateError
+from ..gbt9704 import docnumber
 from ..search import EmptyQuery, IndexedDocument, SearchQuery, SearchResult, open_engine
 from .codes import ArchivalCode, check_code, format_doc_number, parse_doc_number, retention_code
 from .derived import (
@@ -144,6 +145,7 @@ class Archive:
         with self._staged(source) as staged:
             fmt = checked_format(staged.head, staged.path, source)
             text, pages = readable_text(staged.path, fmt, source)
+            _refuse_draft(text, source)
             if not meta.title:
                 meta.title = own_title(staged.path, fmt) or source.stem
             with self._transaction_filing() as placed:
@@ -177,7 +179,13 @@ class Archive:
         import, since it needs LibreOffice. A document dated (成文日期) after today is refused
         (:class:`FutureDateError`, nothing numbered or stored) unless ``allow_future_date``.
         """
-        data = dict(data)
+        given = data.get("doc_number")
+        data = dict(template.prepared(data))  # the owner's hook runs once, before any number is taken
+        if data.get("doc_number") != given:
+            raise TemplateError(
+                f"模板 {template.id} 所属插件的数据预处理（lianzheng_prepare_data）改动了发文字号"
+                f"（{given or '空'} → {data.get('doc_number') or '空'}）：文号只能由档案编号或由数据给出"
+            )
         future = None
         with self._transaction_filing() as placed:
             number_field = template.manifest.field("doc_number")
@@ -190,7 +198,11 @@ class Archive:
                 year = numbering_year(template, data)
                 sequence = self.registry.next_number("doc_number", f"{code}|{year}")
                 data["doc_number"] = format_doc_number(code, year, sequence)
-            document = template.render(data, mask_names=mask_names)
+            if number_field is not None and data.get("doc_number"):
+                template.check_number(str(data["doc_number"]))  # a 代字 of another owner: refused
+            document = template.render(data, mask_names=mask_names, prepared=True)
+            if document.unnumbered:
+                raise MetadataError(f"模板 {template.id} 的文件没有发文字号（待编号稿），不能归档")
             when = document.metadata.get("date")
             future = self._check_date(date.fromisoformat(when) if when else None, allow_future_date)
             if finish is not None:
@@ -564,3 +576,16 @@ class Archive:
 
         self._index_checked = True
         return self.index.rebuild(batches())
+
+
+def _refuse_draft(text: str, source: Path) -> None:
+    """A 待编号稿 (its 文号 ``X财党〔2026〕　　号`` not yet numbered) is not a document to file: the
+    archive would keep it without a number, and the number it should have would never be taken."""
+    for line in text.splitlines()[:20]:  # the 版头 is at the top
+        compact = "".join(line.split())
+        draft = docnumber.FIND_DRAFT.search(compact)
+        if draft and not docnumber.FIND.search(compact):
+            raise MetadataError(
+                f"{source.name} 是待编号稿（文号 {draft.group()} 尚未编号），不能归档：请用 lianzheng render "
+                "--archive 生成并由档案编号，或在文件中填上文号后再归档"
+            )

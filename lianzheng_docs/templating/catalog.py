@@ -122,17 +122,20 @@ class Template:
         return context, attachments
 
     def render(
-        self, data: Mapping[str, Any], *, mask_names: bool = False, base_dir: Path | None = None
-    ) -> RenderedDocument:
+        self, data: Mapping[str, Any], *, mask_names: bool = False, base_dir: Path | None = None,
+        prepared: bool = False,
+    ) -> RenderedDocument:  # fmt: skip
         """Validate ``data`` and render the document, with its 附件 when the data lists some.
 
         :param mask_names: the public version (通报曝光): every person's name becomes 张某某.
         :param base_dir: where relative paths in ``attachments`` are found (the data file's folder).
+        :param prepared: ``data`` has been through :meth:`prepared` already (the archive numbers the
+            prepared data, so the owner's hook runs once and cannot change the number afterwards).
         :raises ValidationError: the data does not satisfy the manifest (every problem listed).
         :raises TemplateError: the template itself is broken.
         """
         restore_namespaces()  # in case docxcompose was imported since (it rebinds a prefix python-docx needs)
-        raw, attachments = self._checked(self.prepared(data), base_dir)
+        raw, attachments = self._checked(data if prepared else self.prepared(data), base_dir)
         context = prepare_context(raw, mask_names=mask_names)
         document = render_docx(self.manifest, self.docx_bytes(), context, source=self.id)
         if docnumber.is_draft(str(raw.get("doc_number", ""))):
@@ -172,6 +175,24 @@ class Template:
             return data
         changed = self._plugins().prepare_data(self.owner, self.id, dict(data))
         return data if changed is None else changed
+
+    def check_number(self, doc_number: str) -> None:
+        """Refuse a 发文字号 whose 机关代字 is registered to another owner than this template's: a
+        plugin's document never takes a number of the bureau's sequence, nor the bureau's a plugin's.
+
+        :raises TemplateError: naming the 代字 and its owner.
+        """
+        found = docnumber.parse_doc_number(doc_number)
+        if found is None or self.owner == "local":
+            return
+        from ..plugins.ownership import describe_owner, normalise_prefix
+
+        holder = self._plugins().prefixes.get(normalise_prefix(found[0]))
+        if holder is not None and holder != self.owner:
+            raise TemplateError(
+                f"发文字号 {doc_number} 的机关代字 {found[0]} 属于{describe_owner(holder)}，"
+                f"模板 {self.id} 的文件不能用它编号"
+            )
 
     def number_prefix(self) -> str:
         """The 机关代字 this template's documents are numbered with: the owner's answer, else the manifest's."""
