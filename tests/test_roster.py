@@ -8,6 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from lianzheng_docs.duties.roster import RosterError, load_roster
+from lianzheng_docs.errors import DataFileError
 
 YAML = """
 bureau: ××市财政局
@@ -323,3 +324,27 @@ def test_roster_show_names_file_sheet_row_and_cell_without_a_traceback(run, tmp_
     result = run("roster", "show", tmp_path / "名册.xlsx")
     assert result.exit_code == 3 and "Traceback" not in result.output
     assert "名册.xlsx（工作表“科室”）有 1 处问题" in result.output and "第4行B4" in result.output
+
+
+def test_a_date_or_number_typed_in_a_name_cell_is_named_not_used(tmp_path):
+    """A clerk's date in 主要负责人 came out as "46027同志是预算科党风廉政建设第一责任人"."""
+    from datetime import date
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["科室(单位)", "主要负责人", "职务"])
+    sheet.append(["预算科", date(2026, 1, 5), "科长"])
+    sheet.append(["国库科", "陈静", 3.5])
+    path = tmp_path / "名册.xlsx"
+    workbook.save(path)
+    message = problems_of(path).message
+    assert "第2行B2" in message and "是数字 46027" in message and "不是主要负责人" in message
+    assert "第3行C3" in message and "是数字 3.5" in message
+
+
+def test_a_row_number_below_one_is_a_broken_file_not_a_traceback(tmp_path):
+    for reference in ("-3", "0", "x"):
+        path = sheet_xlsx(tmp_path / f"坏{reference}.xlsx", text_cells(1, "科室(单位)", "主要负责人")
+                          + text_cells(2, "预算科", "王晓东").replace('<row r="2">', f'<row r="{reference}">'))
+        with pytest.raises(DataFileError, match=f"行号 '{reference}' 无效"):
+            load_roster(path)

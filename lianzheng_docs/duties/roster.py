@@ -349,6 +349,12 @@ def _from_records(
                 problems.append(Problem(place.cell(key), label, "应为文字，不是列表或键值"))
                 wrong = True
                 continue
+            if isinstance(value, int | float) and not isinstance(value, bool) and key in ("head", "post", "leader"):
+                # Excel keeps a date as a number: 2026/1/5 typed in a name cell reads 46027
+                why = f"是数字 {value}（Excel 中的日期也存为数字），不是{label}：请填写文字"
+                problems.append(Problem(place.cell(key), label, why))
+                wrong = True
+                continue
             text[key] = _cell_text(value)
             problem = _text_problem(text[key])
             if problem:

@@ -399,7 +399,9 @@ class _SheetReader:
         if event == "start":
             if tag == "row":
                 reference = element.get("r")
-                self.row = int(reference) if reference else self.row + 1
+                self.row = int(reference) if reference and reference.isdigit() else self.row + 1
+                if reference and (not reference.isdigit() or self.row < 1):
+                    raise self.book.broken(f"部件 {self.part} 中的行号 {reference!r} 无效")
                 self.column, self.pending = 0, ""
             self.in_cell = self.in_cell or tag == "c"
             return
