@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lianzheng_docs import Catalog, ValidationError
-from lianzheng_docs.archive import Archive, DuplicateDocument, MetadataError, RecordMeta, RecordNotFound
+from lianzheng_docs.archive import AlreadyFiled, Archive, DuplicateDocument, MetadataError, RecordMeta, RecordNotFound
 from lianzheng_docs.archive import archive as archive_module
 from lianzheng_docs.archive.codes import ArchivalCode
 from lianzheng_docs.archive.extract import docx_text
@@ -87,7 +87,11 @@ def test_a_failed_store_consumes_no_number_and_leaves_no_file(archive, notice, m
 def test_given_numbers_are_kept_unique_and_the_sequence_continues_after_them(archive, notice):
     given = archive.file_rendered(notice, notice_data(notice) | {"doc_number": "X财廉告〔2026〕7号"})
     assert given.doc_number == "X财廉告〔2026〕7号"
-    assert archive.file_rendered(notice, notice_data(notice)).doc_number == "X财廉告〔2026〕8号"
+    # the same data again is the same document: refused, no second number taken for it
+    with pytest.raises(AlreadyFiled, match=f"档号 {given.archival_code}（文号 X财廉告〔2026〕7号）"):
+        archive.file_rendered(notice, notice_data(notice))
+    assert archive.file_rendered(notice, notice_data(notice, phone="2")).doc_number == "X财廉告〔2026〕8号"
+    assert archive.file_rendered(notice, notice_data(notice), allow_duplicate=True).doc_number == "X财廉告〔2026〕9号"
     with pytest.raises(MetadataError, match="已被档号"):
         archive.file_rendered(notice, notice_data(notice, phone="1") | {"doc_number": "X财廉告〔2026〕7号"})
 

@@ -116,3 +116,15 @@ def test_samples_into_the_archive_are_filed_once(run):
     again = json.loads(run("samples", "--archive", "--json").output)
     assert all(item["new"] for item in first["records"]) and not any(item["new"] for item in again["records"])
     assert [i["archival_code"] for i in first["records"]] == [i["archival_code"] for i in again["records"]]
+
+
+def test_render_archive_twice_does_not_take_a_second_number(run, tmp_path, monkeypatch):
+    """A clerk ran `render --archive` twice on the same data: X财纪〔2026〕1号, then 2号, for one document."""
+    monkeypatch.chdir(tmp_path)
+    assert run("example", "work_suggestion", "--today", "2026-11-30", "-o", "意见.yaml").exit_code == 0
+    first = run("render", "work_suggestion", "--data", "意见.yaml", "--archive", "档案", "--json")
+    assert first.exit_code == 0, first.output
+    again = run("render", "work_suggestion", "--data", "意见.yaml", "--archive", "档案")
+    assert again.exit_code == 3 and "这份文件已归档" in again.stderr and "--allow-duplicate" in again.stderr
+    forced = run("render", "work_suggestion", "--data", "意见.yaml", "--archive", "档案", "--allow-duplicate", "--json")
+    assert forced.exit_code == 0 and json.loads(forced.stdout)["doc_number"].endswith("〕2号")

@@ -1,10 +1,11 @@
 """The archive: 档号, 文号, fixity, audit log and full-text search of every document filed."""
 
 from .archive import Archive, resolve_root
-from .errors import ArchiveError, DuplicateDocument, MetadataError, RecordNotFound, SearchIndexError
+from .errors import AlreadyFiled, ArchiveError, DuplicateDocument, MetadataError, RecordNotFound, SearchIndexError
 from .records import Record, RecordMeta, StoredFile
 
 __all__ = [
+    "AlreadyFiled",
     "Archive",
     "ArchiveError",
     "DuplicateDocument",

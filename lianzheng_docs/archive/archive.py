@@ -31,6 +31,7 @@ from .derived import (
     own_title,
 )
 from .errors import (
+    AlreadyFiled,
     ArchiveError,
     ArchiveNotFound,
     DiskFull,
@@ -186,6 +187,8 @@ class Archive:
                 f"模板 {template.id} 所属插件的数据预处理（lianzheng_prepare_data）改动了发文字号"
                 f"（{given or '空'} → {data.get('doc_number') or '空'}）：文号只能由档案编号或由数据给出"
             )
+        if not allow_duplicate:
+            self._refuse_refiling(template, data)
         future = None
         with self._transaction_filing() as placed:
             number_field = template.manifest.field("doc_number")
@@ -217,6 +220,25 @@ class Archive:
         if future:
             self.warnings.append(future)
         return self._filed(record_id)
+
+    def _refuse_refiling(self, template: Template, data: Mapping[str, Any]) -> None:
+        """Filing the same document again would number it again (its new 文号 makes new bytes, so the
+        duplicate-content check cannot see it): a record of the same template, 题名, 单位, 主送 and
+        成文日期 whose text is this document's, but for the 文号, is refused."""
+        meta = template.metadata(data)
+        key = (meta.get("title", ""), meta.get("unit", ""), meta.get("recipients", ""), meta.get("date", ""))
+        candidates = [r for r in self.list(template=template.id)
+                      if (r.title, r.unit, r.recipients, r.date or "") == key]  # fmt: skip
+        if not candidates:
+            return
+        unnumbered = {k: v for k, v in data.items() if k != "doc_number"}
+        draft = template.render(unnumbered, prepared=True)
+        with self._staged(draft.content) as staged:
+            text = _without_numbers(extract(staged.path, "docx")[0])
+        for record in candidates:
+            row = self.registry.record(record.id)
+            if row is not None and _without_numbers(str(row["text"] or "")) == text:
+                raise AlreadyFiled(record.archival_code, record.doc_number)
 
     @staticmethod
     def _check_date(when: date | None, allow_future_date: bool) -> str | None:
@@ -589,3 +611,10 @@ def _refuse_draft(text: str, source: Path) -> None:
                 f"{source.name} 是待编号稿（文号 {draft.group()} 尚未编号），不能归档：请用 lianzheng render "
                 "--archive 生成并由档案编号，或在文件中填上文号后再归档"
             )
+
+
+def _without_numbers(text: str) -> str:
+    """A document's text without its 文号 (numbered or a draft's) and without whitespace: what two
+    filings of the same data share."""
+    compact = "".join(text.split())
+    return docnumber.FIND_DRAFT.sub("", docnumber.FIND.sub("", compact))

@@ -105,6 +105,25 @@ class DuplicateDocument(ArchiveError):
         return {**super().to_dict(), "existing": self.existing_code, "sha256": self.digest}
 
 
+class AlreadyFiled(ArchiveError):
+    """The same document (template, 题名, 单位, 主送, 成文日期) is already filed: filing it again would
+    take another 文号 for it. Carries the existing record's 档号 and 文号."""
+
+    exit_code = ExitCode.INVALID_INPUT
+
+    def __init__(self, existing_code: str, doc_number: str | None) -> None:
+        number = f"（文号 {doc_number}）" if doc_number else ""
+        super().__init__(
+            f"这份文件已归档，档号 {existing_code}{number}：同一模板、同一题名、单位、主送和成文日期；"
+            "再归档一份会另占一个文号。改了内容要重新归档的，请加 --allow-duplicate"
+        )
+        self.existing_code = existing_code
+        self.doc_number = doc_number
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "existing": self.existing_code, "doc_number": self.doc_number}
+
+
 class RecordNotFound(LianzhengError):
     """No record has the id, 档号 or 文号 asked for."""
 
@@ -118,6 +137,7 @@ class MetadataError(LianzhengError):
 
 
 __all__ = [
+    "AlreadyFiled",
     "ArchiveError",
     "ArchiveNotFound",
     "DiskFull",

@@ -58,6 +58,9 @@ def example(template_id: str, output: Path | None, force: bool, today: date | No
 @click.option("--mask-names", is_flag=True, help="公开版：人名隐去为“张某某”（用于通报曝光）。")
 @archive_flag
 @click.option("--prefix", help="归档编号用的机关代字（默认取模板清单的 [numbering] prefix）。")
+@click.option("--allow-duplicate", is_flag=True,
+              help="归档时：同一份文件（模板、题名、单位、主送、成文日期和内容都相同）已归档的，"
+                   "仍再归档一份（另编文号）。")  # fmt: skip
 @click.option("--pdf", "with_pdf", is_flag=True, help="同时生成 PDF（归档时为 PDF/A-2b，并存入档案）。")
 @click.option(
     "--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
@@ -74,6 +77,7 @@ def render(
     mask_names: bool,
     archive_root: str | None,
     prefix: str | None,
+    allow_duplicate: bool,
     with_pdf: bool,
     xlsx_path: Path | None,
     allow_future_date: bool,
@@ -97,7 +101,8 @@ def render(
     finisher = CommandFinisher(strict=strict_layout)
     if archive_root is not None:
         _render_into_archive(template, data, output, force, mask_names, archive_root, prefix, with_pdf, as_json,
-                             finisher, allow_future_date, xlsx=(xlsx_path, workbook))  # fmt: skip
+                             finisher, allow_future_date, xlsx=(xlsx_path, workbook),
+                             allow_duplicate=allow_duplicate)  # fmt: skip
         finisher.report()
         return
     document = template.render(data, mask_names=mask_names)
@@ -208,6 +213,7 @@ def _render_into_archive(
     template: Template, data: dict[str, Any], output: Path | None, force: bool, mask_names: bool,
     root: str, prefix: str | None, with_pdf: bool, as_json: bool, finisher: CommandFinisher,
     allow_future_date: bool = False, xlsx: tuple[Path | None, bytes | None] = (None, None),
+    allow_duplicate: bool = False,
 ) -> None:  # fmt: skip
 
     if data.get("doc_number") and template.manifest.field("doc_number") is not None:
@@ -220,6 +226,7 @@ def _render_into_archive(
             prefix=prefix,
             finish=lambda content: finisher.one(content),
             allow_future_date=allow_future_date,
+            allow_duplicate=allow_duplicate,
         )
         stored = archive.path_of(record)
         if with_pdf:
