@@ -156,6 +156,7 @@ def test_without_a_number_a_document_is_a_draft_and_filing_numbers_it(catalog, t
     assert [f.message for f in findings if f.rule == "header.doc_number"] == [
         "发文字号尚未编号（待编号稿）：归档时由档案编号，或印发前填上序号"
     ]
+    assert [f.expected for f in findings if f.rule == "header.doc_number"] == ["X财党〔2026〕（序号）号"]
     assert not [f for f in findings if f.severity.value == "error"]
     given = template.render({**data, "doc_number": "X财党〔2026〕21号"})  # numbered elsewhere: kept
     assert not given.unnumbered and given.metadata["doc_number"] == "X财党〔2026〕21号"

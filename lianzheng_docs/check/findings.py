@@ -44,8 +44,10 @@ class Finding:
         text = f"[{self.severity.label}] {clause} {self.message}"
         if self.where:
             text += f"\n    位置：{self.where}"
-        if self.found or self.expected:
-            text += f"\n    实际：{self.found or '（无）'}；应为：{self.expected}"
+        if self.found and self.expected:
+            text += f"\n    实际：{self.found}；应为：{self.expected}"
+        elif self.found or self.expected:
+            text += f"\n    实际：{self.found}" if self.found else f"\n    应为：{self.expected}"
         return text
 
 

@@ -288,7 +288,8 @@ def classify(doc: Document, layout: Layout) -> Classification:
         reasons.append(f"有发文机关标志“{mark}”{boxed}")
     number = layout.first(doc, Role.DOC_NUMBER)
     if number is not None:
-        reasons.append(f"有发文字号“{number.stripped}”")
+        found = docnumber.FIND.search(number.stripped) or docnumber.FIND_DRAFT.search(number.stripped)
+        reasons.append(f"有发文字号“{found.group() if found else number.stripped}”")
     serial = layout.first(doc, Role.SERIAL)
     if serial is not None:
         reasons.append(f"标志下有编号“{serial.stripped}”")
