@@ -95,7 +95,7 @@ def parse_data(text: str, name: str, *, as_json: bool = False) -> dict[str, Any]
         mark = getattr(exc, "problem_mark", None)
         where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else "某处"
         problem = getattr(exc, "problem", None) or str(exc)
-        raise DataFileError(f"数据文件 {name} 不是有效的 YAML：{where}，{problem}") from exc
+        raise DataFileError(f"数据文件 {name} 不是有效的 YAML：{where}，{_yaml_problem(problem)}") from exc
     except ValueError as exc:  # e.g. an integer of thousands of digits
         raise DataFileError(f"数据文件 {name} 中有无法读取的值：{exc}") from exc
     if data is None:
@@ -103,6 +103,24 @@ def parse_data(text: str, name: str, *, as_json: bool = False) -> dict[str, Any]
     if not isinstance(data, dict):
         raise DataFileError(f"数据文件 {name} 的顶层应为“字段: 值”的键值对，实际是 {type(data).__name__}")
     return data
+
+
+#: PyYAML's most common complaints, in the words a clerk can act on (the original follows in brackets)
+_YAML_PROBLEMS = (
+    ("found character '\\t' that cannot start any token", "这里有 Tab 制表符：YAML 只能用空格缩进，请把 Tab 换成空格"),
+    ("mapping values are not allowed here", "冒号用得不对：值里有英文冒号“: ”时请给整个值加引号，或检查上一行的缩进"),
+    ("could not find expected ':'", "缺少英文冒号“:”：每行应写成“字段: 值”（冒号后有一个空格）"),
+    ("found undefined alias", "用到了 *别名：数据文件不使用 YAML 别名，请直接写出值"),
+    ("found unexpected end of stream", "文件意外结束：可能有没配对的引号或括号"),
+    ("did not find expected key", "缩进不一致：同一层的字段应对齐，列表项以“- ”开头"),
+)
+
+
+def _yaml_problem(problem: str) -> str:
+    for english, chinese in _YAML_PROBLEMS:
+        if problem.startswith(english):
+            return f"{chinese}（{problem}）"
+    return problem
 
 
 class _Dumper(yaml.SafeDumper):  # type: ignore[misc]

@@ -94,3 +94,10 @@ def test_an_impossible_unquoted_date_is_a_problem_of_its_field(run, tmp_path):
     data.write_text(text, encoding="utf-8")
     result = run("render", "risk_notice", "--data", data, "-o", tmp_path / "x.docx")
     assert result.exit_code == 3 and "date" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_tab_in_yaml_is_explained_in_chinese(tmp_path):
+    path = tmp_path / "数据.yaml"
+    path.write_text("subject: 测试\n\tdate: 2026-01-01\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="第2行第1列，这里有 Tab 制表符：YAML 只能用空格缩进"):
+        load_data(path)

@@ -385,3 +385,19 @@ def test_a_render_that_lost_its_end_is_an_error_not_a_document(catalog):
     context[key] = ["审计\ud800中", *context[key][1:]]  # past validation, as a buggy caller would
     with pytest.raises(TemplateError, match="结果不完整"):
         render_docx(template.manifest, template.docx_bytes(), context, source="builtin:supervision_report")
+
+
+def test_dates_written_the_chinese_way_or_that_do_not_exist_get_a_precise_message():
+    manifest = parse_manifest(
+        'id = "t"\ntitle = "t"\nkind = "函"\ndirection = "平行"\nretention = "Y"\n'
+        '[[fields]]\nname = "date"\nlabel = "成文日期"\ntype = "date"\n',
+        source="t.toml",
+    )
+    for written, expected in (
+        ("2026-02-30", "2026-02-30 这一天不存在（2026年2月没有30日）"),
+        ("2026年2月26日", "日期请写作 2026-02-26"),
+        ("2026/2/26", "日期请写作 2026-02-26"),
+        ("明天", "应为 ISO 格式的日期"),
+    ):
+        with pytest.raises(ValidationError, match=expected):
+            validate(manifest, {"date": written})

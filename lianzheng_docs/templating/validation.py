@@ -330,16 +330,31 @@ def _paragraphs(value: Any, bad: Any, spec: FieldSpec) -> list[str]:
     return paragraphs
 
 
+_CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
+_ISO_SHAPE = re.compile(r"(\d{4})\s*[-/.．／]\s*(\d{1,2})\s*[-/.．／]\s*(\d{1,2})")
+
+
 def _date(value: Any, bad: Any) -> CnDate | None:
     if isinstance(value, datetime):
         return CnDate.of(value.date())
     if isinstance(value, date):
         return CnDate.of(value)
     if isinstance(value, str):
+        text = value.strip()
         try:
-            return CnDate.of(date.fromisoformat(value.strip()))
+            return CnDate.of(date.fromisoformat(text))
         except ValueError:
             pass
+        written = _CN_DATE.fullmatch(text) or _ISO_SHAPE.fullmatch(text)
+        if written:  # 2026年2月26日, 2026/2/26, or an ISO date of a day that does not exist
+            y, m, d = (int(part) for part in written.groups())
+            try:
+                day = date(y, m, d)
+            except ValueError:
+                bad(f"{text} 这一天不存在（{y}年{m}月没有{d}日）；请改正日期")
+                return None
+            bad(f"日期请写作 {day.isoformat()}（年-月-日，用英文短横线），实际是 {value!r}")
+            return None
     bad(f"应为 ISO 格式的日期，如 2026-01-15，实际是 {value!r}")
     return None
 
