@@ -141,7 +141,7 @@ def test_all_problems_at_once_each_with_path_and_label():
         "yaer",
     }
     assert found["tasks[0].deadline"].label == "任务 第1条 完成时限"
-    assert "ISO" in found["date"].message and "2026-01-15" in found["date"].message
+    assert "日期请写作 2026-01-05" in found["date"].message  # 2026年1月5日: how to write it, not only "ISO"
     assert "是否想写 year" in found["yaer"].message
     assert "上半年、全年" in found["period"].message
 
