@@ -123,3 +123,23 @@ def test_an_archive_made_before_the_ledger_is_migrated_on_open(tmp_path):
         assert archive.registry.schema_version == len(MIGRATIONS) == 3
         Ledger(archive).add("局党组书记", "1", date(2026, 1, 5), "部署全年工作")
         assert len(Ledger(archive).entries()) == 1
+
+
+def test_review_files_its_copies_and_status_counts_the_pair(run, archive, tmp_path, monkeypatch):
+    """A clerk could make the secretary's three reports but not file them so that status counted
+    them: --file files each copy, with its 主送, and the pair to 市委 and 市纪委 is done."""
+    from lianzheng_docs.duties.obligations import status
+
+    monkeypatch.chdir(tmp_path)
+    data = BASE | {"date": "2026-11-20"}  # dated today or before: filed without --allow-future-date
+    (tmp_path / "对照.yaml").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert run("ledger", "review", "--year", "2026", "--file", "--archive", archive.root).exit_code == 2
+    result = run("ledger", "review", "--year", "2026", "--render", "对照.yaml", "-o", "对照.docx", "--file",
+                 "--archive", archive.root, "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["filed"]) == 3
+    with Archive(archive.root) as reopened:
+        filed = reopened.list(template="task_review")
+        assert sorted(r.recipients for r in filed) == ["", "中共××市委", "中共××市纪委"]
+        rows = {(s.obligation.id, s.party): s for s in status(reopened, 2026, today=date(2026, 12, 30))}
+    assert rows[("task_review", "局党组书记")].state == "done" and rows[("task_review", "局党组书记")].missing == ()

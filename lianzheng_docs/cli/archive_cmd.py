@@ -52,6 +52,7 @@ def init(fonds: str | None, org: str | None, root: Path | None, as_json: bool) -
 @click.option("--retention", help="保管期限：永久、定期30年、定期10年（或 Y、D30、D10）。")
 @click.option("--org", help="机构（问题）代码。")
 @click.option("--author", help="责任者。")
+@click.option("--to", "recipients", help="主送机关，如 中共××市纪委（分别报送的报告，status 按主送核对两份是否都到）。")
 @click.option("--meta", "meta_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="元数据文件（YAML/JSON，键可用中文：题名、文种、日期、文号……）。")  # fmt: skip
 @click.option("--allow-duplicate", is_flag=True, help="允许归档与已有文件内容相同的文件。")
@@ -130,7 +131,7 @@ def _meta(meta_file: Path | None, options: dict[str, Any]) -> RecordMeta:
 
     values: dict[str, Any] = dict(load_data(meta_file)) if meta_file else {}
     names = {"title": "title", "kind": "kind", "unit": "unit", "when": "date", "doc_number": "doc_number",
-             "retention": "retention", "org": "org", "author": "author"}  # fmt: skip
+             "retention": "retention", "org": "org", "author": "author", "recipients": "recipients"}  # fmt: skip
     for option, key in names.items():
         if options.get(option):
             values[key] = options[option]

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ..fileio import safe_filename
-from .output import emit, format_table
+from .output import emit, filing_archive, format_table
 from .params import ISO_DATE, YEAR, allow_future_date_option, archive_option, json_option
 
 HOLDER_HELP = "局党组书记，或科室（单位）名称（其主要负责人的任务清单）。"
@@ -86,10 +86,13 @@ def list_entries(holder: str | None, year: int | None, root: Path | None, as_jso
               "不写 recipient 时，书记的生成主送市委、市纪委和局内公开三份，科室的生成主送局党组一份。")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="文书的输出文件。")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
+@click.option("--file", "file_them", is_flag=True,
+              help="同时把生成的每一份报告归档（各得一个档号；status 据此核对两份是否都到）。")  # fmt: skip
 @archive_option
+@allow_future_date_option
 @json_option
 def review(holder: str, year: int | None, data_file: str | None, output: Path | None, force: bool,
-           root: Path | None, as_json: bool) -> None:  # fmt: skip
+           file_them: bool, root: Path | None, allow_future_date: bool, as_json: bool) -> None:  # fmt: skip
     """年底逐项对照任务清单：每项任务的台账记录和佐证；没有记录的任务标出。"""
     from ..archive import Archive
     from ..datafile import load_data
@@ -101,6 +104,7 @@ def review(holder: str, year: int | None, data_file: str | None, output: Path | 
     with Archive(root, create=False) as archive:  # only reads: makes no archive
         items = Ledger(archive).review(holder, year)
     paths: list[Path] = []
+    filed: list[Any] = []
     if data_file:
         data = review_data(items, holder, year, load_data(data_file))
         template = Catalog.default().get("task_review")
@@ -113,6 +117,12 @@ def review(holder: str, year: int | None, data_file: str | None, output: Path | 
         if existing and not force:
             raise OutputError(f"输出文件已存在：{'、'.join(existing)}；如要覆盖，请加 --force（什么也没有写）")
         paths = [document.save(target, overwrite=force) for document, target in zip(documents, targets, strict=True)]
+        if file_them:
+            with filing_archive(root) as archive:
+                filed = [archive.file_rendered(template, copy, allow_future_date=allow_future_date)
+                         for copy in copies]  # fmt: skip
+    elif file_them:
+        raise click.UsageError("--file 要与 --render 数据文件 一起用：先生成报告，才能归档。")
 
     def text() -> Iterator[str]:
         for item in items:
@@ -125,8 +135,11 @@ def review(holder: str, year: int | None, data_file: str | None, output: Path | 
         yield f"\n{year} 年度 {len(items)} 项任务，{len(items) - len(missing)} 项有台账记录，{len(missing)} 项无记录。"
         for path in paths:
             yield f"已生成年终对照文书：{path}"
+        for record in filed:
+            yield f"已归档：{record.archival_code}  {record.title}（主送 {record.recipients or '无，局内公开'}）"
 
-    emit({"holder": holder, "year": year, "documents": [str(p) for p in paths], "tasks": [
+    emit({"holder": holder, "year": year, "documents": [str(p) for p in paths],
+          "filed": [r.archival_code for r in filed], "tasks": [
         {"task": i.task.key, "title": i.task.title, "done": i.done, "entries": [e.to_dict() for e in i.entries]}
         for i in items]}, text, as_json=as_json)  # fmt: skip
 
