@@ -151,6 +151,14 @@ def test_a_report_owed_to_two_organs_is_done_only_when_each_has_its_own(tmp_path
                   recipient="市纪委")  # fmt: skip
         row = by_key(status(archive, 2025, today=date(2025, 7, 10)))[("secretary_report_h1", "局党组书记")]
         assert row.state == "late" and row.missing == () and len(row.records) == 2
+    from lianzheng_docs.archive import Record
+
+    pair = load_obligations()[[o.id for o in load_obligations()].index("secretary_report_h1")]
+    for sent_to, counts in (("中共××市委组织部", ()), ("中共××市委", ("市委",)), ("中共××市纪委", ("市纪委",)),
+                            ("中共××市委、中共××市纪委", ("市委", "市纪委"))):  # fmt: skip
+        record = Record.__new__(Record)
+        object.__setattr__(record, "recipients", sent_to)
+        assert pair.addressed_to(record) == counts, sent_to
     with pytest.raises(TemplateError, match="recipients（分别报送）只用于按年度的义务"):
         load_obligations([("tzps", {"id": "tzps:r", "title": "x", "keyword": "x", "recipients": ["市委"],
                                     "event": True, "days": 7})])  # fmt: skip

@@ -30,6 +30,7 @@ STATES = {
 FLAGS = {
     "future_date": "有成文日期晚于今天的文件（不计入）",
 }
+_ORGAN_SEPARATORS = re.compile(r"[、，,；;\s]+")
 _DAY = re.compile(r"^(?:\+(?P<offset>[01]):)?(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
 AFTER_EVENT = re.compile(r"^(?P<days>\d+)\s*days?\s+after\s+event$")
 
@@ -100,8 +101,10 @@ class Obligation:
         return f"{start}至{end}{'（每单位）' if self.per_unit else ''}{times}{separately}"
 
     def addressed_to(self, record: Record) -> tuple[str, ...]:
-        """Which of :attr:`recipients` the record is sent to (its 主送 names them: 中共××市纪委)."""
-        return tuple(name for name in self.recipients if name in record.recipients)
+        """Which of :attr:`recipients` the record is sent to: an organ of its 主送 ends with the name
+        (中共××市纪委 is 市纪委; 中共××市委组织部 is not 市委)."""
+        organs = [part for part in _ORGAN_SEPARATORS.split(record.recipients) if part]
+        return tuple(name for name in self.recipients if any(organ.endswith(name) for organ in organs))
 
 
 def _day(text: str, year: int) -> date:
