@@ -153,3 +153,11 @@ type = "records"
             parse_manifest(MINIMAL + record.format(max=wrong), source="demo.toml")
     with pytest.raises(TemplateError, match="min 应为整数"):
         parse_manifest(MINIMAL.replace('type = "integer"', 'type = "integer"\nmin = "1"'), source="demo.toml")
+
+
+def test_a_prefix_only_holds_characters_that_cannot_pass_for_others():
+    """A Cyrillic Х or a zero-width space made a 代字 look like the bureau's X财党 while differing."""
+    for prefix in ("Х财党", "X财\u200b党", "X财 党"):
+        with pytest.raises(TemplateError, match="只能用汉字、英文字母和数字"):
+            parse_manifest(MINIMAL + f'\n[numbering]\nprefix = "{prefix}"\n', source="demo.toml")
+    assert parse_manifest(MINIMAL + '\n[numbering]\nprefix = "X财评2"\n', source="demo.toml").number_prefix == "X财评2"

@@ -66,6 +66,8 @@ RETENTIONS = {"永久": "Y", "定期30年": "D30", "定期10年": "D10"}
 RETENTION_NAMES = {code: name for name, code in RETENTIONS.items()}
 
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+#: What a 机关代字 may be written with: 汉字 and ASCII letters and digits (nothing that only looks alike)
+_PREFIX = re.compile(r"[A-Za-z0-9\u4e00-\u9fff\u3400-\u4dbf]+")
 _TEMPLATE_ID = re.compile(r"^[a-z][a-z0-9_]*(:[a-z][a-z0-9_]*)?$")
 
 
@@ -221,6 +223,13 @@ def _build_manifest(raw: dict[str, Any], problems: list[str], template_id: str |
     prefix = numbering.get("prefix", "") if isinstance(numbering, dict) else None
     if not isinstance(prefix, str) or (prefix and not prefix.strip()):
         problems.append("numbering.prefix：应为机关代字，如 X财党")
+        prefix = ""
+    elif prefix and not _PREFIX.fullmatch(prefix.strip()):
+        odd = next(c for c in prefix.strip() if not _PREFIX.fullmatch(c))
+        problems.append(
+            f"numbering.prefix：机关代字 {prefix!r} 中有字符 {odd!r}（U+{ord(odd):04X}）：只能用汉字、英文字母和数字，"
+            "免得与别的代字看起来一样而实际不同（如西里尔字母 Х、零宽空格）"
+        )
         prefix = ""
     raw_fields = raw.get("fields")
     if not isinstance(raw_fields, list) or not raw_fields:
