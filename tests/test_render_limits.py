@@ -9,6 +9,8 @@ without a word, and ``plugins check`` passed such a template after 58 s at 7.7 G
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -18,6 +20,8 @@ import docx
 import pytest
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from lianzheng_docs import Catalog, TemplateError
 from lianzheng_docs.errors import ExitCode
@@ -25,6 +29,8 @@ from lianzheng_docs.templating.limits import (
     DEFAULT_LIMITS,
     RenderLimitError,
     RenderLimits,
+    _bytes,
+    _text_size,
     budget,
     render_limits,
 )
@@ -112,6 +118,26 @@ HOSTILE = {
         "recursion",
     ),
     "values made over 256 MB": ("{% for i in range(1000) %}{% set x = 'ab' * 5000000 %}{% endfor %}", "memory"),
+    # review of the limits: each was refused only once made (or not at all), at up to 5 GB
+    "tojson with a huge indent (was: 8.3 s, 4991 MB)": ("{{ [[[1]]]|tojson(indent=200000000) }}", "text"),
+    "a format width given as a string in a nested field (was: 985 MB)": (
+        "{{ '{0:{1}}'.format('a', '1000000000') }}",
+        "text",
+    ),
+    "a format width written in by two nested fields": ("{{ '{:{}{}}'.format('a', 1, '000000000') }}", "text"),
+    "a list of lists of lists held (was: 1971 MB when printed)": (
+        "{% set x = [[['a' * 1000] * 100] * 100] * 100 %}{{ x }}",
+        "memory",
+    ),
+    "a list of lists of lists printed": ("{% set x = [[['a' * 1000] * 100] * 100] %}{{ x }}", "text"),
+    "a list of lists made text by |string": ("{% set x = [[['a' * 1000] * 100] * 100] %}{{ x|string }}", "text"),
+    "a list of lists joined": ("{% set x = [[['a' * 1000] * 100] * 100] %}{{ x|join }}", "text"),
+    "a list of lists as JSON": ("{% set x = [[['a' * 1000] * 100] * 100] %}{{ x|tojson }}", "text"),
+    "a list of lists joined with ~": ("{% set x = [[['a' * 1000] * 100] * 100] %}{{ x ~ '' }}", "text"),
+    "a list of lists in a dict's items": ("{% set x = [[['a' * 1000] * 100] * 100] %}{{ {'k': x}.items() }}", "text"),
+    "pprint indenting every line by a long key": ("{{ {('k' * 20000): 'a ' * 20000}|pprint }}", "text"),
+    "escaping a text of ampersands": ("{{ ('&' * 9000000)|e|length }}", "text"),
+    "urlencoding Chinese text": ("{{ ('中' * 3000000)|urlencode|length }}", "text"),
     "slices kept by recursion": (
         "{% set s = 'a' * 9000000 %}{% macro m(n, t) %}{% if n %}{{ m(n - 1, s[n:]) }}{% endif %}{% endmacro %}"
         "{{ m(100, s) }}",
@@ -309,6 +335,11 @@ BENIGN = [
     "{% set ns = namespace(t=0) %}{% for i in range(4) %}{% set ns.t = ns.t + i %}{% endfor %}{{ ns.t }}",
     "{% set c = cycler('a', 'b') %}{{ c.next() }}{{ c.next() }}{{ c.next() }}{{ '%.2f'|format(1.234) }}",
     "{{ (tree|first).n }}{{ tree|length }}{{ tree|selectattr('c')|list|length }}{{ [3, 1, 2]|sort|join }}",
+    "{{ tree }}|{{ tree|string }}|{{ tree|tojson }}|{{ tree|tojson(2) }}|{{ tree|pprint }}|{{ tree|join(';') }}",
+    "{{ {'a<': ['中\n', 1.5, none, true]}|tojson(indent='  ') }}{{ ['x'] * 20 }}{{ tree[0].items() }}",
+    "{{ 'a b, 中文 c'|wordcount }}{{ tree|wordcount }}{{ '{:>{}}|{!r:{}}'.format('a', 5, tree, 3) }}",
+    "{{ '%r' % (tree,) }}{{ '%s' % {'a': tree} }}{{ namespace(a=tree) }}{{ tree|map('string')|join }}",
+    "{{ {'a': 1}|dictsort }}{{ tree|e }}{{ 'a&b'|e }}{{ {'k': 'v&'}|xmlattr }}{{ '中 a'|urlencode }}{{ tree|upper }}",
 ]
 TREE = [{"n": 1, "c": [{"n": 2, "c": []}]}, {"n": 3, "c": []}]
 
@@ -320,6 +351,79 @@ def test_templates_render_as_in_jinjas_own_sandbox(source, autoescape):
     with budget("probe"):
         limited = make_environment(autoescape=autoescape).from_string(source).render(tree=TREE)
     assert limited == plain.from_string(source).render(tree=TREE)
+
+
+VALUES = [
+    TREE,
+    {"k'\"<&": ["中文\n行", 1, -2.5e300, None, True, ("t", Markup("<b>"))], 3: {"x": [10**40] * 20}},
+    ["a\\b'c"] * 30 + ["中" * 100, "x\ny" * 50, "\x00" * 70, "😀" * 70, "<&>'\"" * 20],
+    [[[]] * 20, [1.5] * 20, list(range(-50, 50)), {"a": [{}] * 10}],
+]
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_the_size_of_a_value_printed_is_an_upper_bound(value):
+    """However a value is printed (str, repr, ascii, tojson with or without indent), it is never
+    longer than sized beforehand, nor sized much larger than it is."""
+    for mode, printed in (("str", str), ("repr", repr), ("ascii", ascii)):
+        assert len(printed(value)) <= _text_size(value, 10**9, mode) <= 12 * len(printed(value)) + 100, mode
+    for indent in (None, 0, 3, "\t\t"):
+        if not isinstance(value, dict):  # a dict with an int key and a str key: JSON cannot sort them
+            written = htmlsafe_json_dumps(value, sort_keys=True, indent=indent)
+            assert len(written) <= _text_size(value, 10**9, "json", indent), indent
+    assert _text_size([value] * 1000, 10, "repr") > 10  # counting stops past the cap
+
+
+def test_memory_counts_what_a_list_holds_however_deep():
+    inner = ["a" * 1000] * 100
+    assert _bytes([[inner] * 100] * 100) > 100 * 100 * 100 * 1000  # each copy, as printing it would
+    assert _bytes([[inner] * 100] * 100, cap=10**6) > 10**6
+    assert _bytes({"k": inner}) > 100 * 1000
+
+
+#: The review's cases, each refused before the value is made: (template, limit). Measured before:
+#: tojson 8.3 s and 4991 MB, the format width 985 MB, the nested list 1971 MB (a raw MemoryError
+#: under ``ulimit -v`` 2.5 GB at ten times the size).
+BOUNDED = [
+    ("{{ [[[1]]]|tojson(indent=200000000) }}", "text"),
+    ("{{ '{0:{1}}'.format('a', '1000000000') }}", "text"),
+    ("{% set x = [[['a' * 1000] * 100] * 100] * 100 %}{{ x }}", "memory"),
+    ("{% set x = [[['a' * 1000] * 100] * 100] * 1000 %}{{ x }}", "memory"),
+    ("{% set x = [[['a' * 1000] * 100] * 100] %}{{ x }}{{ x|string }}", "text"),
+    ("{% set x = [[['a' * 1000] * 100] * 100] %}{{ x|pprint }}", "text"),
+    ("{% set x = [[['a' * 1000] * 100] * 100] %}{{ x|tojson(1) }}", "text"),
+    ("{{ {('k' * 20000): 'a ' * 20000}|pprint }}", "text"),
+    ("{{ ('a ' * 5000000)|wordcount }}", None),  # counted without a list of 5 million words
+]
+MEASURE = """
+import resource, sys, time
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+from lianzheng_docs.templating.limits import RenderLimitError, budget
+from lianzheng_docs.templating.rendering import make_environment
+start = time.monotonic()
+try:
+    with budget("probe"):
+        make_environment().from_string(sys.argv[1]).render()
+    limit = None
+except RenderLimitError as exc:
+    limit = exc.limit
+seconds = time.monotonic() - start
+with open("/proc/self/status") as status:  # this process's peak: ru_maxrss keeps the parent's, over exec
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+print(limit, seconds, peak // 1024)
+"""
+
+
+@pytest.mark.slow  # a process per case: 2-3 s
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the peak memory from /proc (Linux)")
+@pytest.mark.parametrize(("source", "limit"), BOUNDED)
+def test_a_value_too_large_is_refused_before_it_is_made(source, limit):
+    """In a process held to 1 GB of address space: refused within a second, under 200 MB."""
+    done = subprocess.run([sys.executable, "-c", MEASURE, source], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    refused, seconds, megabytes = done.stdout.split()
+    assert refused == str(limit)
+    assert float(seconds) < 1 and int(megabytes) < 200, done.stdout
 
 
 def test_lipsum_and_range_within_the_limits():

@@ -24,10 +24,16 @@ strictly; a built-in template renders in 20-40 ms):
   ``indent``, ``wordwrap``, ``format``, ``replace``, ``join``, ``batch``, ``sum``, ``round``) and
   ``str`` methods (``ljust``, ``center``, ``zfill``, ``expandtabs``, ``replace``, ``join``,
   ``format``, ``translate``) that can make a value much larger than their inputs are refused
-  *before* making one over the bound; integers are held to 4,300 digits (Python's own limit
+  *before* making one over the bound; so is a list or a dict made text (``{{ x }}``, ``string``,
+  ``tojson`` with its ``indent``, ``pprint``, ``join``, ``~``, ``%``, ``format``, every filter that
+  takes text), sized from all it holds however deep (:func:`_text_size`: an upper bound that
+  stops counting past the limit, each distinct item measured once: ``[[['a'*1000]*100]*100]``
+  printed was 1 GB made before being refused), and a format width given in a nested field
+  (``'{0:{1}}'.format('a', '1000000000')``); integers are held to 4,300 digits (Python's own limit
   for printing one). Everything else is measured once made;
 - **memory**: the bytes of every value the template makes (operators, filters, method and macro
-  calls, slices, ``~``, block captures and every ``{{ }}`` output; a list with its items),
+  calls, slices, ``~``, block captures and every ``{{ }}`` output; a list with all it holds, an
+  item held many times counted each time, as printing it would: :func:`_bytes`),
   added up over the render. A template can hold on only to values it made, since lists and
   dicts cannot be changed (:class:`~jinja2.sandbox.ImmutableSandboxedEnvironment`), so the sum
   bounds what it holds. It is not the process's memory, which cannot be told apart per thread:
@@ -48,14 +54,18 @@ it, took 5.2 s and 300 MB), and a filter that runs in Python over one long text 
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections import Counter
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Final
+
+from jinja2.utils import Namespace
 
 from ..errors import TemplateError
 
@@ -171,7 +181,7 @@ class Budget:
             elif size > (limit := self.limits.text):
                 raise self.fail("text", f"生成的一个值有 {size:,} 个字符（或列表项），超过单个值的上限 {limit:,}")
             self.largest = max(self.largest, size)
-            self.produced += _bytes(value)
+            self.produced += _bytes(value, self.limits.memory - self.produced)
             if self.produced > self.limits.memory:
                 raise self.fail("memory", f"渲染中生成的内容超过 {self.limits.memory / 2**20:g} MB")
         self.tick()
@@ -241,42 +251,179 @@ def _size(value: Any) -> int | None:
     return None
 
 
-def _bytes(value: Any) -> int:
-    """The bytes of ``value`` and of the items it holds (one level down: what a filter or split makes)."""
-    size = sys.getsizeof(value)
-    if isinstance(value, dict):
-        size += sum(map(sys.getsizeof, value.keys())) + sum(map(sys.getsizeof, value.values()))
-    elif isinstance(value, list | tuple | set | frozenset):
-        size += sum(map(sys.getsizeof, value))
-    return size
+#: Containers measured through (what they hold, however deep); any other object counts as itself.
+_NESTING: Final = (dict, list, tuple, set, frozenset)
+#: Types whose items need no look inside: a list of only these is measured at C speed.
+_FLAT: Final = frozenset({str, int, float, bool, type(None), bytes})
+
+
+def _children(items: Any) -> list[tuple[Any, int]]:
+    """The distinct items of a container, each with how many times it is there: ``[x] * 1000``
+    is one item held 1,000 times, measured once (the items are alive, so their ids are too)."""
+    if len(items) > 16:
+        counts = Counter(map(id, items))
+        if len(counts) < len(items):
+            first = dict(zip(map(id, items), items, strict=True))
+            return [(first[key], count) for key, count in counts.items()]
+    return [(item, 1) for item in items]
+
+
+def _bytes(value: Any, cap: int | None = None) -> int:
+    """The bytes of ``value`` and of all it holds, however deep, an item held twice counted twice
+    (as printing or iterating it would); stops counting once past ``cap`` (returns more than it).
+
+    Measuring costs one step per distinct container: a list of scalars is summed at C speed, and
+    ``[x] * n`` is ``x`` measured once, times ``n``."""
+    cap = sys.maxsize if cap is None else cap
+    total = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, times = stack.pop()
+        total += times * sys.getsizeof(item)
+        if isinstance(item, dict):
+            items: Any = [*item.keys(), *item.values()]
+        elif isinstance(item, list | tuple | set | frozenset):
+            items = item
+        else:
+            continue
+        if len(items) > 8 and _FLAT.issuperset(map(type, items)):
+            total += times * sum(map(sys.getsizeof, items))
+        else:
+            stack.extend((child, times * count) for child, count in _children(items))
+        if total > cap:
+            break
+    return total
 
 
 def _digits(number: int) -> int:
     return int(abs(number).bit_length() * 0.30103) + 1
 
 
-def _text_size(value: Any, cap: int) -> int:
-    """About how many characters ``value`` prints as; stops counting past ``cap``."""
+def _quoted(text: str, mode: str) -> int:
+    """An upper bound of the length of ``repr(text)`` (``mode`` "repr"), ``ascii(text)`` ("ascii")
+    or of ``text`` as ``tojson`` writes it ("json": ``\\uXXXX`` escapes, ``<>&'`` escaped too)."""
+    length = len(text)
+    extra = 0 if type(text) is str else len(type(text).__name__) + 2  # Markup('...')
+    if length <= 64:
+        if mode == "json":
+            exact = len(json.dumps(text))
+            return exact + 5 * sum(map(text.count, "<>&'"))
+        return extra + len(repr(text) if mode == "repr" else ascii(text))
+    wide = 12 if max(text) >= "\U00010000" else 6  # per character, escaped
+    if mode == "json":
+        if text.isascii() and text.isprintable():
+            return length + 2 + text.count('"') + text.count("\\") + 5 * sum(map(text.count, "<>&'"))
+        return wide * length + 2
+    quoting = 2 + text.count("\\") + text.count("'") + extra
+    if text.isascii() or mode == "repr":
+        if text.isprintable():
+            return length + quoting
+        if not text.isascii():  # repr: a Chinese text with line breaks is not "printable"
+            controls = text.count("\n") + text.count("\r") + text.count("\t")
+            if text.replace("\n", "").replace("\r", "").replace("\t", "").isprintable():
+                return length + quoting + controls
+            return 10 * length + quoting
+        return 4 * length + quoting  # \xhh
+    return wide * length + quoting  # ascii(): \uXXXX, \UXXXXXXXX
+
+
+def _flat_size(items: Any, kinds: set[type], mode: str) -> int | None:
+    """The text of a list of only strings, or only numbers, at C speed (``None`` for any other list)."""
+    if kinds == {str}:
+        length = sum(map(len, items))
+        if mode != "json" and all(map(str.isprintable, items)) and (mode == "repr" or all(map(str.isascii, items))):
+            quotes = sum(sum(map(str.count, items, itertools.repeat(c))) for c in "\\'")
+            return length + quotes + 2 * len(items)
+        if mode == "json" and all(map(str.isascii, items)) and all(map(str.isprintable, items)):
+            escaped = sum(sum(map(str.count, items, itertools.repeat(c))) for c in '"\\')
+            escaped += 5 * sum(sum(map(str.count, items, itertools.repeat(c))) for c in "<>&'")
+            return length + escaped + 2 * len(items)
+        return None
+    if kinds == {int}:
+        return len(items) * (max(_digits(max(items)), _digits(min(items))) + 1)
+    return len(items) * 24 if kinds == {float} else None
+
+
+def _scalar_size(item: Any, mode: str) -> int:
+    """The text of one value that holds no other (``str`` mode: as ``str()`` prints it)."""
+    if isinstance(item, str):
+        return len(item) if mode == "str" else _quoted(item, mode)
+    if isinstance(item, bool) or item is None:
+        return 5
+    if isinstance(item, int):
+        return _digits(item) + 1
+    if isinstance(item, float):
+        return 24
+    if isinstance(item, bytes | bytearray):
+        return 4 * len(item) + 14  # b'\xhh...', bytearray(b'...')
+    if mode == "json":
+        return 32  # json.dumps refuses it
+    try:  # a date, a person from the data: printed as it is, once for all its copies
+        return len(str(item) if mode == "str" else repr(item) if mode == "repr" else ascii(item))
+    except Exception:  # an undefined value: printing it will say so
+        return 32
+
+
+def _text_size(value: Any, cap: int, mode: str = "str", indent: int | str | None = None) -> int:
+    """An upper bound of the length of ``value`` printed: by ``str()`` (``mode`` "str", the items of
+    a list by ``repr()``), ``repr()``, ``ascii()``, or by ``tojson`` ("json", with ``indent``).
+
+    Stops counting past ``cap`` (returns more than it), so the estimate costs little however large
+    the value would print: one step per distinct item (``[x] * 1000`` is ``x`` measured once), a
+    list of only strings or only numbers measured at C speed."""
+    if mode == "str" and isinstance(value, str):
+        return len(value)
+    pad = len(indent) if isinstance(indent, str) else max(indent, 0) if isinstance(indent, int) else -1
+    inner = "repr" if mode == "str" else mode
     total = 0
-    stack = [value]
-    while stack and total <= cap:
-        item = stack.pop()
-        if isinstance(item, str | bytes | bytearray):
-            total += len(item)
-        elif isinstance(item, Mapping):
-            total += 4 * len(item)
-            stack.extend(itertools.chain(item.keys(), item.values()))
+    stack: list[tuple[Any, int, int]] = [(value, 1, 0)]
+    while stack:
+        item, times, level = stack.pop()
+        current = mode if level == 0 else inner
+        if isinstance(item, str | int | float) or item is None:
+            total += times * _scalar_size(item, current)
+            if total > cap:
+                break
+            continue
+        if isinstance(item, KeysView | ValuesView):
+            item = list(item)
+            total += times * 14  # dict_keys([...])
+        elif isinstance(item, ItemsView):
+            total += times * (14 + 4 * len(item))  # dict_items([(k, v), ...])
+            item = dict(item)
+        elif isinstance(item, Namespace):
+            total += times * 13  # <Namespace {...}>
+            item = object.__getattribute__(item, "_Namespace__attrs")
+        if isinstance(item, Mapping):
+            items: Any = [*item.keys(), *item.values()]
+            size = 2 + 4 * len(item) + (2 * len(item) if mode == "json" else 0)
         elif isinstance(item, list | tuple | set | frozenset):
-            total += 2 * len(item)
-            stack.extend(item)
-        elif isinstance(item, int) and not isinstance(item, bool):
-            total += _digits(item)
+            items = item
+            size = 3 + 2 * len(item) + (12 if isinstance(item, set | frozenset) else 0)  # frozenset({...})
         else:
-            total += 32  # a float, a date, a person: short when printed
+            total += times * _scalar_size(item, current)
+            if total > cap:
+                break
+            continue
+        if type(item) not in _NESTING:  # a named tuple, an OrderedDict: named in print
+            fields = getattr(type(item), "_fields", ())
+            size += 16 + len(type(item).__name__) + sum(map(len, fields)) + 2 * len(fields) + 4 * len(items)
+        if pad >= 0 and items:  # tojson(indent): every item on a line of its own, indented by depth
+            size += len(items) * (1 + (level + 1) * pad) + 1 + level * pad
+        total += times * size
+        if len(items) > 8 and _FLAT.issuperset(kinds := set(map(type, items))):
+            flat = _flat_size(items, kinds, inner)
+            if flat is not None:
+                total += times * flat
+                if total > cap:
+                    break
+                continue
+        stack.extend((child, times * count, level + 1) for child, count in _children(items))
+        if total > cap:
+            break
     return total
 
 
 def _number(text: str) -> int:
-    """The largest number written in ``text`` (a format spec's width or precision), 0 when none."""
-    found = [int(n) if len(n) < 12 else 10**12 for n in re.findall(r"\d+", text)]
-    return max(found, default=0)
+    """The numbers written in ``text`` (a format spec's width and precision) added up, 0 when none."""
+    return sum(int(n) if len(n) < 12 else 10**12 for n in re.findall(r"\d+", text))

@@ -9,21 +9,25 @@ folding is off. What each limit is and why: :mod:`.limits`.
 
 from __future__ import annotations
 
+import io
 import itertools
+import pprint
 import re
 import string
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, MappingView
 from functools import wraps
 from typing import Any, Final
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.environment import Template
-from jinja2.filters import make_attrgetter
+from jinja2.filters import do_pprint, do_wordcount, make_attrgetter
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from jinja2.utils import _PassArg, generate_lorem_ipsum, pass_eval_context
+from jinja2.utils import Namespace, _PassArg, generate_lorem_ipsum, pass_eval_context
+from markupsafe import soft_str
 
 from .limits import Budget, _current, _digits, _number, _text_size, budget
 
@@ -32,31 +36,89 @@ __all__ = ["LimitedEnvironment"]
 _PRINTF: Final = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)", re.S)
 
 
+_MODES: Final = {"r": "repr", "a": "ascii"}  # a conversion (``!r``, ``%r``) and how it prints
+
+
+class _Widest:
+    """The longest any of ``values`` prints, in each way of printing, each measured once."""
+
+    def __init__(self, values: list[Any], cap: int) -> None:
+        self.values, self.cap, self.sizes = values, cap, dict[str, int]()
+
+    def __call__(self, conversion: str | None) -> int:
+        mode = _MODES.get(conversion or "", "str")
+        if mode not in self.sizes:
+            self.sizes[mode] = max((_text_size(v, self.cap, mode) for v in self.values), default=0)
+        return self.sizes[mode]
+
+
 def _printf_size(template: str, args: Any, cap: int) -> int:
     """An upper bound of the length of ``template % args``."""
-    values = list(args.values()) if isinstance(args, Mapping) else list(args) if isinstance(args, tuple) else [args]
-    widest = max((_text_size(v, cap) for v in values), default=0)
+    values = [args, *args.values()] if isinstance(args, Mapping) else list(args) if isinstance(args, tuple) else [args]
+    widest = _Widest(values, cap)
     largest = max((abs(v) for v in values if isinstance(v, int)), default=0)
     size = len(template)
     for match in _PRINTF.finditer(template):
         for number in match.group(1, 2):
             size += largest if number == "*" else _number(number or "")
         if match.group(3) != "%":
-            size += widest
+            size += widest(match.group(3))
     return size
+
+
+_NESTED_FIELD: Final = re.compile(r"\{([^{}]*)\}")
+_WIDEST_SPEC: Final = "9" * 13  # a width of 10**13: over any limit
+
+
+def _expand_spec(spec: str, args: tuple[Any, ...], kwargs: Mapping[str, Any], auto: int) -> tuple[str, int]:
+    """``spec`` with its nested fields (``{:{1}}``, ``{:>{width}}``) written in, as ``format`` would,
+    for reading its width and precision; a field taken from an item or an attribute, or whose
+    value is not a short string or an integer, as the widest. Returns the next automatic index too."""
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal auto
+        name = match.group(1)
+        if name == "":
+            found, auto = args[auto] if auto < len(args) else "", auto + 1
+        elif name.isdigit():
+            found = args[int(name)] if int(name) < len(args) else ""
+        elif name.isidentifier():
+            found = kwargs.get(name, "")
+        else:
+            return _WIDEST_SPEC
+        if isinstance(found, int):
+            found = str(found) if _digits(found) < 13 else _WIDEST_SPEC
+        return found if isinstance(found, str) and len(found) <= 64 else _WIDEST_SPEC
+
+    return _NESTED_FIELD.sub(value, spec), auto
 
 
 def _format_size(template: str, args: tuple[Any, ...], kwargs: Mapping[str, Any], cap: int) -> int:
-    """An upper bound of the length of ``template.format(*args, **kwargs)``."""
-    values = [*args, *kwargs.values()]
-    widest = max((_text_size(v, cap) for v in values), default=0)
-    largest = max((abs(v) for v in values if isinstance(v, int)), default=0)
-    size = 0
-    for literal, field, spec, _conversion in string.Formatter().parse(template):
+    """An upper bound of the length of ``template.format(*args, **kwargs)``: every field as long as
+    the longest argument, plus the width and precision of its spec, nested fields written in."""
+    widest = _Widest([*args, *kwargs.values()], cap)
+    size = auto = 0
+    for literal, field, spec, conversion in string.Formatter().parse(template):
         size += len(literal)
         if field is not None:
-            size += widest + _number(spec or "") + (largest if spec and "{" in spec else 0)
+            auto += field == ""
+            if spec and "{" in spec:
+                spec, auto = _expand_spec(spec, args, kwargs, auto)
+            size += widest(conversion) + _number(spec or "")
     return size
+
+
+def _texts_size(values: Iterable[Any], cap: int) -> int:
+    """An upper bound of the length of ``values`` printed one after the other (joined)."""
+    values = values if isinstance(values, list | tuple) else list(values)
+    if all(type(v) is str for v in values):
+        return sum(map(len, values))
+    total = 0
+    for value in values:
+        total += _text_size(value, cap - total)
+        if total > cap:
+            break
+    return total
 
 
 def _arg(args: tuple[Any, ...], kwargs: Mapping[str, Any], index: int, name: str, default: Any = None) -> Any:
@@ -109,7 +171,7 @@ def _method_size(text: str | bytes, name: str, args: tuple[Any, ...], kwargs: Ma
         return len(text) + found * max(len(new) - len(old), 0)
     if name == "join":
         items = args[0] if args else ()
-        return sum(_text_size(i, cap) for i in items) + len(text) * max(len(items) - 1, 0)
+        return _texts_size(items, cap) + len(text) * max(len(items) - 1, 0)
     if name == "format":
         return _format_size(str(text), args, kwargs, cap)
     if name == "format_map":
@@ -131,6 +193,8 @@ def _method_size(text: str | bytes, name: str, args: tuple[Any, ...], kwargs: Ma
 def _filter_check(budget: Budget, name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Check a filter's call before it runs; returns the value to call it with (a list for ``join``)."""
     cap = budget.limits.text
+    if name in _TEXT_FILTERS and not isinstance(value, str):  # a list made text: sized before str()
+        budget.make(_text_size(value, cap), f"{name} 过滤器（将列表或字典转为文字）")
     if name == "center":
         width = _arg(args, kwargs, 0, "width", 80)
         if isinstance(width, int):
@@ -166,11 +230,79 @@ def _filter_check(budget: Budget, name: str, value: Any, args: tuple[Any, ...], 
     elif name == "urlize":  # a Python loop over the words: 13 s for 5 million
         text = str(value)
         budget.step(text.count(" ") + text.count("\n") + text.count("\t") + 1)
+    elif name == "tojson":
+        budget.make(_text_size(value, cap, "json", _arg(args, kwargs, 0, "indent")), "tojson 过滤器")
+    elif name == "pprint":  # and then its output is counted as it is written (_pprint)
+        budget.make(_text_size(value, cap, "repr"), "pprint 过滤器")
+    elif name in ("e", "escape", "forceescape", "xmlattr"):
+        budget.make(_escaped_size(value, cap, force=name == "forceescape"), f"{name} 过滤器")
+    elif name == "urlencode":
+        budget.make(_text_size(value, cap) * _utf8_width(value) * 3, "urlencode 过滤器")
+    elif name == "dictsort" and isinstance(value, Mapping):
+        budget.step(len(value))
     elif name == "round":
         precision = _arg(args, kwargs, 0, "precision", 0)
         if isinstance(precision, int):
             budget.digits(abs(precision), "round 过滤器")
     return value
+
+
+#: Filters that make text of their value whatever it is (``str()`` of a list prints all it holds).
+_TEXT_FILTERS: Final = frozenset(
+    {"string", "e", "escape", "forceescape", "safe", "capitalize", "lower", "upper", "title", "trim"}
+    | {"striptags", "truncate", "wordcount", "wordwrap", "indent", "center", "replace", "format", "urlize"}
+    | {"urlencode", "xmlattr"}
+)
+_ESCAPES: Final = {"&": 4, "<": 3, ">": 3, '"': 4, "'": 4}  # &amp; &lt; &gt; &#34; &#39;
+
+
+def _escaped_size(value: Any, cap: int, *, force: bool) -> int:
+    """An upper bound of the length of ``escape(value)`` (markupsafe): a text already safe stays."""
+    if isinstance(value, str):
+        if hasattr(value, "__html__") and not force:
+            return len(value)
+        return len(value) + sum(value.count(c) * grows for c, grows in _ESCAPES.items())
+    return 5 * _text_size(value, cap)
+
+
+def _utf8_width(value: Any) -> int:
+    """Bytes a character of ``value`` takes at most in UTF-8 (4 for anything but text)."""
+    if not isinstance(value, str) or not value:
+        return 1 if isinstance(value, str) else 4
+    widest = ord(max(value))
+    return 1 if widest < 0x80 else 2 if widest < 0x800 else 3 if widest < 0x10000 else 4
+
+
+class _CappedText(io.StringIO):
+    """A text written piece by piece, refused once longer than the limit (``pprint``'s output can be
+    thousands of times its input: a long key indents every line of the value after it)."""
+
+    def __init__(self, budget: Budget, what: str) -> None:
+        super().__init__()
+        self.budget, self.what, self.size = budget, what, 0
+
+    def write(self, text: str) -> int:
+        self.size += len(text)
+        self.budget.make(self.size, self.what)
+        self.budget.tick()
+        return super().write(text)
+
+
+def _pprint(value: Any) -> str:
+    """``pprint`` as Jinja's (``pprint.pformat``), written into a text that stops at the limit."""
+    stream = _CappedText(_current(), "pprint 过滤器")
+    pprint.PrettyPrinter(stream=stream).pprint(value)
+    return stream.getvalue()[:-1]
+
+
+_WORD: Final = re.compile(r"\w+")
+
+
+def _wordcount(text: Any) -> int:
+    """``wordcount`` as Jinja's, without making a list of every word first."""
+    counter = itertools.count()
+    deque(zip(_WORD.finditer(soft_str(text)), counter, strict=False), maxlen=0)
+    return next(counter)
 
 
 def _sum(environment: Any, iterable: Iterable[Any], attribute: Any = None, start: Any = 0) -> Any:
@@ -207,7 +339,8 @@ _ITERATING_FILTERS: Final = frozenset(
 
 def _guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     """``func`` (a Jinja filter) with its call checked before and its result charged after."""
-    call = _sum_filter(func) if name == "sum" else func
+    call = _REPLACED.get((name, func), func)
+    call = _sum_filter(call) if name == "sum" else call
     passes = _PassArg.from_obj(call) is not None
     iterates = name in _ITERATING_FILTERS
 
@@ -224,6 +357,13 @@ def _guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         return budget.charge(call(*args, **kwargs))
 
     return guarded
+
+
+#: Jinja's own filters run differently here (same results): ``(name, Jinja's) -> ours``.
+_REPLACED: Final[dict[tuple[str, Callable[..., Any]], Callable[..., Any]]] = {
+    ("pprint", do_pprint): _pprint,
+    ("wordcount", do_wordcount): _wordcount,
+}
 
 
 class _GuardedFilters(dict[str, Callable[..., Any]]):
@@ -315,8 +455,15 @@ class _LimitedTemplate(Template):
 
 @pass_eval_context
 def _finalize(eval_ctx: Any, value: Any) -> Any:
-    """Every ``{{ }}`` output, charged: inside a macro or ``{% set %}`` block it is held until joined."""
-    return _current().charge(value)
+    """Every ``{{ }}`` output, charged: inside a macro or ``{% set %}`` block it is held until joined.
+    A list or a dict is sized before Jinja prints it (``str()`` prints all it holds, however deep)."""
+    budget = _current()
+    if not isinstance(value, str) and isinstance(value, _PRINTED_WHOLE):
+        budget.make(_text_size(value, budget.limits.text), "输出列表或字典")
+    return budget.charge(value)
+
+
+_PRINTED_WHOLE: Final = (list, tuple, dict, set, frozenset, Mapping, MappingView, Namespace)
 
 
 class LimitedEnvironment(ImmutableSandboxedEnvironment):
@@ -347,7 +494,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
     def concat_values(self, join: Callable[[Iterable[Any]], str], values: tuple[Any, ...]) -> str:
         """``a ~ b ~ ...``, refused before joining when the result would be too long."""
         budget = _current()
-        budget.make(sum(_text_size(v, budget.limits.text) for v in values), "连接 '~' ")
+        budget.make(_texts_size(values, budget.limits.text), "连接 '~' ")
         return budget.charge(join(values))  # type: ignore[no-any-return]
 
     def concat(self, chunks: Iterable[str]) -> str:
