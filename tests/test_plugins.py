@@ -142,6 +142,7 @@ def test_a_new_plugin_scaffold_passes_its_check_and_a_broken_one_does_not(run, t
         "ok": True,
         "templates": ["mycenter:notice"],
         "problems": [],
+        "warnings": ["mycenter:notice：机关代字还是骨架中的占位 X财某，请在 [numbering] prefix 中改为本单位的代字"],
         "wheel": None,
     }
     assert run("plugins", "new", "mycenter", "--dir", tmp_path).exit_code != 0

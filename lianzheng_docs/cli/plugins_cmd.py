@@ -94,10 +94,12 @@ def check_plugin_command(path: Path, no_build: bool, as_json: bool) -> None:
     from ..plugins.authoring import check_plugin
 
     result = check_plugin(path, build=not no_build)
-    emit({"ok": result.ok, "templates": result.templates, "problems": result.problems, "wheel": result.wheel},
+    emit({"ok": result.ok, "templates": result.templates, "problems": result.problems, "warnings": result.warnings,
+          "wheel": result.wheel},
          lambda: [f"检查了 {len(result.templates)} 个模板：{', '.join(result.templates) or '无'}",
                   *([f"打出的 wheel：{result.wheel}（已检查其中的模板）"] if result.wheel else []),
                   *(f"  - {problem}" for problem in result.problems),
+                  *(f"  警告：{warning}" for warning in result.warnings),
                   "检查通过。" if result.ok else f"发现 {len(result.problems)} 个问题。"],
          as_json=as_json)  # fmt: skip
     if not result.ok:

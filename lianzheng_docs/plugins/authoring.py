@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import LianzhengError
 from ..templating.catalog import Catalog
 from .hookspecs import ENTRY_POINT_GROUP
+from .scaffold import PLACEHOLDER_PREFIX
 from .sources import TemplateSource
 
 
@@ -26,6 +27,8 @@ from .sources import TemplateSource
 class PluginCheck:
     templates: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: what does not fail the check but should be put right before the plugin is shipped
+    warnings: list[str] = field(default_factory=list)
     wheel: str | None = None  # the file name of the wheel built and checked
 
     @property
@@ -67,6 +70,11 @@ def check_plugin(path: Path, *, build: bool = True) -> PluginCheck:
         for template in catalog:
             result.templates.append(template.id)
             prefix = normalise_prefix(template.manifest.number_prefix)
+            if prefix == PLACEHOLDER_PREFIX:
+                result.warnings.append(
+                    f"{template.id}：机关代字还是骨架中的占位 {PLACEHOLDER_PREFIX}，"
+                    "请在 [numbering] prefix 中改为本单位的代字"
+                )
             if prefix in bureau:
                 result.problems.append(
                     f"{template.id}：机关代字 {prefix} 属于内置模板（如 {bureau[prefix]}），插件不能用它编号；"

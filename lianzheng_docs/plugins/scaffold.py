@@ -17,6 +17,8 @@ from .hookspecs import ENTRY_POINT_GROUP
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 #: The scaffold's build script, at the project's root: it writes every template's .docx.
 BUILD_SCRIPT = "build_templates.py"
+#: The 机关代字 the scaffold's manifest holds until its author writes the unit's own
+PLACEHOLDER_PREFIX = "X财某"
 
 
 def scaffold(name: str, target: Path) -> Path:
