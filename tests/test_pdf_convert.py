@@ -110,9 +110,10 @@ def test_render_into_the_archive_with_a_pdfa_copy(soffice, run, tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     example = run("example", "risk_notice").output
     (tmp_path / "d.yaml").write_text(example.replace("doc_number: X财廉告〔2026〕3号", ""), encoding="utf-8")
-    result = run("render", "risk_notice", "--data", "d.yaml", "--archive", "档案", "--pdf", "--json")
+    result = run("render", "risk_notice", "--data", "d.yaml", "--archive", "档案", "--pdf", "-o", "副本.docx", "--json")
     assert result.exit_code == 0, result.output
     record = json.loads(result.output)
+    assert record["output_pdf"] == "副本.pdf" and (tmp_path / "副本.pdf").read_bytes().startswith(b"%PDF-")
     roles = {f["role"]: f for f in record["files"]}
     assert set(roles) == {"original", "pdf"} and roles["pdf"]["path"].endswith(".pdf")
     assert (tmp_path / "档案" / roles["pdf"]["path"]).read_bytes().startswith(b"%PDF-")

@@ -237,14 +237,18 @@ def _render_into_archive(
             for warning in font_warnings(archive.path_of(record, "pdf")):
                 click.echo(f"警告：{warning}", err=True)
             _check_printed(archive.path_of(record, "pdf"))
+        pdf_copy = None
         if output is not None:
             write_atomic(output, stored.read_bytes(), overwrite=force)
+            if with_pdf:  # the PDF beside the .docx copy, as a render without --archive gives it
+                pdf_copy = write_atomic(output.with_suffix(".pdf"), archive.path_of(record, "pdf").read_bytes(),
+                                        overwrite=force)  # fmt: skip
     xlsx_path, workbook = xlsx
     written = write_atomic(xlsx_path, workbook, overwrite=force) if xlsx_path is not None and workbook else None
     emit({**record.to_dict(), "path": str(stored), "output": str(output) if output else None,
-          "xlsx": str(written) if written else None},
+          "output_pdf": str(pdf_copy) if pdf_copy else None, "xlsx": str(written) if written else None},
          lambda: [f"已归档：{record.archival_code}  {record.doc_number or ''}  {record.title}",
-                  f"文件：{stored}" + (f"；副本：{output}" if output else "")
+                  f"文件：{stored}" + (f"；副本：{output}" if output else "") + (f"，{pdf_copy}" if pdf_copy else "")
                   + (f"；表格：{written}" if written else "")],
          as_json=as_json)  # fmt: skip
 
