@@ -16,7 +16,6 @@ from .params import ISO_DATE, YEAR, archive_option, json_option, roster_option
 if TYPE_CHECKING:
     from ..duties.obligations import Status
 
-year_option = click.option("--year", type=YEAR, help="检查哪一年度的事项（默认今年）。")
 years_option = click.option("--year", "years", type=YEAR, multiple=True,
                             help="检查哪一年度的事项（默认今年），可重复：--year 2025 --year 2026。")  # fmt: skip
 force_option = click.option("--force", is_flag=True, help="覆盖已存在的导出文件（--html、--xlsx、--ics）。")
@@ -156,7 +155,7 @@ def _within(text: str, option: str = "--within") -> int:
 @click.option(
     "--within", "within", default="30d", show_default=True, help="列出多少天内到期的事项（已逾期的总会列出），如 30d。"
 )
-@year_option
+@click.option("--year", type=YEAR, help="只看哪一年度的事项（默认上一年度和本年度）。")
 @click.option("--unit", help="只看某一科室（单位）。")
 @roster_option
 @archive_option
