@@ -70,6 +70,7 @@ class ObligationSpec(TypedDict, total=False):
     recipients: list[str]  # 分别报送: each must be the 主送 of a document (市委, 市纪委)
     event: bool
     after_template: str  # due ``days`` after each filed document of this template (a 告知书's reply)
+    owed_by_party: bool  # with after_template: owed by ``party`` about the record's unit, not by that unit
     days: int
     rule: str
 

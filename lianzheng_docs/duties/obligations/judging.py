@@ -219,12 +219,13 @@ def _judge_after(
         )  # fmt: skip
         future = tuple(r for r in answers if _when(r) > today)
         answered = [r for r in answers if _when(r) <= today]
+        party = f"{obligation.party}（{trigger.unit}）" if obligation.owed_by_party else trigger.unit
         if answered:
             used.add(answered[0].id)
             state = "done" if _when(answered[0]) <= due else "late"
-            rows.append(Status(obligation, trigger.unit, state, due, (answered[0],), today, future=future,
+            rows.append(Status(obligation, party, state, due, (answered[0],), today, future=future,
                                trigger=trigger))  # fmt: skip
         else:
-            rows.append(Status(obligation, trigger.unit, "due" if today <= due else "overdue", due, (), today,
+            rows.append(Status(obligation, party, "due" if today <= due else "overdue", due, (), today,
                                future=future, trigger=trigger))  # fmt: skip
     return rows

@@ -98,6 +98,7 @@ def _obligation(owner: str, item: Any) -> Obligation:
             event=event, days=days, rule=str(item.get("rule", "")), owner=owner,
             also_keywords=_words(item.get("also_keywords", ())), per_person=_words(item.get("per_person", ())),
             after_template=item.get("after_template"), recipients=_words(item.get("recipients", ())),
+            owed_by_party=bool(item.get("owed_by_party", False)),
         )  # fmt: skip
         if not obligation.event and not obligation.after_template:
             obligation.dates(2000)  # a bad date fails here, naming the obligation

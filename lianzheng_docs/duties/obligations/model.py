@@ -66,6 +66,9 @@ class Obligation:
     #: due ``days`` after each filed record of this template (a 告知书 and its 整改情况报告),
     #: for the record's unit; the record's own deadline (``于…前将整改情况``) wins when it states one
     after_template: str | None = None
+    #: with ``after_template``: the answer is owed by :attr:`party`, about the record's unit (局党组's
+    #: 决定 on a 问责意见 filed under the unit where the case arose), not by that unit itself
+    owed_by_party: bool = False
     rule: str = ""
     owner: str = "builtin"
 
