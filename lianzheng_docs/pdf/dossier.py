@@ -36,7 +36,7 @@ from .copies import make_archive_copies
 from .output import write_pdf
 
 COLUMNS = ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注"]
-WIDTHS_MM = [8, 31, 24, 21, 37, 16, 7, 7, 5]
+WIDTHS_MM = [7, 29, 24, 19, 31, 20, 14, 7, 5]  # 日期 (8 digits) and 密级 (秘密★1年 in two lines) unbroken
 #: the 备考表's two columns: label, value (the text area is 156 mm)
 NOTE_WIDTHS_MM = [38, 118]
 #: where the 立卷人, 检查人 and 日期 lines begin, from the left of the text area
