@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -46,8 +47,9 @@ def oversize(infos: list[zipfile.ZipInfo], parts: tuple[str, ...], label: str) -
     return None
 
 
-def normalize_docx(content: bytes) -> bytes:
-    """Rewrite the .docx zip with fixed timestamps and permissions, entries in their order."""
+def normalize_docx(content: bytes, *, replace: Mapping[str, bytes] | None = None) -> bytes:
+    """Rewrite the .docx zip with fixed timestamps and permissions, entries in their order; the
+    parts named in ``replace`` (that the package has) get the bytes given."""
     source = zipfile.ZipFile(io.BytesIO(content))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -55,7 +57,8 @@ def normalize_docx(content: bytes) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+            data = (replace or {}).get(info.filename)
+            target.writestr(entry, data if data is not None else source.read(info.filename))
     return out.getvalue()
 
 

@@ -176,3 +176,14 @@ def test_tags_nested_deeper_than_python_compiles_are_a_template_error(tmp_path):
         with pytest.raises(TemplateError, match="标签嵌套过深") as caught:
             catalog.get("probe").render({"subject": "x"})
         assert caught.value.exit_code == 5
+
+
+def test_a_rendered_document_claims_no_page_count_and_no_word(catalog, tmp_path):
+    """python-docx's default properties said 'Microsoft Macintosh Word', 1 page, for every document;
+    the archive took that as the page count of a six-page report."""
+    from lianzheng_docs.archive.extract import docx_pages
+
+    document = catalog.get("dual_report").render(catalog.get("dual_report").example())
+    app = zipfile.ZipFile(io.BytesIO(document.content)).read("docProps/app.xml").decode("utf-8")
+    assert "<Application>lianzheng-docs</Application>" in app and "<Pages>" not in app and "Word" not in app
+    assert docx_pages(document.save(tmp_path / "报告.docx")) is None  # unknown until laid out, never a wrong 1

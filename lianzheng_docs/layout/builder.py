@@ -498,13 +498,26 @@ class GongwenDocument:
     # ------------------------------------------------------------------ output
 
     def to_bytes(self) -> bytes:
-        """The .docx, byte for byte the same each time the same document is built."""
+        """The .docx, byte for byte the same each time the same document is built.
+
+        Its ``docProps/app.xml`` names lianzheng-docs and gives no counts: python-docx's default
+        says "Microsoft Macintosh Word" and 1 page, which every rendered document inherited and
+        the archive read as its page count."""
         buffer = io.BytesIO()
         self.doc.save(buffer)
-        return normalize_docx(buffer.getvalue())
+        return normalize_docx(buffer.getvalue(), replace={"docProps/app.xml": APP_PROPERTIES})
 
     def save(self, path: str | Path) -> None:
         Path(path).write_bytes(self.to_bytes())
+
+
+#: The extended properties of every document the kit builds (and every document rendered from one)
+APP_PROPERTIES: Final = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>lianzheng-docs</Application><DocSecurity>0</DocSecurity></Properties>"
+)
 
 
 def _signing_lines(party: Signatory) -> tuple[str, str, str]:
