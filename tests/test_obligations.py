@@ -194,14 +194,17 @@ def test_the_discipline_groups_suggestion_and_its_inspection_report(tmp_path, ca
         assert rows[("inspection_report", "驻局纪检组")].state == "done"
 
 
+DECISION = ("accountability_decision", "局党组（国库支付中心）")  # 局党组 owes it, about the case's unit
+
+
 def test_a_suggestion_to_hold_leaders_to_account_waits_for_the_party_groups_decision(tmp_path, catalog):
     """七（九）一案双究: the 纪检组's 问责意见 opens 30 days for 局党组's 责任追究决定 on that unit."""
     with Archive(tmp_path / "档案") as archive:
         file_from(archive, catalog, "accountability_suggestion", date="2026-06-26")
-        row = by_key(status(archive, 2026, today=date(2026, 7, 30)))[("accountability_decision", "局党组（国库支付中心）")]
+        row = by_key(status(archive, 2026, today=date(2026, 7, 30)))[DECISION]
         assert row.state == "overdue" and row.due == date(2026, 7, 26)
         file_from(archive, catalog, "accountability_decision", date="2026-07-03")
-        row = by_key(status(archive, 2026, today=date(2026, 7, 30)))[("accountability_decision", "局党组（国库支付中心）")]
+        row = by_key(status(archive, 2026, today=date(2026, 7, 30)))[DECISION]
         assert row.state == "done" and row.records[0].template_id == "accountability_decision"
 
 
