@@ -351,7 +351,8 @@ def _date(value: Any, bad: Any) -> CnDate | None:
             try:
                 day = date(y, m, d)
             except ValueError:
-                bad(f"{text} 这一天不存在（{y}年{m}月没有{d}日）；请改正日期")
+                why = "一年只有12个月" if not 1 <= m <= 12 else f"{y}年{m}月没有{d}日"
+                bad(f"{text} 这一天不存在（{why}）；请改正日期")
                 return None
             bad(f"日期请写作 {day.isoformat()}（年-月-日，用英文短横线），实际是 {value!r}")
             return None
