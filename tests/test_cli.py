@@ -110,7 +110,7 @@ def test_invalid_data_lists_every_problem_and_writes_nothing(run, tmp_path):
     )
     result = run("render", "risk_notice", "--data", "bad.yaml", "-o", "out.docx")
     assert result.exit_code == ExitCode.INVALID_INPUT
-    for expected in ["应写作 X财廉告〔2026〕3号", "是否想写 recipient", "2026-01-15", "联系人（contact）"]:
+    for expected in ["应写作 X财廉告〔2026〕3号", "是否想写 recipient", "日期请写作 2026-08-31", "联系人（contact）"]:
         assert expected in result.output
     assert not (tmp_path / "out.docx").exists()
     data = json.loads(run("render", "risk_notice", "--data", "bad.yaml", "--json").output)
