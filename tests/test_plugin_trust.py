@@ -35,6 +35,7 @@ DISTRIBUTIONS = {
     "lianzheng-obligations": ("1.0", {"oblraise": f"{H}:obligations_raise", "oblbad": f"{H}:obligation_unusable",
                                       "oblt": f"{H}:obligation_wrong_type"}),
     "lianzheng-shadow": ("1.0", {"shadow": f"{H}:shadow"}),
+    "lianzheng-exits": ("1.0", {"exits": f"{H}:obligations_exit"}),
     "lianzheng-pluggy": ("1.0", {"extra_arg": f"{H}:extra_argument", "no_yield": f"{H}:wrapper_without_yield"}),
     "lianzheng-unmarked": ("1.0", {"unmarked": "fake_plugins.unmarked"}),
 }  # fmt: skip
@@ -279,3 +280,13 @@ def test_dates_in_plugin_obligations_still_fail_alone(hostile_site):
     obligations = load_obligations(plugin_obligations())
     mine = next(o for o in obligations if o.id == "oblbad:fine")
     assert mine.dates(2026) == (date(2026, 1, 1), date(2026, 12, 31))
+
+
+def test_a_plugin_calling_sys_exit_takes_only_itself_down(hostile_site, run, tmp_path):
+    """A reviewer's plugin called sys.exit(3) in a hook: the command ended with the plugin's exit code."""
+    archive = tmp_path / "档案"
+    assert run("archive", "init", "--archive", archive).exit_code == 0
+    result = run("status", "--archive", archive, "--json", "--today", "2026-05-01")
+    assert result.exit_code == 0, result.output
+    problems = {p["name"]: p for p in json.loads(result.stdout)["plugins"]}
+    assert problems["exits"]["status"] == "degraded" and "SystemExit" in problems["exits"]["reason"]

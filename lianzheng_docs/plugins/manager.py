@@ -58,6 +58,12 @@ RESERVED = ownership.LOCAL_OWNERS
 STATUS_LABELS = {"loaded": "已加载", "degraded": "已降级", "failed": "失败", "refused": "已拒绝", "blocked": "已屏蔽"}
 
 
+#: What a plugin's code may raise that takes only that plugin down: any error, and a ``sys.exit()``
+#: in its import or a hook (which would otherwise end the command with the plugin's own exit code).
+#: Ctrl+C (KeyboardInterrupt) is the user's and passes through.
+_PLUGIN_FAULTS: tuple[type[BaseException], ...] = (Exception, SystemExit)
+
+
 @dataclass
 class PluginInfo:
     """What ``lianzheng plugins list`` shows of one plugin: who it is, where it came from, how it fared."""
@@ -148,7 +154,7 @@ class Plugins:
             (candidate,) = claimants
             try:
                 plugin = candidate.entry.load()
-            except Exception as exc:
+            except _PLUGIN_FAULTS as exc:
                 self._add(PluginInfo(name, candidate.distribution, candidate.version, candidate.location,
                                      status="failed", reason=f"导入失败：{type(exc).__name__}: {exc}"))  # fmt: skip
                 continue
@@ -303,7 +309,7 @@ class Plugins:
                 continue
             try:
                 answers = self._only(name, hook)(**kwargs)
-            except Exception as exc:
+            except _PLUGIN_FAULTS as exc:
                 self._degrade_hook(name, hook, f"{hook} 出错：{type(exc).__name__}: {exc}")
                 continue
             problem = next((p for p in (mismatch(answer, expected) for answer in answers) if p), None)
@@ -331,7 +337,7 @@ class Plugins:
             answer = self._only(owner, hook)(**kwargs)
         except LianzhengError:
             raise  # a plugin may reject data with the library's own errors (ValidationError)
-        except Exception as exc:
+        except _PLUGIN_FAULTS as exc:
             problem = f"{hook} 出错：{type(exc).__name__}: {exc}"
             self.degrade(owner, problem)
             raise TemplateError(f"插件 {owner} 的 {problem}") from exc
@@ -391,7 +397,7 @@ class Plugins:
                 continue
             try:
                 answers = self._only(name, hook)(record=record)
-            except Exception as exc:
+            except _PLUGIN_FAULTS as exc:
                 problem = f"{hook} 出错：{type(exc).__name__}: {exc}"
             else:
                 wrong = next((w for w in (mismatch(a, answer_type(hook)) for a in answers) if w), None)

@@ -71,6 +71,14 @@ class ObligationsRaise:
         raise RuntimeError("义务表读取失败")
 
 
+class ObligationsExit:
+    @hookimpl
+    def lianzheng_obligations(self) -> list[dict[str, Any]]:
+        import sys
+
+        sys.exit(3)  # a plugin that ends the process instead of answering
+
+
 class ObligationUnusable:
     """One usable obligation and one whose deadline is no date: only the bad one is left out."""
 
@@ -144,6 +152,7 @@ string_sources = StringSources()
 units_raise = UnitsRaise()
 units_wrong = UnitsWrongKeys()
 obligations_raise = ObligationsRaise()
+obligations_exit = ObligationsExit()
 obligation_unusable = ObligationUnusable()
 obligation_wrong_type = ObligationWrongType()
 shadow = Shadow()
