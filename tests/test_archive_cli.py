@@ -128,3 +128,16 @@ def test_render_archive_twice_does_not_take_a_second_number(run, tmp_path, monke
     assert again.exit_code == 3 and "这份文件已归档" in again.stderr and "--allow-duplicate" in again.stderr
     forced = run("render", "work_suggestion", "--data", "意见.yaml", "--archive", "档案", "--allow-duplicate", "--json")
     assert forced.exit_code == 0 and json.loads(forced.stdout)["doc_number"].endswith("〕2号")
+
+
+def test_the_list_tells_the_copies_of_a_separate_report_apart_by_their_recipient(run, tmp_path):
+    from lianzheng_docs import Catalog
+    from lianzheng_docs.archive import Archive
+
+    report = Catalog.default().get("dual_report")
+    data = {k: v for k, v in report.example().items() if k != "doc_number"}
+    with Archive(tmp_path / "档案") as archive:
+        for to in ("市委", "市纪委"):
+            archive.file_rendered(report, data | {"recipient": to}, allow_future_date=True)
+    listed = run("archive", "list", "--archive", tmp_path / "档案").output
+    assert "情况的报告（主送：中共××市委）" in listed and "情况的报告（主送：中共××市纪委）" in listed

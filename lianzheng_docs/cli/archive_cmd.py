@@ -155,7 +155,11 @@ def list_records(root: Path | None, as_json: bool, **filters: Any) -> None:
 
 
 def _list_text(records: list[Record]) -> list[str]:
-    rows = [(r.archival_code, r.doc_number or "", r.kind, r.date or "", r.title) for r in records]
+    """The 归档文件目录 as a table; the copies of a 分别报送 share a 题名, so their 主送 tells them apart."""
+    shared = {r.title for r in records if sum(o.title == r.title for o in records) > 1}
+    rows = [(r.archival_code, r.doc_number or "", r.kind, r.date or "",
+             f"{r.title}（主送：{r.recipients}）" if r.title in shared and r.recipients else r.title)
+            for r in records]  # fmt: skip
     return [format_table(["档号", "文号", "文种", "日期", "题名"], rows), f"\n共 {len(records)} 件。"]
 
 
