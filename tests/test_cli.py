@@ -214,3 +214,15 @@ def test_emit_gives_json_or_the_text_for_people(capsys):
     assert shown == [1, 2] and capsys.readouterr().out == "第1件（已做 1）\n第2件（已做 2）\n共 2 件\n"
     emit_each(iter([1, 2]), lambda n: {"n": n}, lambda n: pytest.fail("people only"), as_json=True)
     assert json.loads(capsys.readouterr().out) == [{"n": 1}, {"n": 2}]
+
+
+def test_clicks_own_messages_are_in_chinese(run):
+    """A clerk read "Error: Missing option '--private'." in English beside the project's Chinese."""
+    missing = run("archive", "keygen")
+    assert missing.exit_code == ExitCode.USAGE
+    assert "用法： cli archive keygen" in missing.output and "缺少选项 '--private'" in missing.output
+    assert "Error" not in missing.output and "Usage" not in missing.output
+    unknown = run("templates", "list", "--colour")
+    assert unknown.exit_code == ExitCode.USAGE and "没有选项 '--colour'" in unknown.output
+    helped = run("templates", "--help").output
+    assert "显示此帮助并退出。" in helped and "命令" in helped

@@ -13,8 +13,11 @@ import click
 
 from .. import __version__
 from ..errors import ExitCode, LianzhengError
+from .click_zh import install as install_chinese_messages
 from .output import display_width, emit, note
 from .params import wants_json
+
+install_chinese_messages()  # click's own usage errors and help headings, in Chinese
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
