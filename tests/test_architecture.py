@@ -47,6 +47,11 @@ for _name in ("identity", "ownership", "contracts", "registration"):
 # The foundation modules import nothing of the library but each other and gbt9704.
 for _name in FOUNDATION:
     FORBIDDEN[_name] = {"templating", "plugins", "duties", "archive", "search", "check", "layout", "pdf", "cli"}
+# The web desk sits on top of the library, beside the CLI: no library layer imports it, and it
+# imports everything but the CLI (the CLI imports it only inside the ``serve`` command).
+for _layers in FORBIDDEN.values():
+    _layers.add("web")
+FORBIDDEN["web"] = {"cli"}
 
 
 def modules(root: Path, package: str) -> dict[str, tuple[Path, bool]]:
@@ -205,3 +210,16 @@ def test_the_checks_catch_a_cycle_and_a_wrong_direction(tmp_path):
     assert violations(fake) == [
         "lianzheng_docs.templating.catalog -> lianzheng_docs.archive.registry (templating must not import archive)"
     ]
+
+
+def test_the_cli_imports_the_web_desk_only_inside_the_serve_command():
+    """``lianzheng search`` must not load Starlette: ``web`` is imported in ``serve`` alone, when it runs."""
+    found = []
+    for path in sorted((ROOT / PACKAGE / "cli").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "web" and node.level:
+                found.append((path.stem, node.lineno))
+        top_level = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+        assert not any("web" in ast.unparse(node) or "uvicorn" in ast.unparse(node) for node in top_level), path
+    assert [stem for stem, _line in found] == ["serve_cmd"]

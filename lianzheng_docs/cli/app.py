@@ -39,6 +39,7 @@ COMMANDS = {
     "batch": "batch_cmd:batch",
     "ledger": "ledger_cmd:ledger_group",
     "event": "event_cmd:event_group",
+    "serve": "serve_cmd:serve",
 }
 
 

@@ -1,0 +1,125 @@
+"""The desk's application: :func:`create_app` puts the pages, the API and the guard together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from ..archive import resolve_root
+from ..archive.derived import current_user
+from ..errors import ExitCode, LianzhengError
+from ..templating.catalog import Catalog
+from . import api, pages
+from .guard import Guard
+from .statuses import internal_error_body
+
+HERE = Path(__file__).parent
+log = logging.getLogger("lianzheng_docs.web")
+
+
+@dataclass
+class Desk:
+    """What every view needs: the archive's folder, the templates, the page environment, today."""
+
+    archive_root: Path
+    catalog: Catalog
+    pages: jinja2.Environment
+    actor: str
+    fixed_today: date | None = None
+    clock: Callable[[], date] = field(default=date.today)
+
+    def today(self) -> date:
+        """The day examples are dated to: the one the app was made with, else the real today."""
+        return self.fixed_today or self.clock()
+
+
+def page_environment() -> jinja2.Environment:
+    """Jinja for the desk's own pages: every value escaped, a missing name an error, not a blank."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("lianzheng_docs.web", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def create_app(
+    archive_root: str | Path | None = None,
+    *,
+    today: date | None = None,
+    catalog: Catalog | None = None,
+    hosts: Collection[str] = (),
+) -> Starlette:
+    """The desk as an ASGI application.
+
+    :param archive_root: the archive documents are filed into (default: ``./archive`` or
+        ``$LIANZHENG_ARCHIVE``, as the CLI); created on the first filing.
+    :param today: the day the forms' example data is dated to (tests); default the real today.
+    :param catalog: the templates (default: built-in and plugins', as ``Catalog.default()``).
+    :param hosts: host names answered besides loopback (the test client's ``testserver``).
+    """
+    desk = Desk(
+        archive_root=resolve_root(archive_root),
+        catalog=catalog or Catalog.default(),
+        pages=page_environment(),
+        actor=f"{current_user()}（网页，本机）",
+        fixed_today=today,
+    )
+    routes: list[BaseRoute] = [
+        *pages.routes(),
+        Mount("/api", routes=api.routes()),
+        Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(Guard, hosts=hosts)],
+        exception_handlers=_exception_handlers(),
+    )
+    app.state.desk = desk
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def _library_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LianzhengError)
+    return api.error_response(exc) if _is_api(request) else pages.error_page(request, exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such route, method not allowed), in the API's form under /api/."""
+    assert isinstance(exc, HTTPException)
+    message = {404: "没有这个地址", 405: "这个地址不接受该请求方法"}.get(exc.status_code, str(exc.detail))
+    if _is_api(request):
+        code = ExitCode.NOT_FOUND if exc.status_code == 404 else ExitCode.USAGE
+        body: dict[str, object] = {"error": "HTTPError", "message": message, "exit_code": int(code), "problems": []}
+        return api.ChineseJSON(body, status_code=exc.status_code, headers=exc.headers)
+    return PlainTextResponse(message, status_code=exc.status_code, headers=exc.headers)
+
+
+async def _bug(request: Request, exc: Exception) -> Response:
+    """A bug: logged with its traceback; the caller is told it is one, without the details."""
+    log.error("内部错误：%s %s", request.method, request.url.path, exc_info=exc)
+    if _is_api(request):
+        return api.ChineseJSON(internal_error_body(), status_code=500)
+    return PlainTextResponse("内部错误（程序缺陷），详情已写入服务器日志", status_code=500)
+
+
+def _exception_handlers() -> dict[type[Exception] | int, Callable[[Request, Exception], Any]]:
+    return {LianzhengError: _library_error, HTTPException: _http_error, Exception: _bug}

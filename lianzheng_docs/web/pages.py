@@ -1,0 +1,130 @@
+"""The pages clerks use: 模板 (the list), one template's form, the filed document, and downloads.
+
+The form is made from the template's manifest (:mod:`.forms`). One POST route does what its
+buttons say: 检查 (validate), 下载 .docx (validate, render, send), 归档 (number, file, show the
+文号 and 档号), and add or remove a row of a repeating group. Every problem of the data is shown at
+its field and listed, linked, in a summary at the top: all at once, as the CLI lists them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from ..errors import LianzhengError, Problem, ValidationError
+from ..templating.catalog import Template
+from ..templating.examples import example_data
+from .documents import content_disposition, download_name, file_document, make_docx, stored_file
+from .forms import FormField, add_row, all_fields, build_fields, form_values, read_form, remove_row, row_counts
+from .statuses import http_status
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#: Inputs one form may send (a 考核 score sheet with many rows has a few hundred).
+MAX_FIELDS = 5000
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/", home, methods=["GET"]),
+        Route("/templates", template_list, methods=["GET"]),
+        Route("/templates/{template_id}", template_form, methods=["GET", "POST"]),
+        Route("/records/{record_id:int}/download", download_record, methods=["GET"]),
+    ]
+
+
+def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """The page ``name`` rendered with ``context`` (escaped: the environment autoescapes)."""
+    html = request.app.state.desk.pages.get_template(name).render(**context)
+    return HTMLResponse(html, status_code=status_code)
+
+
+def error_page(request: Request, error: LianzhengError) -> HTMLResponse:
+    return page(request, "error.html", http_status(error), title="出错了", message=error.message,
+                exit_code=int(error.exit_code))  # fmt: skip
+
+
+async def home(request: Request) -> Response:
+    return RedirectResponse("/templates", status_code=303)
+
+
+async def template_list(request: Request) -> Response:
+    return page(request, "template_list.html", title="模板", templates=list(request.app.state.desk.catalog))
+
+
+def _template(request: Request) -> Template:
+    template: Template = request.app.state.desk.catalog.get(request.path_params["template_id"])
+    return template
+
+
+async def template_form(request: Request) -> Response:
+    template = _template(request)
+    if request.method == "GET":
+        data = example_data(template.manifest, request.app.state.desk.today())
+        return _form(request, template, data)
+    form = await request.form(max_fields=MAX_FIELDS, max_files=0)
+    submitted = {key: value for key, value in form.items() if isinstance(value, str)}
+    data = read_form(template.manifest.fields, submitted)
+    if "add" in submitted:
+        add_row(template.manifest.fields, data, submitted["add"])
+        return _form(request, template, data, focus=submitted["add"])
+    if "remove" in submitted:
+        remove_row(template.manifest.fields, data, submitted["remove"])
+        return _form(request, template, data)
+    action = submitted.get("action", "check")
+    try:
+        if action == "download":
+            made = await run_in_threadpool(make_docx, template, data)
+            return Response(made.content, media_type=DOCX_TYPE,
+                            headers={"Content-Disposition": content_disposition(made.filename)})  # fmt: skip
+        if action == "file":
+            desk = request.app.state.desk
+            record, warnings = await run_in_threadpool(file_document, desk.archive_root, template, data,
+                                                       actor=desk.actor)  # fmt: skip
+            return page(request, "filed.html", title="已归档", template=template, record=record, warnings=warnings)
+        metadata = await run_in_threadpool(template.metadata, data)
+    except ValidationError as exc:
+        return _form(request, template, data, problems=exc.problems, status_code=422)
+    except LianzhengError as exc:
+        return _form(request, template, data, failure=exc.message, status_code=http_status(exc))
+    return _form(request, template, data, checked=metadata)
+
+
+def _form(
+    request: Request,
+    template: Template,
+    data: dict[str, Any],
+    *,
+    problems: list[Problem] | None = None,
+    failure: str = "",
+    checked: dict[str, str] | None = None,
+    focus: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    specs = template.manifest.fields
+    fields = build_fields(specs, form_values(specs, data), problems or [], rows=row_counts(specs, data))
+    summary = _summary(fields, problems or [])
+    return page(request, "template_form.html", status_code, title=template.title, template=template, fields=fields,
+                summary=summary, failure=failure, checked=checked, focus_id=_new_row(fields, focus))  # fmt: skip
+
+
+def _new_row(fields: list[FormField], group: str) -> str:
+    """The control to put the cursor in after a row was added to ``group``: the new row's first."""
+    found = next((item for item in all_fields(fields) if group and item.path == group and item.rows), None)
+    return found.rows[-1][0].focus_id if found is not None and found.rows[-1] else ""
+
+
+def _summary(fields: list[FormField], problems: list[Problem]) -> list[tuple[Problem, str]]:
+    """Each problem with the id of the control to jump to ("" when it belongs to no field shown)."""
+    targets = {item.path: item.focus_id for item in all_fields(fields)}
+    return [(problem, targets.get(problem.path, "")) for problem in problems]
+
+
+async def download_record(request: Request) -> Response:
+    root = request.app.state.desk.archive_root
+    record, path = await run_in_threadpool(stored_file, root, request.path_params["record_id"])
+    name = download_name(record.title or record.archival_code, path.suffix)
+    return FileResponse(path, headers={"Content-Disposition": content_disposition(name)})
