@@ -122,6 +122,7 @@ def test_filing_shows_the_doc_number_and_archival_code_and_the_record_is_in_the_
         stored = archive.path_of(record).read_bytes()
     assert (record.doc_number, record.archival_code) == (doc_number, archival_code)
     assert record.filed_by.endswith("（网页，本机）")
+    assert "定期30年" in page.text
     download = client.get(f"/records/{record.id}/download")
     assert download.status_code == 200 and download.content == stored
     assert doc_number in docx_text(download.content)

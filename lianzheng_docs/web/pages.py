@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 from ..errors import LianzhengError, Problem, ValidationError
 from ..templating.catalog import Template
 from ..templating.examples import example_data
+from ..templating.manifest import RETENTION_NAMES
 from .documents import content_disposition, download_name, file_document, make_docx, stored_file
 from .forms import FormField, add_row, all_fields, build_fields, form_values, read_form, remove_row, row_counts
 from .statuses import http_status
@@ -84,7 +85,8 @@ async def template_form(request: Request) -> Response:
             desk = request.app.state.desk
             record, warnings = await run_in_threadpool(file_document, desk.archive_root, template, data,
                                                        actor=desk.actor)  # fmt: skip
-            return page(request, "filed.html", title="已归档", template=template, record=record, warnings=warnings)
+            return page(request, "filed.html", title="已归档", template=template, record=record, warnings=warnings,
+                        retention=RETENTION_NAMES.get(record.retention, record.retention))  # fmt: skip
         metadata = await run_in_threadpool(template.metadata, data)
     except ValidationError as exc:
         return _form(request, template, data, problems=exc.problems, status_code=422)
