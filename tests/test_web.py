@@ -271,3 +271,19 @@ def test_serve_refuses_any_host_but_loopback(run, monkeypatch, tmp_path):
     assert done.exit_code == 0, done.output
     assert (started["host"], started["port"]) == ("127.0.0.1", 8123)
     assert started["app"].state.desk.archive_root == tmp_path / "a"
+
+
+def test_every_templates_form_submitted_as_shown_is_valid(client, catalog):
+    """The form round trip loses nothing for any field type: nested groups, lists, people, choices, numbers."""
+    for template in catalog:
+        values = read_page(client.get(f"/templates/{template.id}").text).values
+        answer = client.post(f"/templates/{template.id}", data=values | {"action": "check"})
+        assert answer.status_code == 200, (template.id, re.findall(r'<li><a href="#[^"]*">(.*?)</a>', answer.text))
+        assert 'id="checked"' in answer.text
+
+
+def test_a_post_must_say_its_length_and_stay_under_the_limit(client):
+    chunked = client.post("/api/templates/risk_notice/validate", content=iter([b"{}"]))
+    assert chunked.status_code == 411 and chunked.json()["exit_code"] == 2
+    huge = client.post("/api/templates/risk_notice/validate", content=b" " * (4 * 1024 * 1024 + 1))
+    assert huge.status_code == 413
