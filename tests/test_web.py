@@ -88,7 +88,7 @@ def test_every_mistake_is_shown_at_its_field_all_at_once_and_what_was_typed_is_k
     assert 'href="#f-date"' in summary and 'href="#f-findings-1-requirement"' in summary
     assert "数据有 2 处问题" in page.text
     # each field says what is wrong with it, and is marked invalid for screen readers
-    for field_id, words in (("f-date", "ISO 格式的日期"), ("f-findings-1-requirement", "必填")):
+    for field_id, words in (("f-date", "这一天不存在"), ("f-findings-1-requirement", "必填")):
         assert reader.attrs_by_id[field_id]["aria-invalid"] == "true"
         assert f"{field_id}-error" in reader.attrs_by_id[field_id]["aria-describedby"]
         error = re.search(rf'id="{field_id}-error">(.*?)</p>', page.text, re.S)
