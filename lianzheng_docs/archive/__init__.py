@@ -2,12 +2,14 @@
 
 from .archive import Archive, resolve_root
 from .errors import AlreadyFiled, ArchiveError, DuplicateDocument, MetadataError, RecordNotFound, SearchIndexError
+from .history import AuditEntry
 from .records import Record, RecordMeta, StoredFile
 
 __all__ = [
     "AlreadyFiled",
     "Archive",
     "ArchiveError",
+    "AuditEntry",
     "DuplicateDocument",
     "MetadataError",
     "Record",

@@ -42,6 +42,7 @@ from .errors import (
 )
 from .export import export, import_archive
 from .extract import checked_format, extract, readable_text
+from .history import History
 from .indexing import Indexing
 from .records import FutureDateError, Record, RecordMeta, future_date_warning
 from .registry import AUDITED_COLUMNS, Registry, now, row_digest
@@ -66,7 +67,7 @@ def resolve_root(root: str | os.PathLike[str] | None = None) -> Path:
     return Path(os.environ.get(ENV_ROOT) or DEFAULT_ROOT)
 
 
-class Archive(Indexing):
+class Archive(Indexing, History):
     """An archive folder: ``registry.sqlite3``, ``files/<年度>/<档号>.<ext>``, ``index/``, ``tmp/``."""
 
     def __init__(

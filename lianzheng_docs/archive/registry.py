@@ -556,5 +556,12 @@ class Registry:
         self._audited = True
         return digest
 
-    def audit_entries(self) -> list[sqlite3.Row]:
-        return list(self.db.execute("SELECT * FROM audit ORDER BY id"))
+    def audit_entries(
+        self, *, record_id: int | None = None, actor: str | None = None, limit: int | None = None
+    ) -> list[sqlite3.Row]:
+        """The audit log in order (all of it, or one record's or one actor's entries; the last ``limit``)."""
+        clause, params = where({"record_id": record_id, "actor": actor})
+        if limit is None:
+            return list(self.db.execute(f"SELECT * FROM audit {clause} ORDER BY id", params))
+        rows = self.db.execute(f"SELECT * FROM audit {clause} ORDER BY id DESC LIMIT ?", (*params, int(limit)))
+        return list(reversed(list(rows)))

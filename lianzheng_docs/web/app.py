@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +24,8 @@ from ..archive.derived import current_user
 from ..errors import ExitCode, LianzhengError
 from ..templating.catalog import Catalog
 from . import api, pages
+from .access import Role, User
+from .auth import SignIn
 from .guard import Guard
 from .statuses import internal_error_body
 
@@ -37,9 +40,11 @@ class Desk:
     archive_root: Path
     catalog: Catalog
     pages: jinja2.Environment
-    actor: str
+    local_user: User
     fixed_today: date | None = None
     clock: Callable[[], date] = field(default=date.today)
+    #: signs the forms' CSRF tokens (:mod:`.csrf`); new at each start, so old pages must be reloaded
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
     def today(self) -> date:
         """The day examples are dated to: the one the app was made with, else the real today."""
@@ -76,7 +81,7 @@ def create_app(
         archive_root=resolve_root(archive_root),
         catalog=catalog or Catalog.default(),
         pages=page_environment(),
-        actor=f"{current_user()}（网页，本机）",
+        local_user=User(name=current_user(), role=Role.OFFICE, display="本机用户", local=True),
         fixed_today=today,
     )
     routes: list[BaseRoute] = [
@@ -86,7 +91,7 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(Guard, hosts=hosts)],
+        middleware=[Middleware(Guard, hosts=hosts), Middleware(SignIn)],
         exception_handlers=_exception_handlers(),
     )
     app.state.desk = desk

@@ -16,9 +16,11 @@ from typing import Any
 from urllib.parse import quote
 
 from ..archive import Archive, Record, RecordNotFound
+from ..archive.history import AccessAction
 from ..errors import LianzhengError
 from ..finishing import finish
 from ..templating.catalog import Template
+from .access import Forbidden, User, can_see
 
 
 @dataclass
@@ -62,21 +64,28 @@ class OutsideArchive(LianzhengError):
     exit_code = RecordNotFound.exit_code
 
 
-def stored_file(root: Path, record_id: int) -> tuple[Record, Path]:
-    """The record ``record_id`` (its id, nothing else) and its original file, which must lie inside the archive.
+def stored_file(
+    root: Path, record_id: int, *, user: User, actor: str, role: str = "original", action: AccessAction = "download"
+) -> tuple[Record, Path]:
+    """The record ``record_id`` (its id, nothing else) and its file of ``role``, which must lie inside the
+    archive, for ``user`` who must be allowed to see it; the access is written to the audit log.
 
     The registry's paths are relative to the archive; one that climbs out (``../``) or a file
-    replaced by a link elsewhere is refused, whatever put it there.
+    replaced by a link elsewhere is refused, whatever put it there. A record ``user`` may not see
+    is refused before anything of it is read or logged as served.
     """
-    with Archive(root, create=False) as archive:
+    with Archive(root, create=False, actor=actor) as archive:
         record = archive.get(record_id)
         if record.id != record_id:
             raise RecordNotFound(f"档案中没有 id 为 {record_id} 的记录")
-        path = archive.path_of(record)
+        if not can_see(user, record):
+            raise Forbidden(f"账号 {user.name} 无权查看这件档案（只能查看本单位“{user.unit}”的文件）")
+        path = archive.path_of(record, role)
         base = archive.root.resolve()
-    real = path.resolve()
-    if not real.is_relative_to(base / "files") or not real.is_file():
-        raise OutsideArchive(f"档号 {record.archival_code} 的文件不在档案的 files/ 文件夹中，不予提供")
+        real = path.resolve()
+        if not real.is_relative_to(base / "files") or not real.is_file():
+            raise OutsideArchive(f"档号 {record.archival_code} 的文件不在档案的 files/ 文件夹中，不予提供")
+        archive.record_access(record.id, action, file=role, path=str(path.relative_to(archive.root)))
     return record, real
 
 

@@ -19,13 +19,13 @@ from ..errors import LianzhengError, Problem, ValidationError
 from ..templating.catalog import Template
 from ..templating.examples import example_data
 from ..templating.manifest import RETENTION_NAMES
+from .access import Capability, Forbidden, User, may_file_for, require
+from .csrf import csrf_token, posted_form
 from .documents import content_disposition, download_name, file_document, make_docx, stored_file
 from .forms import FormField, add_row, all_fields, build_fields, form_values, read_form, remove_row, row_counts
 from .statuses import http_status
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-#: Inputs one form may send (a 考核 score sheet with many rows has a few hundred).
-MAX_FIELDS = 5000
 
 
 def routes() -> list[BaseRoute]:
@@ -38,7 +38,13 @@ def routes() -> list[BaseRoute]:
 
 
 def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """The page ``name`` rendered with ``context`` (escaped: the environment autoescapes)."""
+    """The page ``name`` rendered with ``context`` (escaped: the environment autoescapes).
+
+    Every page also gets ``user`` (who is signed in, None before) and ``csrf_token`` for its forms
+    (``{% include "_csrf.html" %}`` in each POST form).
+    """
+    user = getattr(request.state, "user", None)
+    context = {"user": user, "csrf_token": csrf_token(request), "path": request.url.path} | context
     html = request.app.state.desk.pages.get_template(name).render(**context)
     return HTMLResponse(html, status_code=status_code)
 
@@ -66,7 +72,8 @@ async def template_form(request: Request) -> Response:
     if request.method == "GET":
         data = example_data(template.manifest, request.app.state.desk.today())
         return _form(request, template, data)
-    form = await request.form(max_fields=MAX_FIELDS, max_files=0)
+    user = require(request, Capability.PRODUCE)
+    form = await posted_form(request)
     submitted = {key: value for key, value in form.items() if isinstance(value, str)}
     data = read_form(template.manifest.fields, submitted)
     if "add" in submitted:
@@ -83,8 +90,9 @@ async def template_form(request: Request) -> Response:
                             headers={"Content-Disposition": content_disposition(made.filename)})  # fmt: skip
         if action == "file":
             desk = request.app.state.desk
+            await run_in_threadpool(_refuse_other_unit, user, template, data)
             record, warnings = await run_in_threadpool(file_document, desk.archive_root, template, data,
-                                                       actor=desk.actor)  # fmt: skip
+                                                       actor=user.actor)  # fmt: skip
             return page(request, "filed.html", title="已归档", template=template, record=record, warnings=warnings,
                         retention=RETENTION_NAMES.get(record.retention, record.retention))  # fmt: skip
         metadata = await run_in_threadpool(template.metadata, data)
@@ -125,8 +133,18 @@ def _summary(fields: list[FormField], problems: list[Problem]) -> list[tuple[Pro
     return [(problem, targets.get(problem.path, "")) for problem in problems]
 
 
+def _refuse_other_unit(user: User, template: Template, data: dict[str, Any]) -> None:
+    """A 科室 or 纪检组 account files only under its own unit (validation problems are raised first)."""
+    unit = template.metadata(data).get("unit", "")
+    if not may_file_for(user, unit):
+        raise Forbidden(f"账号 {user.name} 只能以本单位“{user.unit}”的名义归档，此文件的单位是“{unit}”")
+
+
 async def download_record(request: Request) -> Response:
-    root = request.app.state.desk.archive_root
-    record, path = await run_in_threadpool(stored_file, root, request.path_params["record_id"])
+    """A filed document's original file, for a user who may see the record; the download is audited."""
+    desk = request.app.state.desk
+    user = require(request, Capability.READ)
+    record, path = await run_in_threadpool(stored_file, desk.archive_root, request.path_params["record_id"],
+                                           user=user, actor=user.actor)  # fmt: skip
     name = download_name(record.title or record.archival_code, path.suffix)
     return FileResponse(path, headers={"Content-Disposition": content_disposition(name)})

@@ -26,8 +26,9 @@ HTTP_STATUS: dict[ExitCode, int] = {
 
 
 def http_status(error: LianzhengError) -> int:
-    """The HTTP status for ``error``."""
-    return HTTP_STATUS.get(error.exit_code, 500)
+    """The HTTP status for ``error``: its own (403 a role that may not, 401 not signed in), else by exit code."""
+    own = getattr(error, "http_status", None)
+    return own if isinstance(own, int) else HTTP_STATUS.get(error.exit_code, 500)
 
 
 def internal_error_body() -> dict[str, object]:
