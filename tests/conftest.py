@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -54,3 +56,37 @@ def run() -> Callable[..., Result]:
         return runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=catch_exceptions)
 
     return invoke
+
+
+# ---------------------------------------------------------------------- the desk in a browser (tests/browser.py)
+
+
+@pytest.fixture
+def serve_desk() -> Iterator[Callable[[Any], str]]:
+    """Serve a desk app on a free loopback port until the test ends: ``url = serve_desk(create_app(root))``."""
+    from browser import served
+
+    with contextlib.ExitStack() as stack:
+        yield lambda app: stack.enter_context(served(app))
+
+
+@pytest.fixture
+def desk(tmp_path: Path, serve_desk: Callable[[Any], str]) -> tuple[str, Path]:
+    """The desk without accounts on a fresh archive: its URL and the archive's folder."""
+    from lianzheng_docs.web import create_app
+
+    from browser import require_browser
+
+    require_browser()
+    root = tmp_path / "archive"
+    return serve_desk(create_app(root)), root
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Any]:
+    """Headless chromium (Selenium); ``browser.downloads`` is where its downloads land."""
+    from browser import chromium, require_browser
+
+    require_browser()
+    with chromium(tmp_path / "profile", tmp_path / "downloads") as driver:
+        yield driver

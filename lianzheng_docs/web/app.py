@@ -23,7 +23,17 @@ from ..archive import resolve_root
 from ..archive.derived import current_user
 from ..errors import ExitCode, LianzhengError
 from ..templating.catalog import Catalog
-from . import api, pages
+from . import (
+    api,
+    batch_pages,
+    check_pages,
+    pages,
+    records_pages,
+    roster_pages,
+    search_pages,
+    signin_pages,
+    status_pages,
+)
 from .access import Role, User
 from .auth import SignIn
 from .guard import Guard
@@ -86,6 +96,13 @@ def create_app(
     )
     routes: list[BaseRoute] = [
         *pages.routes(),
+        *records_pages.routes(),
+        *search_pages.routes(),
+        *status_pages.routes(),
+        *roster_pages.routes(),
+        *batch_pages.routes(),
+        *check_pages.routes(),
+        *signin_pages.routes(),
         Mount("/api", routes=api.routes()),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]

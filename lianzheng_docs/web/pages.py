@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import LianzhengError, Problem, ValidationError
@@ -21,7 +21,7 @@ from ..templating.examples import example_data
 from ..templating.manifest import RETENTION_NAMES
 from .access import Capability, Forbidden, User, may_file_for, require
 from .csrf import csrf_token, posted_form
-from .documents import content_disposition, download_name, file_document, make_docx, stored_file
+from .documents import content_disposition, file_document, make_docx
 from .forms import FormField, add_row, all_fields, build_fields, form_values, read_form, remove_row, row_counts
 from .statuses import http_status
 
@@ -33,7 +33,6 @@ def routes() -> list[BaseRoute]:
         Route("/", home, methods=["GET"]),
         Route("/templates", template_list, methods=["GET"]),
         Route("/templates/{template_id}", template_form, methods=["GET", "POST"]),
-        Route("/records/{record_id:int}/download", download_record, methods=["GET"]),
     ]
 
 
@@ -138,13 +137,3 @@ def _refuse_other_unit(user: User, template: Template, data: dict[str, Any]) -> 
     unit = template.metadata(data).get("unit", "")
     if not may_file_for(user, unit):
         raise Forbidden(f"账号 {user.name} 只能以本单位“{user.unit}”的名义归档，此文件的单位是“{unit}”")
-
-
-async def download_record(request: Request) -> Response:
-    """A filed document's original file, for a user who may see the record; the download is audited."""
-    desk = request.app.state.desk
-    user = require(request, Capability.READ)
-    record, path = await run_in_threadpool(stored_file, desk.archive_root, request.path_params["record_id"],
-                                           user=user, actor=user.actor)  # fmt: skip
-    name = download_name(record.title or record.archival_code, path.suffix)
-    return FileResponse(path, headers={"Content-Disposition": content_disposition(name)})
