@@ -261,10 +261,10 @@ def test_only_loopback_hosts_are_answered(root):
         assert client.get("/templates", headers={"host": "rebind.evil.example"}).status_code == 421
 
 
-def test_serve_refuses_any_host_but_loopback(run, monkeypatch, tmp_path):
-    refused = run("serve", "--host", "0.0.0.0", catch_exceptions=True)
+def test_serve_refuses_any_host_but_loopback_until_accounts_exist(run, monkeypatch, tmp_path):
+    refused = run("serve", "--archive", tmp_path / "a", "--host", "0.0.0.0", catch_exceptions=True)
     assert refused.exit_code == 2
-    assert "绑定到 0.0.0.0 需要先建立账号，尚未实现" in refused.output
+    assert "绑定到 0.0.0.0 将对其他电脑提供，须先建立账号" in refused.output
     started = {}
     monkeypatch.setattr("uvicorn.run", lambda app, **options: started.update(options, app=app))
     done = run("serve", "--archive", tmp_path / "a", "--port", "8123")

@@ -40,6 +40,7 @@ COMMANDS = {
     "ledger": "ledger_cmd:ledger_group",
     "event": "event_cmd:event_group",
     "serve": "serve_cmd:serve",
+    "users": "users_cmd:users_group",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,6 +36,8 @@ from . import (
     status_pages,
 )
 from .access import Role, User
+from .accounts import FILE as ACCOUNTS_FILE
+from .accounts import Accounts
 from .auth import SignIn
 from .guard import Guard
 from .statuses import internal_error_body
@@ -55,6 +58,22 @@ class Desk:
     clock: Callable[[], date] = field(default=date.today)
     #: signs the forms' CSRF tokens (:mod:`.csrf`); new at each start, so old pages must be reloaded
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    #: served beyond loopback: every request must be signed in (no local clerk)
+    network: bool = False
+    _accounts: Accounts | None = None
+    _accounts_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def account_store(self) -> Accounts | None:
+        """The archive's accounts, or None while there are none (the loopback desk's local clerk then).
+
+        Checked on every request, so ``lianzheng users add`` takes effect without a restart; the
+        file is opened once, when it first appears."""
+        with self._accounts_lock:
+            if self._accounts is None:
+                if not (self.archive_root / ACCOUNTS_FILE).is_file():
+                    return None
+                self._accounts = Accounts.of(self.archive_root)
+        return self._accounts if self._accounts.any_enabled() else None
 
     def today(self) -> date:
         """The day examples are dated to: the one the app was made with, else the real today."""
@@ -78,6 +97,7 @@ def create_app(
     today: date | None = None,
     catalog: Catalog | None = None,
     hosts: Collection[str] = (),
+    network: bool = False,
 ) -> Starlette:
     """The desk as an ASGI application.
 
@@ -86,6 +106,8 @@ def create_app(
     :param today: the day the forms' example data is dated to (tests); default the real today.
     :param catalog: the templates (default: built-in and plugins', as ``Catalog.default()``).
     :param hosts: host names answered besides loopback (the test client's ``testserver``).
+    :param network: served beyond loopback (``serve --host 0.0.0.0``): any host name is answered,
+        and every request must be signed in with an account.
     """
     desk = Desk(
         archive_root=resolve_root(archive_root),
@@ -93,6 +115,7 @@ def create_app(
         pages=page_environment(),
         local_user=User(name=current_user(), role=Role.OFFICE, display="本机用户", local=True),
         fixed_today=today,
+        network=network,
     )
     routes: list[BaseRoute] = [
         *pages.routes(),
@@ -108,7 +131,7 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(Guard, hosts=hosts), Middleware(SignIn)],
+        middleware=[Middleware(Guard, hosts=hosts, any_host=network), Middleware(SignIn)],
         exception_handlers=_exception_handlers(),
     )
     app.state.desk = desk
