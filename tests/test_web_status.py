@@ -1,0 +1,270 @@
+"""落实情况 on the desk (issue 17, item 2): the board is ``lianzheng status`` for the archive and the
+roster the desk keeps: its counts are the library's, gaps come first (overdue, then the nearest
+deadline), each gap links to the form that makes the missing document, the downloads are the
+library's .ics and .xlsx of the same rows, and a 科室 account sees its own unit only.
+
+Every number is compared with what :func:`lianzheng_docs.duties.obligations.status` says for the
+same archive, roster and day, not written down here.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from datetime import date
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import icalendar
+import pymupdf
+import pytest
+from openpyxl import load_workbook
+from starlette.testclient import TestClient
+
+from lianzheng_docs.archive import Archive, RecordMeta
+from lianzheng_docs.duties.obligations import STATES, status
+from lianzheng_docs.duties.obligations.report import XLSX_HEADERS
+from lianzheng_docs.templating.catalog import Catalog
+from lianzheng_docs.web import create_app
+from lianzheng_docs.web.access import Role, User
+from lianzheng_docs.web.roster_store import keep_roster, kept_roster
+
+ROSTER = """
+bureau: ××市财政局
+secretary: 张建国
+units:
+  - {科室(单位): 预算科, 主要负责人: 王晓东, 职务: 科长, 分管领导: 刘建华}
+  - {科室(单位): 国库科, 主要负责人: 陈静, 职务: 科长, 分管领导: 刘建华}
+"""
+TODAY = date(2025, 6, 25)
+ROW = re.compile(r'<tr class="row-(?P<state>\w+)" data-obligation="(?P<obligation>\w+)">(?P<body>.*?)</tr>', re.S)
+
+
+def add_pdf(archive: Archive, tmp_path, title: str, unit: str, when: date) -> None:
+    path = tmp_path / f"{title}.pdf"
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), title, fontname="china-s", fontsize=12)
+    doc.save(path)
+    archive.add(path, RecordMeta(title=title, kind="报告", unit=unit, date=when))
+
+
+@pytest.fixture
+def root(tmp_path):
+    """An archive with the 预算科's 述责述廉 (done) and nothing else filed for 2025; the roster kept."""
+    root = tmp_path / "archive"
+    with Archive(root) as archive:
+        add_pdf(archive, tmp_path, "预算科科长述责述廉报告", "预算科", date(2025, 3, 10))
+        add_pdf(archive, tmp_path, "预算科2024年度述责述廉报告", "预算科", date(2024, 12, 1))
+    keep_roster(root, ROSTER.encode(), "名册.yaml", "测试")
+    return root
+
+
+@pytest.fixture
+def app(root):
+    return create_app(root, hosts=["testserver"], today=TODAY)
+
+
+@pytest.fixture
+def client(app):
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def library_status(root, years, unit=None, roster=True):
+    with Archive(root, create=False) as archive:
+        return status(archive, years, roster=kept_roster(root) if roster else None, unit=unit,
+                      templates=set(Catalog.default().ids()), today=TODAY)  # fmt: skip
+
+
+def board_rows(html: str) -> list[dict[str, str]]:
+    return [match.groupdict() for match in ROW.finditer(html)]
+
+
+def due_of(row: dict[str, str]) -> date | None:
+    found = re.search(r'<td class="due">(\d{4}-\d\d-\d\d)', row["body"])
+    return date.fromisoformat(found[1]) if found else None
+
+
+def gap_links(html: str) -> list[str]:
+    return [unescape(href) for href in re.findall(r'<a class="fill" href="([^"]+)"', html)]
+
+
+# ---------------------------------------------------------------------- the board
+
+
+def test_the_board_counts_what_the_library_counts_overdue_first_then_the_nearest_deadline(client, root):
+    page = client.get("/status")
+    assert page.status_code == 200
+    expected = library_status(root, [2025])
+    rows = board_rows(page.text)
+    assert Counter(r["state"] for r in rows) == Counter(s.state for s in expected)
+    assert Counter(r["obligation"] for r in rows) == Counter(s.obligation.id for s in expected)
+    text = unescape(page.text)
+    for key, n in Counter(s.state for s in expected).items():
+        assert f"{STATES[key]} {n} 项" in text
+    assert f"共 {len(expected)} 项" in text
+    # what needs doing comes first: every overdue row before every due row, done rows last
+    order = [r["state"] for r in rows]
+    assert "overdue" in order and "due" in order and "done" in order
+    assert max(i for i, s in enumerate(order) if s == "overdue") < min(i for i, s in enumerate(order) if s == "due")
+    assert order[-1] == "done"
+    for state in ("overdue", "due"):
+        dues = [due_of(r) for r in rows if r["state"] == state]
+        assert dues == sorted(dues), state  # the longest overdue, then the nearest deadline, first
+
+
+def test_each_state_has_its_class_and_its_name_not_colour_alone(client, root):
+    page = client.get("/status").text
+    for row in board_rows(page):
+        assert f'<span class="state state-{row["state"]}">{STATES[row["state"]]}</span>' in row["body"]
+    css = client.get("/static/status.css").text
+    for key in STATES:
+        assert f".state-{key} " in css and f"tr.row-{key} " in css
+
+
+def test_a_done_row_names_its_record_and_links_to_its_page(client, root):
+    rows = board_rows(client.get("/status").text)
+    done = next(r for r in rows if r["state"] == "done" and r["obligation"] == "duty_report")
+    with Archive(root, create=False) as archive:
+        record = next(r for r in archive.list() if r.title == "预算科科长述责述廉报告")
+    assert f'<a href="/records/{record.id}">{record.archival_code}</a>' in done["body"]
+    assert "预算科" in done["body"] and 'class="fill"' not in done["body"]  # nothing to fill in
+
+
+def test_each_gap_links_to_the_form_of_its_template_prefilled_for_its_unit(client, root):
+    page = client.get("/status").text
+    gaps = [s for s in library_status(root, [2025]) if s.state in ("due", "overdue", "event") and s.obligation.template]
+    links = gap_links(page)
+    assert len(links) == len(gaps)
+    wanted = Counter(f"/templates/{s.obligation.template}" for s in gaps)
+    assert Counter(urlsplit(link).path for link in links) == wanted
+    letters = {parse_qs(urlsplit(link).query)["department"][0]: parse_qs(urlsplit(link).query)
+               for link in links if urlsplit(link).path == "/templates/responsibility_letter"}  # fmt: skip
+    assert set(letters) == {"预算科", "国库科"}
+    assert letters["国库科"]["department_head.name"] == ["陈静"]
+    assert letters["国库科"]["department_head.post"] == ["国库科科长"]
+    assert letters["国库科"]["year"] == ["2025"]
+    duties = [parse_qs(urlsplit(link).query) for link in links if urlsplit(link).path == "/templates/duty_report"]
+    assert [q["person.name"] for q in duties if q["unit"] == ["国库科"]] == [["陈静"]]
+    talks = [parse_qs(urlsplit(link).query) for link in links if "/templates/integrity_talk_record?" in link]
+    assert {q["subject.name"][0] for q in talks if "subject.name" in q} >= {"王晓东", "陈静"}
+    reports = [parse_qs(urlsplit(link).query) for link in links if urlsplit(link).path == "/templates/dual_report"]
+    assert reports and all(q["recipient"] == ["市委"] for q in reports)  # the first of the two still owed
+    # every link opens a form
+    for link in {urlsplit(link).path for link in links}:
+        assert client.get(link).status_code == 200, link
+
+
+def test_years_states_and_unit_filter_as_the_cli_does(client, root):
+    both = board_rows(client.get("/status?year=2024&year=2025").text)
+    assert Counter(r["state"] for r in both) == Counter(s.state for s in library_status(root, [2024, 2025]))
+    overdue = board_rows(client.get("/status?year=2024&year=2025&state=overdue").text)
+    assert overdue and {r["state"] for r in overdue} == {"overdue"}
+    assert len(overdue) == sum(s.state == "overdue" for s in library_status(root, [2024, 2025]))
+    unit = client.get("/status?unit=国库科")
+    expected = library_status(root, [2025], unit="国库科")
+    assert Counter(r["obligation"] for r in board_rows(unit.text)) == Counter(s.obligation.id for s in expected)
+    assert all("国库科" in r["body"] for r in board_rows(unit.text))
+    assert '<option value="国库科" selected>' in unit.text
+
+
+def test_a_year_or_state_it_does_not_know_is_refused_in_chinese(client):
+    bad = client.get("/status?year=20x5")
+    assert bad.status_code == 400 and "年度 '20x5'" in unescape(bad.text) and "Traceback" not in bad.text
+    bad = client.get("/status?state=finished")
+    assert bad.status_code == 400 and "状态 'finished' 未知" in unescape(bad.text)
+    assert client.get("/status.xlsx?year=1999").status_code == 400
+
+
+def test_without_a_roster_it_says_so_links_to_the_roster_page_and_shows_the_rest(tmp_path):
+    root = tmp_path / "archive"
+    with Archive(root) as archive:
+        add_pdf(archive, tmp_path, "预算科科长述责述廉报告", "预算科", date(2025, 3, 10))
+    with TestClient(create_app(root, hosts=["testserver"], today=TODAY)) as client:
+        page = client.get("/status")
+    assert page.status_code == 200 and 'id="no-roster"' in page.text and 'href="/roster"' in page.text
+    expected = library_status(root, [2025], roster=False)
+    rows = board_rows(page.text)
+    assert expected and Counter(r["obligation"] for r in rows) == Counter(s.obligation.id for s in expected)
+    assert not any(s.obligation.per_unit for s in expected)
+
+
+def test_a_new_archive_is_a_friendly_page_not_an_error(tmp_path):
+    with TestClient(create_app(tmp_path / "none", hosts=["testserver"], today=TODAY)) as client:
+        page = client.get("/status")
+    assert page.status_code == 200 and "档案中还没有文件" in page.text and 'href="/templates"' in page.text
+    assert not (tmp_path / "none" / "registry.sqlite3").exists()  # looking made no archive
+
+
+# ---------------------------------------------------------------------- who sees what
+
+
+def test_a_section_account_sees_its_own_unit_only_whatever_it_asks(app, client, root):
+    app.state.desk.local_user = User(name="张三", role=Role.SECTION, unit="国库科")
+    page = client.get("/status?unit=预算科")
+    assert page.status_code == 200
+    expected = library_status(root, [2025], unit="国库科")
+    rows = board_rows(page.text)
+    assert Counter(r["obligation"] for r in rows) == Counter(s.obligation.id for s in expected)
+    assert all("预算科" not in r["body"] for r in rows) and "只能查看本单位“国库科”" in page.text
+    assert 'name="unit"' not in page.text  # no unit to choose
+    book = load_workbook(io.BytesIO(client.get("/status.xlsx?unit=预算科").content))
+    assert {row[3] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)} == {"国库科"}
+
+
+@pytest.mark.parametrize("role", [Role.READER, Role.DISCIPLINE])
+def test_a_reader_and_the_discipline_group_see_every_unit(app, client, root, role):
+    app.state.desk.local_user = User(name="李四", role=role, unit="驻局纪检组" if role is Role.DISCIPLINE else "")
+    page = client.get("/status")
+    assert page.status_code == 200
+    rows = board_rows(page.text)
+    assert len(rows) == len(library_status(root, [2025]))
+    assert any("预算科" in r["body"] for r in rows) and any("国库科" in r["body"] for r in rows)
+
+
+# ---------------------------------------------------------------------- downloads
+
+
+def test_the_calendar_holds_the_deadlines_not_yet_met_of_the_rows_shown(client, root):
+    answer = client.get("/status.ics?year=2024&year=2025")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/calendar")
+    assert "filename*=UTF-8''" in answer.headers["content-disposition"]
+    events = icalendar.Calendar.from_ical(answer.content).walk("VEVENT")
+    pending = [s for s in library_status(root, [2024, 2025]) if s.state in ("due", "overdue") and s.due]
+    assert len(events) == len(pending)
+    assert {e.decoded("DTSTART") for e in events} == {s.due for s in pending}
+    only_overdue = icalendar.Calendar.from_ical(client.get("/status.ics?state=overdue").content).walk("VEVENT")
+    assert len(only_overdue) == sum(s.state == "overdue" for s in library_status(root, [2025]))
+
+
+def test_the_workbook_holds_the_rows_shown_in_the_boards_order(client, root):
+    answer = client.get("/status.xlsx?state=overdue&state=done")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/vnd.openxml")
+    sheet = load_workbook(io.BytesIO(answer.content)).worksheets[0]
+    assert [c.value for c in sheet[1]] == XLSX_HEADERS
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    expected = [s for s in library_status(root, [2025]) if s.state in ("overdue", "done")]
+    assert Counter(r[8] for r in rows) == Counter(s.label for s in expected)
+    labels = [r[8] for r in rows]
+    assert labels == sorted(labels, key=lambda label: label != "已逾期")  # overdue first, as on the page
+
+
+# ---------------------------------------------------------------------- markup in data
+
+
+def test_markup_in_a_unit_name_is_shown_as_text(tmp_path):
+    root = tmp_path / "archive"
+    evil = '<script>alert("x")</script>科'
+    with Archive(root) as archive:
+        add_pdf(archive, tmp_path, "述责述廉报告", evil, date(2025, 3, 10))
+    roster = f"units:\n  - {{科室(单位): '{evil}', 主要负责人: '<b>王</b>'}}\n"
+    keep_roster(root, roster.encode(), "名册.yaml", "测试")
+    with TestClient(create_app(root, hosts=["testserver"], today=TODAY)) as client:
+        page = client.get("/status").text
+        roster_page = client.get("/roster").text
+    for html in (page, roster_page):
+        assert "<script>alert" not in html and "<b>王" not in html
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;科" in html
+    link = next(link for link in gap_links(page) if "responsibility_letter" in link)
+    assert parse_qs(urlsplit(link).query)["department"] == [evil]  # carried as data, encoded in the address
