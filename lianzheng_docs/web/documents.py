@@ -1,15 +1,24 @@
-"""What the desk does with a template and data: make the .docx, file it, find a filed file.
+"""What the desk does with a template and data: make the .docx or the PDF, file it, find a filed file.
 
-The same steps as ``lianzheng render`` and ``render --archive``: validate and render, then the
-finishing step (the 版记 laid out on the last even page, when the document has one; LibreOffice
-is started only then), then, when filing, the archive numbers, stores and indexes it in one step.
-Blocking work: the views call these in a worker thread.
+The same steps as ``lianzheng render``, ``render --pdf`` and ``render --archive``: validate and
+render, then the finishing step (the 版记 laid out on the last even page, when the document has
+one; LibreOffice is started only then, or always for a PDF, whose final layout it gives), then,
+when filing, the archive numbers, stores and indexes it in one step. Blocking work: the views
+call these in a worker thread.
+
+Each LibreOffice run has a profile of its own (:mod:`lianzheng_docs.pdf.convert`), so runs may
+overlap; but each costs a CPU and a few hundred MB for seconds, so the desk lets at most
+:data:`LIBREOFFICE_RUNS` run at once and makes the others wait their turn (:func:`libreoffice_turn`).
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
+import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,31 +26,109 @@ from urllib.parse import quote
 
 from ..archive import Archive, Record, RecordNotFound
 from ..archive.history import AccessAction
-from ..errors import LianzhengError
-from ..finishing import finish
+from ..errors import ExitCode, LianzhengError
+from ..finishing import Finished, finish
 from ..templating.catalog import Template
 from .access import Forbidden, User, can_see
+
+#: LibreOffice runs the desk lets overlap (finishing, PDFs, previews); the others wait their turn
+LIBREOFFICE_RUNS = 2
+#: seconds a request waits for its turn before it is told the desk is busy
+LIBREOFFICE_WAIT = 120.0
+_turns = threading.BoundedSemaphore(LIBREOFFICE_RUNS)
+
+
+class Busy(LianzhengError):
+    """Every LibreOffice turn stayed taken for :data:`LIBREOFFICE_WAIT` seconds (HTTP 503)."""
+
+    exit_code = ExitCode.OUTPUT
+    http_status = 503
+
+
+@contextmanager
+def libreoffice_turn(wait: float | None = None) -> Iterator[None]:
+    """Hold one of the desk's LibreOffice turns for the block; :class:`Busy` if none comes free in time."""
+    if not _turns.acquire(timeout=LIBREOFFICE_WAIT if wait is None else wait):
+        raise Busy("服务器正忙（正在为其他人排版或生成 PDF），请稍后再试")
+    try:
+        yield
+    finally:
+        _turns.release()
 
 
 @dataclass
 class Made:
-    """A rendered, finished .docx and what the clerk should be told about it."""
+    """A rendered, finished .docx (or its PDF) and what the clerk should be told about it."""
 
     content: bytes
     title: str
     warnings: list[str] = field(default_factory=list)
+    suffix: str = ".docx"
+    #: pages of the final layout, when it was laid out
+    pages: int | None = None
 
     @property
     def filename(self) -> str:
-        return download_name(self.title)
+        return download_name(self.title, self.suffix)
+
+
+def _finish(content: bytes, title: str, *, pdfs: bool = False) -> Finished:
+    with libreoffice_turn():
+        (finished,) = finish([content], names=[title], pdfs=pdfs)
+    return finished
 
 
 def make_docx(template: Template, data: dict[str, Any]) -> Made:
     """Validate, render and finish ``data`` for ``template``; raises ValidationError with every problem."""
     document = template.render(data)
     title = document.title or template.title
-    (finished,) = finish([document.content], names=[title])
-    return Made(finished.content, title, list(finished.warnings))
+    finished = _finish(document.content, title)
+    return Made(finished.content, title, list(finished.warnings), pages=finished.pages)
+
+
+def make_pdf(template: Template, data: dict[str, Any]) -> Made:
+    """Validate, render, finish and lay out ``data`` for ``template``: the PDF ``render --pdf`` writes.
+
+    The finishing step's final layout is the PDF (one LibreOffice start); when it gave none (the
+    layout could not be confirmed), the finished .docx is converted, as ``render --pdf`` does. The
+    warnings are the finishing step's, the fonts' (:func:`font_warnings`) and the printed page's
+    errors by the checker, as ``render --pdf`` prints them.
+    :raises ConversionError: LibreOffice is missing (saying how to install it) or failed.
+    """
+    from ..pdf.convert import convert_to_pdf, find_soffice
+
+    document = template.render(data)  # the data's problems first: they are the clerk's to fix
+    find_soffice()  # then, without LibreOffice, say how to install it
+    title = document.title or template.title
+    finished = _finish(document.content, title, pdfs=True)
+    with tempfile.TemporaryDirectory(prefix="lianzheng-pdf-") as work:
+        if finished.pdf is None:
+            source = Path(work) / "document.docx"
+            source.write_bytes(finished.content)
+            with libreoffice_turn():
+                (pdf,) = convert_to_pdf([source], Path(work) / "pdf")
+        else:
+            pdf = Path(work) / "document.pdf"
+            pdf.write_bytes(finished.pdf)
+        content = pdf.read_bytes()
+        warnings = list(finished.warnings) + _printed_warnings(pdf, title)
+    return Made(content, title, warnings, suffix=".pdf", pages=finished.pages)
+
+
+def _printed_warnings(pdf: Path, title: str) -> list[str]:
+    """The fonts' warnings and the printed page's errors, as ``render --pdf`` warns of them."""
+    from ..check import UnreadableDocument, check_document
+    from ..pdf.fonts import font_warnings
+
+    warnings = [warning.replace(pdf.name, title) for warning in font_warnings(pdf)]
+    try:
+        errors = check_document(pdf, name=title).errors
+    except UnreadableDocument as exc:
+        return [*warnings, exc.message.replace(str(pdf), title)]
+    for finding in errors:
+        where = f"（{finding.where}）" if finding.where else ""
+        warnings.append(f"版式检查 GB/T 9704 {finding.clause} {finding.message}{where}")
+    return warnings
 
 
 def file_document(root: Path, template: Template, data: dict[str, Any], *, actor: str) -> tuple[Record, list[str]]:
@@ -49,7 +136,7 @@ def file_document(root: Path, template: Template, data: dict[str, Any], *, actor
     warnings: list[str] = []
 
     def finished(content: bytes) -> bytes:
-        (result,) = finish([content], names=[template.title])
+        result = _finish(content, template.title)
         warnings.extend(result.warnings)
         return result.content
 

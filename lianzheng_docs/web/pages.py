@@ -1,8 +1,9 @@
 """The pages clerks use: 模板 (the list), one template's form, the filed document, and downloads.
 
 The form is made from the template's manifest (:mod:`.forms`). One POST route does what its
-buttons say: 检查 (validate), 下载 .docx (validate, render, send), 归档 (number, file, show the
-文号 and 档号), and add or remove a row of a repeating group. Every problem of the data is shown at
+buttons say: 检查 (validate), 预览 (the pages as images, below the form: :mod:`.preview`),
+下载 .docx and 下载 PDF (validate, render, send), 归档 (number, file, show the 文号 and 档号), and
+add or remove a row of a repeating group. Every problem of the data is shown at
 its field and listed, linked, in a summary at the top: all at once, as the CLI lists them.
 """
 
@@ -16,16 +17,22 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import LianzhengError, Problem, ValidationError
+from ..pdf.convert import ConversionError
 from ..templating.catalog import Template
 from ..templating.examples import example_data
 from ..templating.manifest import RETENTION_NAMES
 from .access import Capability, Forbidden, User, may_file_for, require
 from .csrf import csrf_token, posted_form
-from .documents import content_disposition, file_document, make_docx
+from .documents import content_disposition, file_document, make_docx, make_pdf
 from .forms import FormField, add_row, all_fields, build_fields, form_values, read_form, remove_row, row_counts
+from .preview import Preview, keep, make_preview
+from .preview import routes as preview_routes
 from .statuses import http_status
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#: what a page that needs LibreOffice (预览, 下载 PDF) answers without it, or when it fails: the
+#: service is not available here and now; the rest of the form still works
+NO_PDF_STATUS = 503
 
 
 def routes() -> list[BaseRoute]:
@@ -33,6 +40,7 @@ def routes() -> list[BaseRoute]:
         Route("/", home, methods=["GET"]),
         Route("/templates", template_list, methods=["GET"]),
         Route("/templates/{template_id}", template_form, methods=["GET", "POST"]),
+        *preview_routes(),
     ]
 
 
@@ -83,10 +91,13 @@ async def template_form(request: Request) -> Response:
         return _form(request, template, data)
     action = submitted.get("action", "check")
     try:
-        if action == "download":
-            made = await run_in_threadpool(make_docx, template, data)
-            return Response(made.content, media_type=DOCX_TYPE,
+        if action in ("download", "pdf"):
+            made = await run_in_threadpool(make_docx if action == "download" else make_pdf, template, data)
+            return Response(made.content, media_type=DOCX_TYPE if action == "download" else "application/pdf",
                             headers={"Content-Disposition": content_disposition(made.filename)})  # fmt: skip
+        if action == "preview":
+            shown = keep(request, await run_in_threadpool(make_preview, template, data))
+            return _form(request, template, data, preview=shown)
         if action == "file":
             desk = request.app.state.desk
             await run_in_threadpool(_refuse_other_unit, user, template, data)
@@ -97,6 +108,9 @@ async def template_form(request: Request) -> Response:
         metadata = await run_in_threadpool(template.metadata, data)
     except ValidationError as exc:
         return _form(request, template, data, problems=exc.problems, status_code=422)
+    except ConversionError as exc:
+        what = "预览" if action == "preview" else "生成 PDF"
+        return _form(request, template, data, failure=f"无法{what}：{exc.message}", status_code=NO_PDF_STATUS)
     except LianzhengError as exc:
         return _form(request, template, data, failure=exc.message, status_code=http_status(exc))
     return _form(request, template, data, checked=metadata)
@@ -111,13 +125,15 @@ def _form(
     failure: str = "",
     checked: dict[str, str] | None = None,
     focus: str = "",
+    preview: Preview | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     specs = template.manifest.fields
     fields = build_fields(specs, form_values(specs, data), problems or [], rows=row_counts(specs, data))
     summary = _summary(fields, problems or [])
     return page(request, "template_form.html", status_code, title=template.title, template=template, fields=fields,
-                summary=summary, failure=failure, checked=checked, focus_id=_new_row(fields, focus))  # fmt: skip
+                summary=summary, failure=failure, checked=checked, focus_id=_new_row(fields, focus),
+                preview=preview)  # fmt: skip
 
 
 def _new_row(fields: list[FormField], group: str) -> str:
