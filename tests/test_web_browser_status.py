@@ -1,0 +1,97 @@
+"""名册 and 落实情况 in a real browser (issue 17, item 6): upload a roster with a bad row and see the
+cell named; upload a good one; the board shows an overdue unit and its link opens the right form.
+
+Screenshots (``tests/screenshots/``, not committed): ``20-roster-error.png``, ``21-roster.png``,
+``22-status.png``, ``23-status-gap-form.png``.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from urllib.parse import unquote
+
+import pymupdf
+import pytest
+from openpyxl import Workbook
+
+from lianzheng_docs.archive import Archive, RecordMeta
+from lianzheng_docs.web import create_app
+
+from browser import require_browser, shot
+
+pytestmark = pytest.mark.slow
+
+GOOD_CSV = "科室(单位),主要负责人,职务,分管领导\n预算科,王晓东,科长,刘建华\n国库科,陈静,科长,刘建华\n"
+TODAY = date(2025, 6, 25)
+
+
+def workbook(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def add_pdf(archive: Archive, tmp_path, title: str, unit: str, when: date) -> None:
+    path = tmp_path / f"{title}.pdf"
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), title, fontname="china-s", fontsize=12)
+    doc.save(path)
+    archive.add(path, RecordMeta(title=title, kind="报告", unit=unit, date=when))
+
+
+def test_a_clerk_fixes_the_roster_then_follows_an_overdue_unit_to_its_form(tmp_path, serve_desk, browser):
+    from selenium.webdriver.common.by import By
+
+    require_browser()
+    root = tmp_path / "archive"
+    with Archive(root) as archive:
+        add_pdf(archive, tmp_path, "预算科科长述责述廉报告", "预算科", date(2025, 3, 10))
+    url = serve_desk(create_app(root, today=TODAY))
+
+    bad = tmp_path / "名册.xlsx"
+    bad.write_bytes(
+        workbook([["科室(单位)", "主要负责人", "职务"], ["预算科", "王晓东", "科长"], ["国库科", None, "科长"]])
+    )
+    browser.get(f"{url}/roster")
+    assert "尚未保存名册" in browser.find_element(By.ID, "no-roster").text
+    browser.find_element(By.ID, "f-roster").send_keys(str(bad))
+    browser.find_element(By.CSS_SELECTOR, "form.upload button[type=submit]").click()
+    problems = browser.find_element(By.ID, "roster-problems")
+    assert "未保存" in problems.text
+    cells = [td.text for td in problems.find_elements(By.CSS_SELECTOR, "tbody td")]
+    assert cells == ["3", "B3（主要负责人）", "国库科 的主要负责人不能为空"]
+    assert browser.find_element(By.ID, "f-roster").get_attribute("aria-invalid") == "true"
+    shot(browser, "20-roster-error")
+
+    good = tmp_path / "名册.csv"
+    good.write_text(GOOD_CSV, encoding="utf-8")
+    browser.find_element(By.ID, "f-roster").send_keys(str(good))
+    browser.find_element(By.CSS_SELECTOR, "form.upload button[type=submit]").click()
+    assert "名册已保存" in browser.find_element(By.ID, "roster-saved").text
+    units = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "#roster-units tbody td:first-child")]
+    assert units == ["预算科", "国库科"]
+    shot(browser, "21-roster")
+
+    browser.find_element(By.LINK_TEXT, "落实情况").click()
+    first = browser.find_element(By.CSS_SELECTOR, "#board tbody tr")
+    assert first.get_attribute("class") == "row-overdue" and "已逾期" in first.text
+    letters = browser.find_elements(By.CSS_SELECTOR, "#board tr.row-overdue[data-obligation=responsibility_letter]")
+    overdue = next(row for row in letters if "国库科" in row.text)  # a unit of the roster, overdue
+    assert "逾期" in overdue.text and "2025-03-31" in overdue.text
+    shot(browser, "22-status")
+
+    link = overdue.find_element(By.CSS_SELECTOR, "a.fill")
+    link.send_keys("\n")  # with the keyboard, as a clerk may
+    heading = browser.find_element(By.TAG_NAME, "h1").text
+    assert heading.startswith("党风廉政建设责任书") and "responsibility_letter" in heading
+    assert browser.current_url.startswith(f"{url}/templates/responsibility_letter?")
+    assert "department=国库科" in unquote(browser.current_url) and "department_head.name=陈静" in unquote(
+        browser.current_url
+    )
+    shot(browser, "23-status-gap-form")
