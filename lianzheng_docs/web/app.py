@@ -40,6 +40,7 @@ from .accounts import FILE as ACCOUNTS_FILE
 from .accounts import Accounts
 from .auth import SignIn
 from .guard import Guard
+from .jobs import Jobs
 from .statuses import internal_error_body
 
 HERE = Path(__file__).parent
@@ -60,6 +61,8 @@ class Desk:
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     #: served beyond loopback: every request must be signed in (no local clerk)
     network: bool = False
+    #: the batches started from the 批量 page (one runs at a time)
+    jobs: Jobs = field(default_factory=Jobs)
     _accounts: Accounts | None = None
     _accounts_lock: threading.Lock = field(default_factory=threading.Lock)
 
