@@ -440,12 +440,21 @@ class Archive(Indexing, History):
         template: str | None = None,
         retention: str | None = None,
         limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
     ) -> builtins.list[Record]:
+        """Records filtered by each condition given, in 档号 order (the latest 年度 first with
+        ``newest_first``); ``limit`` and ``offset`` give one page of a long listing."""
         conditions = {"year": year, "kind": kind, "unit": unit, "template_id": template,
                       "retention": retention_code(retention) if retention else None}  # fmt: skip
-        rows = self.registry.records(conditions, limit=limit)
+        rows = self.registry.records(conditions, limit=limit, offset=offset, newest_first=newest_first)
         files = self.registry.files_of_records([row["id"] for row in rows])
         return [Record.from_row(row, files[row["id"]]) for row in rows]
+
+    def tally(self) -> builtins.list[tuple[int, str, str, int]]:
+        """(年度, 文种, 单位, count) for every combination the archive holds, the latest year first: the
+        choices of a listing's filters and its counts, without reading 20,000 records to find them."""
+        return [(row["year"], row["kind"], row["unit"], row["count"]) for row in self.registry.tally()]
 
     def find_rendered(
         self, template_id: str, title: str, *, unit: str | None = None, recipients: str | None = None

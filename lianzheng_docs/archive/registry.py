@@ -467,15 +467,32 @@ class Registry:
             self.db.execute("SELECT files.*, records.archival_code FROM files JOIN records ON records.id = record_id")
         )
 
-    def records(self, conditions: Mapping[str, object] | None = None, *, limit: int | None = None) -> list[sqlite3.Row]:
+    def records(
+        self,
+        conditions: Mapping[str, object] | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
+    ) -> list[sqlite3.Row]:
         """Records matching ``conditions`` (see :func:`where`), without their extracted text (a listing
-        never needs it), in 档号 order."""
+        never needs it), in 档号 order, the latest 年度 first with ``newest_first``; ``limit`` and
+        ``offset`` give one page of a long listing."""
         columns = ", ".join(["id", *(c for c in RECORD_COLUMNS if c != "text")])
         clause, params = where(conditions or {})
-        sql = f"SELECT {columns} FROM records {clause} ORDER BY year, retention, org, item"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+        year = "year DESC" if newest_first else "year"
+        sql = f"SELECT {columns} FROM records {clause} ORDER BY {year}, retention, org, item"
+        if limit is not None or offset:
+            sql += f" LIMIT {-1 if limit is None else int(limit)} OFFSET {max(int(offset), 0)}"
         return list(self.db.execute(sql, params))
+
+    def tally(self) -> list[sqlite3.Row]:
+        """How many records there are of each 年度, 文种 and 单位 (``year``, ``kind``, ``unit``, ``count``):
+        what a listing's filters can offer and how many pages it has, without reading the records."""
+        return list(self.db.execute(
+            "SELECT year, kind, unit, count(*) AS count FROM records GROUP BY year, kind, unit "
+            "ORDER BY year DESC, kind, unit"
+        ))  # fmt: skip
 
     def files_of_records(self, record_ids: list[int]) -> dict[int, list[sqlite3.Row]]:
         """The files of many records in a few queries (not one per record), by record id."""
