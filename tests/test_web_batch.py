@@ -107,3 +107,10 @@ def test_the_batch_page_is_for_the_office_only(app, root):
 
 def test_an_unknown_job_is_not_found(client):
     assert client.get("/batch/jobs/nope").status_code == 404
+
+
+def test_the_shared_fields_offer_the_rosters_people(client, root):
+    keep_example_roster(root)
+    page = client.get("/batch")
+    secretary = next(ident for ident in read_page(page.text).ids if ident.endswith("-name-list"))
+    assert secretary and '<option value="张建国">' in page.text  # the roster's secretary, offered to type

@@ -25,7 +25,7 @@ from ..templating.examples import example_data
 from ..templating.manifest import FieldSpec
 from .access import Capability, require
 from .csrf import posted_form
-from .forms import add_row, build_fields, form_values, read_form, remove_row, row_counts
+from .forms import RosterChoices, add_row, build_fields, form_values, read_form, remove_row, row_counts
 from .pages import page
 from .roster_store import kept_roster
 from .statuses import http_status
@@ -114,7 +114,8 @@ def _form(request: Request, templates: list[Template], template: Template, data:
           year: int | str, kinds: tuple[str, ...] = DEFAULT_KINDS, problems: list[Any] | None = None,
           failure: str = "", status_code: int = 200) -> Response:  # fmt: skip
     specs = shared_specs(template)
-    fields = build_fields(specs, form_values(specs, data), problems or [], rows=row_counts(specs, data))
+    fields = build_fields(specs, form_values(specs, data), problems or [], rows=row_counts(specs, data),
+                          roster=RosterChoices.of(roster))  # fmt: skip
     unit_kinds = sorted({unit.kind for unit in roster.units}) if roster is not None else list(DEFAULT_KINDS)
     desk = request.app.state.desk
     return page(request, "batch.html", status_code, title="批量", templates=templates, template=template,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..duties.roster import Roster
 from ..errors import Problem
 from ..templating.manifest import FieldSpec, FieldType
 
@@ -30,6 +31,34 @@ BOOLEAN_CHOICES = ("是", "否")
 PERSON_PARTS = (("name", "姓名"), ("post", "职务"))
 
 _INDEX = re.compile(r"^\[(\d+)\]")
+#: A text field whose label says it names a unit is offered the roster's units too.
+_UNIT_LABEL = re.compile(r"单位|科室|部门")
+
+
+@dataclass(frozen=True)
+class RosterChoices:
+    """What the kept roster offers as suggestions (``<datalist>``): units, people's names, posts.
+
+    Suggestions, not choices: a unit or person not in the roster can still be typed (a county
+    bureau, a new head); the library's validation decides what is right."""
+
+    units: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    posts: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, roster: Roster | None) -> RosterChoices:
+        if roster is None:
+            return cls()
+        people = [(roster.secretary, ""), (roster.discipline_head, "")]
+        people += [(unit.head, unit.post if unit.post.startswith(unit.name) else unit.name + unit.post)
+                   for unit in roster.units]  # fmt: skip
+        people += [(person.name, person.post) for person in roster.members()]
+        return cls(
+            units=tuple(dict.fromkeys(unit.name for unit in roster.units if unit.name)),
+            names=tuple(dict.fromkeys(name for name, _post in people if name)),
+            posts=tuple(dict.fromkeys(post for _name, post in people if post and post != "班子成员")),
+        )
 
 
 @dataclass
@@ -139,21 +168,23 @@ def build_fields(
     prefix: str = "",
     *,
     rows: Mapping[str, int] | None = None,
+    roster: RosterChoices | None = None,
 ) -> list[FormField]:
     """The fields to show, filled with ``values`` and each carrying the problems found at its path.
 
     ``rows`` gives how many rows a group at a path shows (after an add or a remove); by default as
-    many as ``values`` hold, and at least one for a group that needs one.
+    many as ``values`` hold, and at least one for a group that needs one. ``roster`` offers the
+    kept roster's units on unit fields and its people on person fields.
     """
     by_path: dict[str, list[str]] = {}
     for problem in problems:
         by_path.setdefault(problem.path, []).append(problem.message)
-    return _fields(specs, values, by_path, prefix, rows or {})
+    return _fields(specs, values, by_path, prefix, rows or {}, roster or RosterChoices())
 
 
 def _fields(
     specs: Sequence[FieldSpec], values: Mapping[str, str], errors: Mapping[str, list[str]], prefix: str,
-    rows: Mapping[str, int],
+    rows: Mapping[str, int], roster: RosterChoices,
 ) -> list[FormField]:  # fmt: skip
     shown = []
     for spec in specs:
@@ -167,18 +198,21 @@ def _fields(
             count = rows.get(path, row_count(values, path))
             if count == 0 and (spec.required or spec.min_items):
                 count = 1
-            item.rows = [_fields(spec.fields, values, errors, f"{path}[{i}].", rows) for i in range(count)]
+            item.rows = [_fields(spec.fields, values, errors, f"{path}[{i}].", rows, roster) for i in range(count)]
         elif kind is FieldType.PERSON:
             item.control = "person"
             item.parts = [
                 FormField(path=f"{path}.{part}", label=label, control="input",
                           required=spec.required and part == "name", value=values.get(f"{path}.{part}", ""),
-                          errors=list(errors.get(f"{path}.{part}", ())))
+                          errors=list(errors.get(f"{path}.{part}", ())),
+                          suggestions=roster.names if part == "name" else roster.posts)
                 for part, label in PERSON_PARTS
             ]  # fmt: skip
         else:
             item.value = values.get(path, "")
             _choose_control(item, spec)
+            if kind is FieldType.UNIT or (kind is FieldType.TEXT and _UNIT_LABEL.search(spec.label)):
+                item.suggestions = roster.units
         shown.append(item)
     return shown
 
