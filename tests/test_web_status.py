@@ -268,3 +268,19 @@ def test_markup_in_a_unit_name_is_shown_as_text(tmp_path):
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;科" in html
     link = next(link for link in gap_links(page) if "responsibility_letter" in link)
     assert parse_qs(urlsplit(link).query)["department"] == [evil]  # carried as data, encoded in the address
+
+
+def test_a_unit_missing_from_the_roster_or_a_kept_roster_that_no_longer_reads_is_said_not_hidden(app, client, root):
+    app.state.desk.local_user = User(name="张三", role=Role.SECTION, unit="办公室")
+    page = client.get("/status")
+    assert page.status_code == 200 and "名册中没有单位“办公室”" in page.text
+    app.state.desk.local_user = User(name="王五", role=Role.OFFICE)
+    (root / "desk" / "名册.yaml").write_text("units:\n  - {科室(单位): 预算科}\n", encoding="utf-8")  # edited by hand
+    page = client.get("/status")
+    assert page.status_code == 200 and "保存的名册（名册.yaml）" in unescape(page.text)
+    assert "预算科 的主要负责人不能为空" in unescape(page.text) and board_rows(page.text)
+    expected = library_status(root, [2025], roster=False)
+    assert len(board_rows(page.text)) == len(expected)  # judged as without a roster
+    roster_page = client.get("/roster")
+    assert roster_page.status_code == 200 and "保存的名册无法读取" in roster_page.text
+    assert 'id="f-roster"' in roster_page.text  # a good one can be uploaded in its place

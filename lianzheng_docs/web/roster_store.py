@@ -104,7 +104,7 @@ def kept_roster_info(root: Path) -> KeptRoster | None:
         stat = path.stat()
     except OSError as exc:
         raise DataFileError(f"保存的名册文件 {DESK_FOLDER}/{name} 不见了：请在“名册”页重新上传名册") from exc
-    roster = _load(str(path), stat.st_mtime_ns, stat.st_size, str(info.get("filename", name)))
+    roster = _load(str(path), (stat.st_ino, stat.st_mtime_ns, stat.st_size), str(info.get("filename", name)))
     history = tuple(item for item in info.get("history", []) if isinstance(item, dict))
     return KeptRoster(roster, path, str(info.get("filename", name)), str(info.get("sha256", "")),
                       int(info.get("size", stat.st_size)), str(info.get("kept_at", "")), str(info.get("actor", "")),
@@ -112,8 +112,8 @@ def kept_roster_info(root: Path) -> KeptRoster | None:
 
 
 @lru_cache(maxsize=8)
-def _load(path: str, mtime_ns: int, size: int, shown: str) -> Roster:
-    """The roster file read once per version (``mtime_ns``, ``size``): a Roster is immutable."""
+def _load(path: str, version: tuple[int, int, int], shown: str) -> Roster:
+    """The roster file read once per ``version`` (inode, mtime, size): a Roster is immutable."""
     try:
         return load_roster(path)
     except (RosterError, DataFileError) as exc:
