@@ -1,9 +1,220 @@
-"""检索: the search box, filters, highlighted fragments, paging (records the user may see only)."""
+"""检索: the search box, filters (文种, 单位, 年度, 成文日期), highlighted fragments, paging.
+
+Only records the user may see are found and counted: the search is limited by the user's scopes
+(:func:`.listing.scopes`), and every record shown is checked with :func:`.access.can_see`. The
+engine returns the best ``limit`` hits and cannot skip, so page N asks for N × 20 and shows the
+last 20; pages stop at :data:`MAX_RESULTS` (the filters narrow the rest).
+
+**Highlights are built here, never taken as markup.** The engine's fragments mark the match with
+【】; the brackets are taken out (data may hold 【】 of its own) and the text is cut where the
+query occurs, as the engine matches (normalised), into pieces the page prints escaped, each match
+inside a ``<mark>`` of the page's own.
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+import inspect
+import math
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from ..archive import Archive, Record, RecordNotFound
+from ..archive.errors import ArchiveNotFound
+from ..search import EmptyQuery, Fragment, Hit, SearchIndexError, SearchResult
+from ..search.text import fragments, normalise, normalise_with_map
+from .access import Capability, User, can_see, require
+from .listing import Choices, Filters, Scope, page_number, pager, read_filters, scopes, visible
+from .pages import page
+from .statuses import http_status
+
+PAGE_SIZE = 20
+#: results a search pages through at most (50 pages): past that, the filters narrow it down
+MAX_RESULTS = 1000
+#: characters a query may have
+MAX_QUERY = 200
+#: characters the engine shows either side of a match (where its 【 stands in a fragment)
+CONTEXT: int = inspect.signature(fragments).parameters["context"].default
+
+#: A piece of text, and whether it is a match (printed in <mark>).
+Piece = tuple[str, bool]
 
 
 def routes() -> list[BaseRoute]:
-    return []
+    return [Route("/search", search_page, methods=["GET"])]
+
+
+@dataclass
+class Shown:
+    """One result as the page shows it: the record, its title and 文号 cut at the matches, fragments."""
+
+    record: Record
+    title: list[Piece]
+    doc_number: list[Piece]
+    fragments: list[list[Piece]]
+
+
+@dataclass
+class Found:
+    choices: Choices
+    total: int = 0
+    shown: list[Shown] = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
+    held: bool = True  # the archive exists
+
+
+def search_archive(root: Path, user: User, text: str, filters: Filters, number: int) -> Found:
+    """Page ``number`` of the records ``user`` may see that hold ``text`` (nothing searched when it is empty)."""
+    try:
+        archive = Archive(root, create=False)
+    except ArchiveNotFound:
+        return Found(Choices(), held=False)
+    with archive:
+        parts = scopes(user)
+        found = Found(Choices.of(archive, parts))
+        if not text.strip():
+            return found
+        wanted = min(max(number, 1), MAX_RESULTS // PAGE_SIZE)
+        total, hits = ranked(archive, parts, text, filters, wanted * PAGE_SIZE)
+        found.total, found.pages = total, max(1, min(math.ceil(total / PAGE_SIZE), MAX_RESULTS // PAGE_SIZE))
+        found.page = min(wanted, found.pages)
+        window = hits[(found.page - 1) * PAGE_SIZE : found.page * PAGE_SIZE]
+        found.shown = [shown for hit in window if (shown := _shown(archive, user, hit, text)) is not None]
+    return found
+
+
+def ranked(
+    archive: Archive, parts: list[Scope] | None, text: str, filters: Filters, needed: int
+) -> tuple[int, list[Hit]]:
+    """How many records in the scopes hold ``text``, and the best ``needed`` of them, best first.
+
+    One scope (or none): one search. Several (a 纪检组: its unit, and every 通报): the count by
+    inclusion–exclusion over the scopes' searches (``limit=0``, counts only), the hits from one
+    search without the scopes, read deeper until ``needed`` visible ones are found, so that they
+    keep the engine's one order (scores of searches with different filters do not compare).
+    """
+    asked = [filters] if parts is None else [f for f in (p.narrow(filters) for p in parts) if f is not None]
+    if not asked:
+        return 0, []
+    if len(asked) == 1:
+        result = _search(archive, text, asked[0], needed)
+        return result.total, result.hits
+    assert parts is not None
+    total = 0
+    for size in range(1, len(parts) + 1):
+        for group in combinations(parts, size):
+            joint: Filters | None = filters
+            for part in group:
+                joint = part.narrow(joint) if joint is not None else None
+            if joint is not None:
+                total += (-1) ** (size + 1) * _search(archive, text, joint, 0).total
+    depth = needed
+    while True:
+        result = _search(archive, text, filters, depth)
+        kept = [hit for hit in result.hits if visible(parts, hit.kind, hit.unit)]
+        if len(kept) >= needed or depth >= result.total:
+            return total, kept[:needed]
+        depth = min(result.total, depth * 4)
+
+
+def _search(archive: Archive, text: str, filters: Filters, limit: int) -> SearchResult:
+    return archive.search(text, kind=filters.kind, unit=filters.unit, year=filters.year, since=filters.since,
+                          until=filters.until, limit=limit)  # fmt: skip
+
+
+def _shown(archive: Archive, user: User, hit: Hit, text: str) -> Shown | None:
+    """The hit as shown, from its record as the registry holds it; None if it is gone or not the user's to see."""
+    try:
+        record = archive.get(hit.id)
+    except RecordNotFound:
+        return None
+    if record.id != hit.id or not can_see(user, record):
+        return None
+    title = marked(record.title, text)
+    pieces = [fragment_pieces(f, text) for f in hit.fragments]
+    # a fragment cut from the title (the body does not hold the query) says nothing the title does not
+    pieces = [p for p in pieces if "".join(t for t, _ in p).strip("…") not in record.title]
+    return Shown(record, title, marked(record.doc_number or "", text), pieces)
+
+
+def marked(text: str, query: str) -> list[Piece]:
+    """``text`` cut where ``query`` occurs as the engine matches it (normalised: width, case and spaces
+    do not count), each piece with whether it is a match."""
+    needle = normalise(query)
+    if not text or not needle:
+        return [(text, False)] if text else []
+    haystack, origin = normalise_with_map(text)
+    pieces: list[Piece] = []
+    last = 0
+    at = haystack.find(needle)
+    while at != -1:
+        start, end = origin[at], origin[at + len(needle) - 1] + 1
+        if start >= last:
+            pieces += [(text[last:start], False), (text[start:end], True)]
+            last = end
+        at = haystack.find(needle, at + len(needle))
+    pieces.append((text[last:], False))
+    return [piece for piece in pieces if piece[0]]
+
+
+def fragment_pieces(fragment: Fragment, query: str) -> list[Piece]:
+    """An engine fragment as plain pieces: its 【】 taken out, every occurrence of the query marked."""
+    return marked(unbracketed(fragment, normalise(query)), query)
+
+
+def unbracketed(fragment: Fragment, needle: str) -> str:
+    """The fragment's text without the 【】 the engine put around its match.
+
+    Data may hold 【】 too (公文 use them), so the pair taken out is one around a text that is the
+    query, and of those the last that starts where the engine's can: after the "…" and at most
+    :data:`CONTEXT` characters of text before the match."""
+    text = fragment.text
+    pairs: list[tuple[int, int]] = []
+    for opening, char in enumerate(text):
+        if char != "【":
+            continue
+        closing = text.find("】", opening + 1)
+        while closing != -1:
+            inner = normalise(text[opening + 1 : closing])
+            if inner == needle:
+                pairs.append((opening, closing))
+            if len(inner) >= len(needle):
+                break
+            closing = text.find("】", closing + 1)
+    if not pairs:
+        return text
+    bound = 1 + min(fragment.start, CONTEXT)
+    opening, closing = max((p for p in pairs if p[0] <= bound), default=pairs[0])
+    return text[:opening] + text[opening + 1 : closing] + text[closing + 1 :]
+
+
+async def search_page(request: Request) -> Response:
+    """GET /search: the form; with ``q``, the results the user may see, a page at a time."""
+    user = require(request, Capability.READ)
+    text = request.query_params.get("q", "")
+    problems: dict[str, str] = {}
+    filters = read_filters(request, problems)
+    if len(text) > MAX_QUERY:
+        problems["q"] = f"检索词最多 {MAX_QUERY} 个字符（现有 {len(text)} 个），请缩短"
+    searched = text if text.strip() and not problems else ""
+    status = 422 if problems else 200
+    root = request.app.state.desk.archive_root
+    try:
+        found = await run_in_threadpool(search_archive, root, user, searched, filters, page_number(request))
+    except EmptyQuery:
+        problems["q"], status = "检索词只有空白或控制字符，请输入要查找的文字", 422
+        found = await run_in_threadpool(search_archive, root, user, "", filters, 1)
+    except SearchIndexError as exc:
+        problems["q"], status = exc.message, http_status(exc)
+        found = Found(Choices())
+    return page(request, "search.html", status, title=f"检索：{text}" if searched else "检索", query=text,
+                searched=bool(searched), filters=filters, problems=problems, found=found,
+                links=pager(request, found.page, found.pages) if searched else [],
+                first=(found.page - 1) * PAGE_SIZE + 1, max_results=MAX_RESULTS, max_query=MAX_QUERY,
+                raw={name: request.query_params.get(name, "")[:40] for name in ("since", "until")})  # fmt: skip
