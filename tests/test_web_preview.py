@@ -102,12 +102,13 @@ def test_a_preview_id_leads_only_to_its_own_images(previewed):
     client, _values, answer = previewed
     (url, _n), *_ = image_urls(answer.text)
     preview_id = url.split("/")[2]
+    other_id = preview_id[:-1] + ("B" if preview_id.endswith("A") else "A")  # well formed, not made
     for path in (
         f"/preview/{preview_id}/0.png",
         f"/preview/{preview_id}/99.png",
         f"/preview/{preview_id}/-1.png",
         f"/preview/{preview_id}/1.jpg",
-        f"/preview/{preview_id[:-1]}A/1.png",
+        f"/preview/{other_id}/1.png",
         f"/preview/{preview_id}/../../etc/passwd",
         f"/preview/{preview_id}%2F..%2F..%2Fetc%2Fpasswd/1.png",
         "/preview/..%2F..%2F..%2Fetc%2Fpasswd/1.png",
@@ -171,6 +172,20 @@ def test_a_preview_is_served_only_to_the_session_that_made_it(client):
     assert client.get(f"/preview/{mine.id}/document.pdf").content == b"%PDF-1.7"
     assert client.get(f"/preview/{theirs.id}/1.png").status_code == 404
     assert client.get(f"/preview/{theirs.id}/document.pdf").status_code == 404
+
+
+def test_the_preview_section_shows_the_warnings_and_says_when_pages_are_left_out(client, monkeypatch):
+    png = PNG + bytes(4) + b"IHDR" + (661).to_bytes(4, "big") + (935).to_bytes(4, "big")
+    made = Preview("题名<i>斜</i>", [Page(png, 661, 935)] * 2, 45, b"%PDF-1.7", ["字体回退到了意外的 <DejaVu>"])
+    monkeypatch.setattr("lianzheng_docs.web.pages.make_preview", lambda template, data: made)
+    answer = client.post("/templates/risk_notice", data=form_values(client) | {"action": "preview"})
+    assert answer.status_code == 200
+    text = unescape(answer.text)
+    assert 'id="preview-pages">45<' in answer.text and "只显示前 2 页" in text
+    assert "字体回退到了意外的 <DejaVu>" in text and "&lt;DejaVu&gt;" in answer.text
+    assert "题名&lt;i&gt;斜&lt;/i&gt;" in answer.text
+    assert [n for _url, n in image_urls(answer.text)] == ["1", "2"]
+    assert client.get(image_urls(answer.text)[1][0]).content == png
 
 
 # ---------------------------------------------------------------------- the store and the images
