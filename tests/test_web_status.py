@@ -221,6 +221,11 @@ def test_a_reader_and_the_discipline_group_see_every_unit(app, client, root, rol
     rows = board_rows(page.text)
     assert len(rows) == len(library_status(root, [2025]))
     assert any("预算科" in r["body"] for r in rows) and any("国库科" in r["body"] for r in rows)
+    done = next(r for r in rows if r["state"] == "done")
+    # the 档号 is named to both; a link only to one who may open the record (纪检组: its own unit's, and 通报)
+    with Archive(root, create=False) as archive:
+        code = next(r.archival_code for r in archive.list() if r.title == "预算科科长述责述廉报告")
+    assert code in done["body"] and ('href="/records/' in done["body"]) == (role is Role.READER)
 
 
 # ---------------------------------------------------------------------- downloads
