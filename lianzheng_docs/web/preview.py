@@ -119,7 +119,8 @@ class PreviewStore:
             self._expire()
             found = self._previews.get(preview_id) if _ID.fullmatch(preview_id) else None
         if found is None or not secrets.compare_digest(found.owner.encode(), owner.encode()):
-            raise PreviewNotFound("预览已过期或不存在（预览保留 10 分钟）；请回到表单重新点“预览”")
+            kept = f"预览保留 {self.ttl / 60:.0f} 分钟"
+            raise PreviewNotFound(f"预览已过期或不存在（{kept}）；请回到表单重新点“预览”")
         return found
 
     def __len__(self) -> int:
