@@ -94,4 +94,6 @@ def test_a_clerk_fixes_the_roster_then_follows_an_overdue_unit_to_its_form(tmp_p
     assert "department=国库科" in unquote(browser.current_url) and "department_head.name=陈静" in unquote(
         browser.current_url
     )
+    assert browser.find_element(By.ID, "f-department").get_attribute("value") == "国库科"  # the form is filled
+    assert browser.find_element(By.ID, "f-department_head-name").get_attribute("value") == "陈静"
     shot(browser, "23-status-gap-form")

@@ -289,3 +289,27 @@ def test_a_unit_missing_from_the_roster_or_a_kept_roster_that_no_longer_reads_is
     roster_page = client.get("/roster")
     assert roster_page.status_code == 200 and "保存的名册无法读取" in roster_page.text
     assert 'id="f-roster"' in roster_page.text  # a good one can be uploaded in its place
+
+
+def test_a_gap_link_fills_the_form_it_opens_and_the_form_offers_the_rosters_units(tmp_path):
+    """The link from a gap carries the form's own field names; the form takes them over its example."""
+    from starlette.testclient import TestClient
+
+    from lianzheng_docs.duties.batch import unit_field
+    from lianzheng_docs.templating.catalog import Catalog
+    from lianzheng_docs.web import create_app
+    from lianzheng_docs.web.roster_store import keep_roster
+
+    from conftest import ROOT
+    from webpage import read_page
+
+    root = tmp_path / "archive"
+    root.mkdir()
+    keep_roster(root, (ROOT / "docs" / "examples" / "名册.yaml").read_bytes(), "名册.yaml", "测试")
+    name = unit_field(Catalog.default().get("responsibility_letter"))
+    with TestClient(create_app(root, hosts=["testserver"])) as client:
+        page = client.get(f"/templates/responsibility_letter?{name}=国库科&nonsense=1")
+        values = read_page(page.text).values
+        assert values[name] == "国库科" and "nonsense" not in values
+        assert f'list="f-{name}-list"' in page.text
+        assert '<option value="财政投资评审中心">' in page.text

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import builtins
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -22,7 +24,7 @@ AccessAction = Literal["view", "download"]
 #: The Chinese name of each action, for pages and listings.
 ACTION_NAMES = {
     "file": "归档", "attach": "附加文件", "update": "更正", "configure": "设置", "event": "登记事件",
-    "ledger": "登记台账", "view": "查看", "download": "下载",
+    "ledger": "登记台账", "view": "查看", "download": "下载", "roster": "更新名册",
 }  # fmt: skip
 
 
@@ -61,6 +63,16 @@ class History:
             AuditEntry(row["id"], row["at"], row["actor"], row["action"], row["record_id"], _detail(row["detail"]))
             for row in rows
         ]
+
+    @contextmanager
+    def audited(self, action: str, **detail: Any) -> Iterator[None]:
+        """Do something beside the registry (a file kept next to the archive) and log it as ``action``.
+
+        The block runs inside a write transaction; the entry is written when it ends without an
+        error, so the work and its log line stand or fall together (the checkpoint follows)."""
+        with self.registry.transaction():
+            yield
+            self.registry.audit(self.actor, action, None, detail)
 
     def record_access(self, record_id: int, action: AccessAction, **detail: Any) -> None:
         """Write that ``self.actor`` viewed or downloaded record ``record_id`` (``detail``: how, which file)."""

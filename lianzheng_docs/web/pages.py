@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from ..duties.roster import Roster
 from ..errors import LianzhengError, Problem, ValidationError
 from ..pdf.convert import ConversionError
 from ..templating.catalog import Template
@@ -24,9 +25,20 @@ from ..templating.manifest import RETENTION_NAMES
 from .access import Capability, Forbidden, User, may_file_for, require
 from .csrf import csrf_token, posted_form
 from .documents import content_disposition, file_document, make_docx, make_pdf
-from .forms import FormField, add_row, all_fields, build_fields, form_values, read_form, remove_row, row_counts
+from .forms import (
+    FormField,
+    RosterChoices,
+    add_row,
+    all_fields,
+    build_fields,
+    form_values,
+    read_form,
+    remove_row,
+    row_counts,
+)
 from .preview import Preview, keep, make_preview
 from .preview import routes as preview_routes
+from .roster_store import kept_roster
 from .statuses import http_status
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -78,6 +90,10 @@ async def template_form(request: Request) -> Response:
     template = _template(request)
     if request.method == "GET":
         data = example_data(template.manifest, request.app.state.desk.today())
+        if request.query_params:  # a link from 落实情况 fills the unit, head, year or 主送 it is for
+            values = form_values(template.manifest.fields, data)
+            values |= {key: value for key, value in request.query_params.items() if key in values}
+            data = read_form(template.manifest.fields, values)
         return _form(request, template, data)
     user = require(request, Capability.PRODUCE)
     form = await posted_form(request)
@@ -129,11 +145,21 @@ def _form(
     status_code: int = 200,
 ) -> HTMLResponse:
     specs = template.manifest.fields
-    fields = build_fields(specs, form_values(specs, data), problems or [], rows=row_counts(specs, data))
+    choices = RosterChoices.of(_roster(request))
+    fields = build_fields(specs, form_values(specs, data), problems or [], rows=row_counts(specs, data),
+                          roster=choices)  # fmt: skip
     summary = _summary(fields, problems or [])
     return page(request, "template_form.html", status_code, title=template.title, template=template, fields=fields,
                 summary=summary, failure=failure, checked=checked, focus_id=_new_row(fields, focus),
                 preview=preview)  # fmt: skip
+
+
+def _roster(request: Request) -> Roster | None:
+    """The kept roster, for suggestions only: one that no longer reads is the 名册 page's to report."""
+    try:
+        return kept_roster(request.app.state.desk.archive_root)
+    except LianzhengError:
+        return None
 
 
 def _new_row(fields: list[FormField], group: str) -> str:

@@ -179,19 +179,14 @@ def keep_roster(root: Path, content: bytes, filename: str, actor: str) -> KeptRo
 
 
 def _switch_audited(root: Path, actor: str, switch: Any, detail: dict[str, Any]) -> None:
-    """Run ``switch`` inside an audited transaction of the archive, or alone where there is no archive yet.
-
-    (Through the archive's registry: ``Archive`` has no public method for an entry about no
-    record; one is asked for in issue 17's notes.)
-    """
+    """Run ``switch`` inside an audited transaction of the archive, or alone where there is no archive yet."""
     try:
         archive = Archive(root, create=False, actor=actor)
     except ArchiveNotFound:
         switch()
         return
-    with archive, archive.registry.transaction():
+    with archive, archive.audited(AUDIT_ACTION, **detail):
         switch()
-        archive.registry.audit(actor, AUDIT_ACTION, None, detail)
 
 
 def _pointer(folder: Path) -> dict[str, Any]:
