@@ -16,7 +16,7 @@ from lianzheng_docs.search import Fragment
 from lianzheng_docs.search.text import fragments
 from lianzheng_docs.web import search_pages
 from lianzheng_docs.web.access import Role, User
-from lianzheng_docs.web.search_pages import fragment_pieces, marked
+from lianzheng_docs.web.search_pages import fragment_pieces, joined, marked
 
 from webpage import read_page
 
@@ -162,6 +162,25 @@ def test_fragments_are_cut_into_pieces_at_every_match_without_the_engines_bracke
         matched = text[fragment.start : fragment.end].replace("\n", "")
         assert any(m and piece == matched for piece, m in pieces)
         assert plain.replace("…", "") in text.replace("\n", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "query", "count"),
+    [
+        ("甲" * 40 + "资金滞留，乙乙滞留资金" + "丙" * 60 + "滞留" + "丁" * 80, "滞留", 2),  # the first two are close
+        ("甲" * 40 + "滞留" + "乙" * 60 + "滞留" + "丙" * 40, "滞留", 2),  # far apart: two excerpts
+        ("【滞留】滞留【滞留】" + "乙" * 30, "滞留", 1),
+        ("甲" * 30 + "滞\n留与滞留" + "乙" * 30, "滞留", 1),
+    ],
+)
+def test_fragments_close_together_are_joined_into_one_excerpt(text, query, count):
+    excerpts = joined(fragments(text, query), query)
+    assert len(excerpts) == count
+    flat = text.replace("\n", "")
+    for excerpt in excerpts:
+        assert excerpt.strip("…") in flat  # nothing repeated, nothing of the engine's left in
+        assert excerpt.startswith("…") == (not flat.startswith(excerpt.strip("…")))
+    assert sum(piece for _, piece in marked("".join(excerpts), query)) >= min(3, text.count(query))
 
 
 def test_marked_finds_matches_as_the_engine_does():

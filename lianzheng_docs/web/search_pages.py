@@ -136,11 +136,10 @@ def _shown(archive: Archive, user: User, hit: Hit, text: str) -> Shown | None:
         return None
     if record.id != hit.id or not can_see(user, record):
         return None
-    title = marked(record.title, text)
-    pieces = [fragment_pieces(f, text) for f in hit.fragments]
     # a fragment cut from the title (the body does not hold the query) says nothing the title does not
-    pieces = [p for p in pieces if "".join(t for t, _ in p).strip("…") not in record.title]
-    return Shown(record, title, marked(record.doc_number or "", text), pieces)
+    shown = [plain for plain in joined(hit.fragments, text) if plain.strip("…") not in record.title]
+    return Shown(record, marked(record.title, text), marked(record.doc_number or "", text),
+                 [marked(plain, text) for plain in shown])  # fmt: skip
 
 
 def marked(text: str, query: str) -> list[Piece]:
@@ -166,6 +165,27 @@ def marked(text: str, query: str) -> list[Piece]:
 def fragment_pieces(fragment: Fragment, query: str) -> list[Piece]:
     """An engine fragment as plain pieces: its 【】 taken out, every occurrence of the query marked."""
     return marked(unbracketed(fragment, normalise(query)), query)
+
+
+def joined(found: list[Fragment], query: str) -> list[str]:
+    """The fragments as plain text (:func:`unbracketed`), those whose contexts overlap joined into one, so that
+    two matches close together are read once, not as two excerpts repeating each other."""
+    needle = normalise(query)
+    texts: list[str] = []
+    previous: Fragment | None = None
+    for fragment in found:
+        plain = unbracketed(fragment, needle)
+        if previous is not None and fragment.start - CONTEXT < previous.end + CONTEXT:
+            head, tail = texts[-1].removesuffix("…"), plain.removeprefix("…")
+            shared = (previous.end + CONTEXT) - (fragment.start - CONTEXT)  # at most: line breaks are left out
+            overlap = next((n for n in range(min(shared, len(head), len(tail)), 0, -1) if head.endswith(tail[:n])), 0)
+            if overlap:
+                texts[-1] = head + tail[overlap:]
+                previous = fragment
+                continue
+        texts.append(plain)
+        previous = fragment
+    return texts
 
 
 def unbracketed(fragment: Fragment, needle: str) -> str:
