@@ -153,12 +153,26 @@ async def _library_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own refusals (no such route, method not allowed), in the API's form under /api/."""
     assert isinstance(exc, HTTPException)
-    message = {404: "没有这个地址", 405: "这个地址不接受该请求方法"}.get(exc.status_code, str(exc.detail))
+    message = {404: "没有这个地址", 405: "这个地址不接受该请求方法"}.get(exc.status_code) or _chinese(str(exc.detail))
     if _is_api(request):
         code = ExitCode.NOT_FOUND if exc.status_code == 404 else ExitCode.USAGE
         body: dict[str, object] = {"error": "HTTPError", "message": message, "exit_code": int(code), "problems": []}
         return api.ChineseJSON(body, status_code=exc.status_code, headers=exc.headers)
     return PlainTextResponse(message, status_code=exc.status_code, headers=exc.headers)
+
+
+#: Starlette's own words for a form it will not read, and what the clerk is told instead.
+_FORM_REFUSALS = (
+    ("Too many files", "一次只能上传一个文件"),
+    ("Too many fields", "表单的项目过多（一次最多 5000 项）"),
+    ("Part exceeded maximum size", "表单中的某一项过大"),
+)
+
+
+def _chinese(detail: str) -> str:
+    """A Starlette refusal in Chinese (its detail kept after it, for the log and the curious)."""
+    found = next((said for english, said in _FORM_REFUSALS if detail.startswith(english)), None)
+    return f"{found}（{detail}）" if found else detail
 
 
 async def _bug(request: Request, exc: Exception) -> Response:

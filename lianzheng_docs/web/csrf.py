@@ -47,5 +47,6 @@ async def posted_form(request: Request, *, max_fields: int = MAX_FIELDS, max_fil
     form = await request.form(max_fields=max_fields, max_files=max_files)
     sent = form.get(FIELD)
     if not isinstance(sent, str) or not hmac.compare_digest(sent, csrf_token(request)):
+        await form.close()  # an upload spooled to a temporary file is let go at once
         raise CsrfRefused("表单已过期或来自其他网站（缺少有效的校验码）；请刷新页面后重新提交")
     return form

@@ -1,0 +1,97 @@
+"""The desk's security cases across every page (issue 17 item 7), found from the routes themselves so a
+page added later is covered without being listed here: CSRF on every POST, traversal in static files and
+downloads, markup escaped, and a request too big or in bad form answered in Chinese."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from starlette.routing import Mount, Route
+from starlette.testclient import TestClient
+
+from lianzheng_docs.web import create_app
+
+from webpage import read_page
+
+TODAY = date(2026, 11, 30)
+#: What a path parameter is set to when a POST route is tried without its token.
+PARAMETERS = {"template_id": "risk_notice", "record_id": "1", "job_id": "x", "preview_id": "x"}
+
+
+@pytest.fixture
+def app(tmp_path):
+    return create_app(tmp_path / "archive", today=TODAY, hosts=["testserver"])
+
+
+def page_post_routes(app) -> list[str]:
+    """Every POST path of the pages (the API under /api/ is token-authenticated, with no cookies to forge)."""
+    found = []
+    for route in app.routes:
+        if isinstance(route, Route) and "POST" in (route.methods or ()):
+            found.append(re.sub(r"\{(\w+)(:\w+)?\}", lambda m: PARAMETERS.get(m[1], "x"), route.path))
+        assert not (isinstance(route, Mount) and route.path not in ("/api", "/static")), route.path
+    return found
+
+
+def test_every_page_post_without_its_csrf_token_is_refused_and_does_nothing(app, tmp_path):
+    client = TestClient(app)
+    posts = page_post_routes(app)
+    assert {"/templates/risk_notice", "/batch", "/roster", "/check", "/logout"} <= set(posts)
+    for path in posts:
+        if path == "/login":  # its own one-off value: tests/test_web_accounts.py
+            continue
+        answer = client.post(path, data={"action": "file", "name": "x", "file": "名册.csv"})
+        assert answer.status_code == 403, (path, answer.status_code)
+        assert "校验码" in answer.text, path
+    assert not (tmp_path / "archive" / "registry.sqlite3").exists()  # nothing was filed
+    assert not (tmp_path / "archive" / "desk").exists()  # no roster kept
+
+
+def test_a_token_from_the_page_is_accepted(app):
+    client = TestClient(app)
+    values = read_page(client.get("/templates/risk_notice").text).values
+    assert client.post("/templates/risk_notice", data=values | {"action": "check"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", [
+    "/static/../app.py", "/static/%2e%2e/app.py", "/static/..%2fapp.py", "/static/%2e%2e%2f%2e%2e/pyproject.toml",
+    "/static//etc/passwd", "/static/%2fetc%2fpasswd", "/static/templates/base.html",
+])  # fmt: skip
+def test_static_files_never_leave_the_static_folder(app, path):
+    answer = TestClient(app).get(path)
+    assert answer.status_code in (400, 404), path
+    assert "import" not in answer.text and "root:" not in answer.text
+
+
+@pytest.mark.parametrize("path", ["/records/..%2f..%2fregistry.sqlite3/download", "/records/-1/download",
+                                  "/records/1%2f..%2f2/download", "/records/99999/download"])  # fmt: skip
+def test_downloads_take_a_record_id_and_nothing_else(app, path):
+    answer = TestClient(app).get(path)
+    assert answer.status_code == 404, (path, answer.status_code)
+
+
+def test_starlettes_refusals_of_a_form_are_said_in_chinese(app):
+    client = TestClient(app)
+    values = read_page(client.get("/check").text).values
+    two = client.post("/check", data=values, files=[("file", ("a.docx", b"x")), ("file", ("b.docx", b"y"))])
+    assert two.status_code == 400 and "一次只能上传一个文件" in two.text
+
+
+def test_markup_typed_into_a_form_comes_back_escaped(app):
+    client = TestClient(app)
+    values = read_page(client.get("/templates/risk_notice").text).values
+    attack = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    answer = client.post("/templates/risk_notice", data=values | {"recipient": attack, "action": "check"})
+    assert "<script>alert(1)" not in answer.text and "<img src=x" not in answer.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in answer.text
+
+
+def test_every_answer_carries_the_security_headers(app):
+    client = TestClient(app)
+    for path in ("/templates", "/static/desk.css", "/api/templates", "/nowhere"):
+        headers = client.get(path).headers
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+        assert "script-src 'self'" in headers["content-security-policy"], path
