@@ -93,6 +93,8 @@ def _refuse(connection: HTTPConnection, reason: str) -> Response:
                         headers={"WWW-Authenticate": 'Bearer realm="lianzheng"'})  # fmt: skip
     if connection.scope["method"] not in SAFE_METHODS:
         return PlainTextResponse(f"{reason}（会话已结束，请重新登录后再提交）", status_code=401)
+    if connection.headers.get("sec-fetch-dest", "document") != "document":  # an image, a style: not a page
+        return PlainTextResponse(reason, status_code=401)
     target = path + (f"?{connection.url.query}" if connection.url.query else "")
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 

@@ -69,7 +69,10 @@ def page(request: Request, name: str, status_code: int = 200, **context: Any) ->
 
 
 def error_page(request: Request, error: LianzhengError) -> HTMLResponse:
-    return page(request, "error.html", http_status(error), title="出错了", message=error.message,
+    status = http_status(error)
+    titles = {401: "请先登录", 403: "无权访问", 404: "没有找到", 409: "无法完成", 503: "暂时无法完成"}
+    title = titles.get(status, "出错了")
+    return page(request, "error.html", status, title=title, message=error.message, status=status,
                 exit_code=int(error.exit_code))  # fmt: skip
 
 

@@ -43,7 +43,10 @@ def _next(request: Request, value: str | None) -> str:
 
 
 def _form(request: Request, *, name: str = "", message: str = "", status_code: int = 200) -> Response:
-    nonce = secrets.token_urlsafe(16)
+    # the one already given, if any: a second tab (or a stray request) must not void the first form's
+    nonce = request.cookies.get(LOGIN_COOKIE, "")
+    if not (16 <= len(nonce) <= 64 and nonce.replace("-", "").replace("_", "").isalnum()) or status_code != 200:
+        nonce = secrets.token_urlsafe(16)
     response = page(request, "login.html", status_code, title="登录", login_name=name, message=message, nonce=nonce,
                     next=_next(request, request.query_params.get("next")))  # fmt: skip
     response.set_cookie(LOGIN_COOKIE, nonce, max_age=1800, httponly=True, samesite="strict",
