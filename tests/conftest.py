@@ -90,3 +90,14 @@ def browser(tmp_path: Path) -> Iterator[Any]:
     require_browser()
     with chromium(tmp_path / "profile", tmp_path / "downloads") as driver:
         yield driver
+
+
+@pytest.fixture
+def firefox(tmp_path: Path) -> Iterator[Any]:
+    """Headless Firefox ESR (Selenium, geckodriver); ``firefox.downloads`` is where its downloads land."""
+    from browser import firefox as open_firefox
+    from browser import require_firefox
+
+    require_firefox()
+    with open_firefox(tmp_path / "firefox-profile", tmp_path / "downloads") as driver:
+        yield driver
