@@ -22,7 +22,7 @@ from starlette.testclient import TestClient
 from lianzheng_docs import Archive, Catalog
 from lianzheng_docs.archive import Record
 from lianzheng_docs.templating.examples import example_data
-from lianzheng_docs.web import create_app, listing, records_pages
+from lianzheng_docs.web import create_app, records_pages
 from lianzheng_docs.web.access import Role, User, can_see
 
 from webpage import read_page
@@ -298,13 +298,21 @@ def test_a_discipline_account_sees_its_unit_and_every_bulletin_a_page_at_a_time(
         assert client.get(f"/records/{bulletin.id}").status_code == 200
 
 
-def test_the_scopes_a_listing_asks_for_are_what_can_see_allows(root):
-    records = [file_notice(root, "办公室"), file_notice(root, "预算科"), file_bulletin(root)]
-    users = [User("a", role) for role in Role] + [User("b", role, unit=unit) for role in Role
-                                                   for unit in ("办公室", "预算科", "")]  # fmt: skip
-    for user in users:
-        for record in records:
-            assert listing.visible(listing.scopes(user), record.kind, record.unit) == can_see(user, record), user
+def test_who_sees_which_record_is_the_table_of_the_access_module(root):
+    """办公室 and 只读 see all; a 科室 its unit; a 纪检组 its unit and every 通报; no unit, nothing of a unit's."""
+    office, budget, bulletin = file_notice(root, "办公室"), file_notice(root, "预算科"), file_bulletin(root)
+    expected = {
+        User("a", Role.OFFICE): {office.id, budget.id, bulletin.id},
+        User("a", Role.READER): {office.id, budget.id, bulletin.id},
+        User("b", Role.SECTION, unit="预算科"): {budget.id} | ({bulletin.id} if bulletin.unit == "预算科" else set()),
+        User("c", Role.SECTION): set(),
+        User("d", Role.DISCIPLINE, unit="纪检组"): {bulletin.id} | ({office.id} if office.unit == "纪检组" else set()),
+    }
+    for user, ids in expected.items():
+        assert {r.id for r in (office, budget, bulletin) if can_see(user, r)} == ids, user
+        with client_for(root, user) as client:
+            listed = client.get("/records").text
+        assert {r.id for r in (office, budget, bulletin) if f'href="/records/{r.id}"' in listed} == ids, user
 
 
 # ---------------------------------------------------------------------- security

@@ -113,14 +113,10 @@ def status(years: tuple[int, ...], unit: str | None, roster: Path | None, root: 
 
 
 def _plugin_problems() -> list[dict[str, Any]]:
-    """Plugins not fully in service (their obligations, roster or templates may be missing from the table)."""
-    from ..plugins.manager import current_plugins
+    """Plugins not fully in service (their obligations, roster or templates may be missing from the rows)."""
+    from ..plugins.manager import plugins_not_in_service
 
-    plugins = current_plugins()
-    if plugins is None:
-        return []
-    return [{"name": i.name, "distribution": i.distribution, "status": i.status, "reason": i.explanation}
-            for i in plugins.info.values() if i.status in ("degraded", "failed", "refused")]  # fmt: skip
+    return list(plugins_not_in_service())
 
 
 def _plugin_lines() -> Iterator[str]:

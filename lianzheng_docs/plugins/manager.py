@@ -454,3 +454,13 @@ def reset_plugins() -> None:
     """Forget the loaded plugins (tests, or after installing one)."""
     global _plugins
     _plugins = None
+
+
+def plugins_not_in_service() -> list[dict[str, str]]:
+    """Plugins loaded but not fully in service (degraded, failed, refused), for a report to say that
+    their obligations, roster or templates may be missing (``status --json``'s and the API's ``plugins``)."""
+    plugins = current_plugins()
+    if plugins is None:
+        return []
+    return [{"name": i.name, "distribution": i.distribution, "status": i.status, "reason": i.explanation}
+            for i in plugins.info.values() if i.status in ("degraded", "failed", "refused")]  # fmt: skip

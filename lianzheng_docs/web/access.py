@@ -115,13 +115,40 @@ def require(request: Request, capability: Capability) -> User:
     return user
 
 
+@dataclass(frozen=True)
+class Scope:
+    """A part of what a user may see: the records of one unit, or those of one 文种 from every unit."""
+
+    unit: str | None = None
+    kind: str | None = None
+
+    def admits(self, kind: str, unit: str) -> bool:
+        return (self.unit is None or unit == self.unit) and (self.kind is None or kind == self.kind)
+
+
+def scopes(user: User) -> list[Scope] | None:
+    """What ``user`` may see, as conditions the archive and the index can apply (None: everything).
+
+    The one statement of the rule: :func:`can_see` reads it for one record, and the listings and
+    searches ask the archive for these parts only, so their pages and counts are right without
+    reading what would be dropped.
+    """
+    if user.role in ALL_UNITS_READ:
+        return None
+    parts = [Scope(unit=user.unit)] if user.unit else []
+    if user.role is Role.DISCIPLINE:
+        parts += [Scope(kind=kind) for kind in sorted(DISCIPLINE_KINDS)]
+    return parts
+
+
+def visible(parts: list[Scope] | None, kind: str, unit: str) -> bool:
+    """Whether a record of ``kind`` and ``unit`` lies in ``parts`` (None: everything)."""
+    return parts is None or any(part.admits(kind, unit) for part in parts)
+
+
 def can_see(user: User, record: Record) -> bool:
     """Whether ``user`` may see ``record`` (its page, its files, its lines in search and lists)."""
-    if user.role in ALL_UNITS_READ:
-        return True
-    if user.role is Role.DISCIPLINE and record.kind in DISCIPLINE_KINDS:
-        return True
-    return bool(user.unit) and record.unit == user.unit
+    return visible(scopes(user), record.kind, record.unit)
 
 
 def require_record(request: Request, record: Record) -> User:

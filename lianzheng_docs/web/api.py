@@ -33,9 +33,9 @@ from ..templating.catalog import Template
 from ..templating.examples import example_data
 from . import api_records, api_status, documents, openapi
 from .access import Capability, require
-from .api_common import ChineseJSON, Query, error_response, record_json, refuse_other_unit
+from .api_common import ChineseJSON, Query, error_response, record_json
 from .api_operations import DOCX, PDF
-from .documents import Made, content_disposition, file_document, make_docx
+from .documents import Made, content_disposition, file_document, make_docx, refuse_other_unit
 
 DOCX_TYPE = DOCX
 

@@ -7,7 +7,6 @@
   (:mod:`.api_operations`), every bad one reported at once as a 400 naming the parameter, the way
   click names the option: a caller's typo (``yaer=2026``) is an error, not a filter silently ignored.
 - :func:`record_json`: a record as the API gives it (the CLI's ``archive show --json`` plus URLs).
-- :func:`refuse_other_unit`: the one rule of filing for another unit (the desk's 归档 and ``/file``).
 """
 
 from __future__ import annotations
@@ -22,9 +21,7 @@ from starlette.responses import JSONResponse, Response
 
 from ..archive import Record
 from ..errors import ExitCode, LianzhengError, Problem, ProblemsError
-from ..templating.catalog import Template
 from ..templating.manifest import RETENTION_NAMES
-from .access import Forbidden, User, may_file_for
 from .api_operations import MAX_LIMIT, OPERATIONS
 from .statuses import http_status
 
@@ -168,11 +165,3 @@ def record_json(record: Record) -> dict[str, Any]:
         for f in record.files
     ]  # fmt: skip
     return data
-
-
-def refuse_other_unit(user: User, template: Template, data: Mapping[str, Any]) -> None:
-    """A 科室 or 纪检组 account files only under its own unit (办公室: any). The data is validated
-    first, so a caller whose data is wrong hears of its problems, not of the unit."""
-    unit = template.metadata(data).get("unit", "")
-    if not may_file_for(user, unit):
-        raise Forbidden(f"账号 {user.name} 只能以本单位“{user.unit}”的名义归档，此文件的单位是“{unit}”")

@@ -21,12 +21,12 @@ from ..archive import Archive, AuditEntry, Record, RecordNotFound
 from ..archive.errors import ArchiveNotFound
 from ..archive.history import ACTION_NAMES
 from . import api_search
-from .access import Capability, User, can_see, require, require_record
+from .access import Capability, User, can_see, require, require_record, scopes
 from .api_common import ChineseJSON, Query, record_json
 from .api_operations import DOCX, PDF
 from .documents import content_disposition, download_name, stored_file
-from .listing import Choices, Filters, scopes
-from .records_pages import _page as records_page
+from .finding import listed_page
+from .listing import Choices, Filters
 
 #: How many of a record's audit entries its answer carries (the latest ones).
 AUDIT_SHOWN = 100
@@ -66,7 +66,7 @@ def _listed(root: Path, user: User, filters: Filters, limit: int, offset: int) -
     with archive:
         parts = scopes(user)
         total = Choices.of(archive, parts).count(filters)
-        found = records_page(archive, parts, filters, offset, limit) if offset < total else []
+        found = listed_page(archive, parts, filters, offset, limit) if offset < total else []
     return total, [record for record in found if can_see(user, record)]
 
 

@@ -3,7 +3,7 @@
 The query is matched character for character (the library's substring search): quotes, ``AND``,
 ``*`` or ``title:`` are text to look for, not syntax, so no input can break the query.
 
-**Visibility** is the 检索 page's (:func:`.search_pages.ranked` over :func:`.listing.scopes`): the search
+**Visibility** is the 检索 page's (:func:`.finding.ranked` over :func:`.access.scopes`): the search
 itself is limited to the records the caller may see, so ``total`` counts only those and pages are
 full, in the engine's one order; every hit is checked with :func:`~.access.can_see` again.
 
@@ -29,11 +29,11 @@ from starlette.routing import BaseRoute, Route
 from ..archive import Archive, Record
 from ..archive.errors import ArchiveNotFound
 from ..search.text import fragments, normalise
-from .access import Capability, User, can_see, require
+from .access import Capability, User, can_see, require, scopes
 from .api_common import ChineseJSON, Query, record_url
 from .api_operations import MAX_SEARCH_DEPTH
-from .listing import Filters, scopes
-from .search_pages import ranked
+from .finding import ranked
+from .listing import Filters
 
 #: Characters of context either side of a match in a fragment; at most this many fragments a hit.
 CONTEXT = 24

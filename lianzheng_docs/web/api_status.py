@@ -79,12 +79,7 @@ def _judged(root: Path, catalog: Catalog, years: list[int], unit: str | None,
 
 
 def plugin_problems() -> list[dict[str, Any]]:
-    """Plugins not fully in service, whose obligations or templates may be missing from the rows
-    (the ``plugins`` of ``lianzheng status --json``)."""
-    from ..plugins.manager import current_plugins
+    """Plugins not fully in service (their obligations, roster or templates may be missing from the rows)."""
+    from ..plugins.manager import plugins_not_in_service
 
-    plugins = current_plugins()
-    if plugins is None:
-        return []
-    return [{"name": i.name, "distribution": i.distribution, "status": i.status, "reason": i.explanation}
-            for i in plugins.info.values() if i.status in ("degraded", "failed", "refused")]  # fmt: skip
+    return list(plugins_not_in_service())

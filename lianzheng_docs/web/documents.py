@@ -17,7 +17,7 @@ import re
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +29,7 @@ from ..archive.history import AccessAction
 from ..errors import ExitCode, LianzhengError
 from ..finishing import Finished, finish
 from ..templating.catalog import Template
-from .access import Forbidden, User, can_see
+from .access import Forbidden, User, can_see, may_file_for
 
 #: LibreOffice runs the desk lets overlap (finishing, PDFs, previews); the others wait their turn
 LIBREOFFICE_RUNS = 2
@@ -143,6 +143,15 @@ def file_document(root: Path, template: Template, data: dict[str, Any], *, actor
     with Archive(root, actor=actor) as archive:
         record = archive.file_rendered(template, data, finish=finished)
         return record, warnings + archive.warnings
+
+
+def refuse_other_unit(user: User, template: Template, data: Mapping[str, Any]) -> None:
+    """A 科室 or 纪检组 account files only under its own unit (办公室: any). The data is validated
+    first, so a caller whose data is wrong hears of its problems, not of the unit."""
+    unit = template.metadata(data).get("unit", "")
+    if not may_file_for(user, unit):
+        raise Forbidden(f"账号 {user.name} 只能以本单位“{user.unit}”的名义归档，此文件的单位是“{unit}”")
+
 
 
 class OutsideArchive(LianzhengError):

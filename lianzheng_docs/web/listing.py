@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 
 from ..archive import Archive
-from .access import ALL_UNITS_READ, DISCIPLINE_KINDS, Role, User
+from .access import Scope, visible
 
 
 @dataclass(frozen=True)
@@ -35,44 +35,15 @@ class Filters:
         return all(want is None or want == got for want, got in pairs)
 
 
-@dataclass(frozen=True)
-class Scope:
-    """A part of what a user may see: the records of one unit, or those of one 文种 from every unit."""
-
-    unit: str | None = None
-    kind: str | None = None
-
-    def admits(self, kind: str, unit: str) -> bool:
-        return (self.unit is None or unit == self.unit) and (self.kind is None or kind == self.kind)
-
-    def narrow(self, filters: Filters) -> Filters | None:
-        """``filters`` within this scope; None when they ask for something outside it."""
-        for name in ("unit", "kind"):
-            mine, asked = getattr(self, name), getattr(filters, name)
-            if mine is not None:
-                if asked not in (None, mine):
-                    return None
-                filters = replace(filters, **{name: mine})
-        return filters
-
-
-def scopes(user: User) -> list[Scope] | None:
-    """What ``user`` may see, as conditions the archive and the index can apply (None: everything).
-
-    The same rule as :func:`.access.can_see` (a test holds them together), put so that a listing
-    or a search asks for visible records only: then its pages and its count are right without
-    reading what would be dropped. ``can_see`` still decides every record shown.
-    """
-    if user.role in ALL_UNITS_READ:
-        return None
-    parts = [Scope(unit=user.unit)] if user.unit else []
-    if user.role is Role.DISCIPLINE:
-        parts += [Scope(kind=kind) for kind in sorted(DISCIPLINE_KINDS)]
-    return parts
-
-
-def visible(parts: list[Scope] | None, kind: str, unit: str) -> bool:
-    return parts is None or any(part.admits(kind, unit) for part in parts)
+def narrow(scope: Scope, filters: Filters) -> Filters | None:
+    """``filters`` within ``scope``; None when they ask for something outside it."""
+    for name in ("unit", "kind"):
+        mine, asked = getattr(scope, name), getattr(filters, name)
+        if mine is not None:
+            if asked not in (None, mine):
+                return None
+            filters = replace(filters, **{name: mine})
+    return filters
 
 
 @dataclass

@@ -22,9 +22,9 @@ from ..pdf.convert import ConversionError
 from ..templating.catalog import Template
 from ..templating.examples import example_data
 from ..templating.manifest import RETENTION_NAMES
-from .access import Capability, Forbidden, User, may_file_for, require
+from .access import Capability, require
 from .csrf import csrf_token, posted_form
-from .documents import content_disposition, file_document, make_docx, make_pdf
+from .documents import content_disposition, file_document, make_docx, make_pdf, refuse_other_unit
 from .forms import (
     FormField,
     RosterChoices,
@@ -119,7 +119,7 @@ async def template_form(request: Request) -> Response:
             return _form(request, template, data, preview=shown)
         if action == "file":
             desk = request.app.state.desk
-            await run_in_threadpool(_refuse_other_unit, user, template, data)
+            await run_in_threadpool(refuse_other_unit, user, template, data)
             record, warnings = await run_in_threadpool(file_document, desk.archive_root, template, data,
                                                        actor=user.actor)  # fmt: skip
             return page(request, "filed.html", title="已归档", template=template, record=record, warnings=warnings,
@@ -177,8 +177,3 @@ def _summary(fields: list[FormField], problems: list[Problem]) -> list[tuple[Pro
     return [(problem, targets.get(problem.path, "")) for problem in problems]
 
 
-def _refuse_other_unit(user: User, template: Template, data: dict[str, Any]) -> None:
-    """A 科室 or 纪检组 account files only under its own unit (validation problems are raised first)."""
-    unit = template.metadata(data).get("unit", "")
-    if not may_file_for(user, unit):
-        raise Forbidden(f"账号 {user.name} 只能以本单位“{user.unit}”的名义归档，此文件的单位是“{unit}”")

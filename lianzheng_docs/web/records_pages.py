@@ -9,12 +9,9 @@ shown is checked again.
 
 from __future__ import annotations
 
-import heapq
 import math
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
 from urllib.parse import quote
 
@@ -26,9 +23,10 @@ from starlette.routing import BaseRoute, Route
 from ..archive import Archive, AuditEntry, Record, RecordNotFound, StoredFile
 from ..archive.errors import ArchiveNotFound
 from ..templating.manifest import RETENTION_NAMES
-from .access import Capability, User, can_see, require, require_record
+from .access import Capability, User, can_see, require, require_record, scopes
 from .documents import content_disposition, download_name, stored_file
-from .listing import Choices, Filters, Scope, page_number, pager, read_filters, scopes
+from .finding import listed_page
+from .listing import Choices, Filters, page_number, pager, read_filters
 from .pages import page
 
 PAGE_SIZE = 50
@@ -73,35 +71,8 @@ def catalogue(root: Path, user: User, filters: Filters, page_number: int, size: 
         total = choices.count(filters)
         pages = max(1, math.ceil(total / size))
         number = min(max(page_number, 1), pages)
-        found = _page(archive, parts, filters, (number - 1) * size, size) if total else []
+        found = listed_page(archive, parts, filters, (number - 1) * size, size) if total else []
     return Listing([r for r in found if can_see(user, r)], total, number, pages, choices)
-
-
-def _page(archive: Archive, parts: list[Scope] | None, filters: Filters, offset: int, size: int) -> list[Record]:
-    """Records ``offset`` to ``offset + size`` of the scopes' union, in the 目录's order.
-
-    One scope (or none) is one query. Several (a 纪检组: its unit, and every 通报) are each read up
-    to the page's end and merged in the same order: exact, and bounded by the page asked for.
-    """
-    asked = [filters] if parts is None else [f for f in (part.narrow(filters) for part in parts) if f is not None]
-    if len(asked) == 1:
-        return _listed(archive, asked[0], limit=size, offset=offset)
-    runs = [_listed(archive, f, limit=offset + size) for f in asked]
-    merged = heapq.merge(*runs, key=lambda r: (-r.year, r.retention, r.org, r.item))
-    return list(islice(_unique(merged), offset, offset + size))
-
-
-def _listed(archive: Archive, filters: Filters, *, limit: int, offset: int = 0) -> list[Record]:
-    return archive.list(year=filters.year, kind=filters.kind, unit=filters.unit, limit=limit, offset=offset,
-                        newest_first=True)  # fmt: skip
-
-
-def _unique(records: Iterable[Record]) -> Iterator[Record]:
-    seen: set[int] = set()
-    for record in records:
-        if record.id not in seen:
-            seen.add(record.id)
-            yield record
 
 
 async def record_list(request: Request) -> Response:

@@ -1,7 +1,7 @@
 """检索: the search box, filters (文种, 单位, 年度, 成文日期), highlighted fragments, paging.
 
 Only records the user may see are found and counted: the search is limited by the user's scopes
-(:func:`.listing.scopes`), and every record shown is checked with :func:`.access.can_see`. The
+(:func:`.access.scopes`), and every record shown is checked with :func:`.access.can_see`. The
 engine returns the best ``limit`` hits and cannot skip, so page N asks for N × 20 and shows the
 last 20; pages stop at :data:`MAX_RESULTS` (the filters narrow the rest).
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 import inspect
 import math
 from dataclasses import dataclass, field
-from itertools import combinations
 from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
@@ -26,10 +25,11 @@ from starlette.routing import BaseRoute, Route
 
 from ..archive import Archive, Record, RecordNotFound
 from ..archive.errors import ArchiveNotFound
-from ..search import EmptyQuery, Fragment, Hit, SearchIndexError, SearchResult
+from ..search import EmptyQuery, Fragment, Hit, SearchIndexError
 from ..search.text import fragments, normalise, normalise_with_map
-from .access import Capability, User, can_see, require
-from .listing import Choices, Filters, Scope, page_number, pager, read_filters, scopes, visible
+from .access import Capability, User, can_see, require, scopes
+from .finding import ranked
+from .listing import Choices, Filters, page_number, pager, read_filters
 from .pages import page
 from .statuses import http_status
 
@@ -87,45 +87,6 @@ def search_archive(root: Path, user: User, text: str, filters: Filters, number: 
         window = hits[(found.page - 1) * PAGE_SIZE : found.page * PAGE_SIZE]
         found.shown = [shown for hit in window if (shown := _shown(archive, user, hit, text)) is not None]
     return found
-
-
-def ranked(
-    archive: Archive, parts: list[Scope] | None, text: str, filters: Filters, needed: int
-) -> tuple[int, list[Hit]]:
-    """How many records in the scopes hold ``text``, and the best ``needed`` of them, best first.
-
-    One scope (or none): one search. Several (a 纪检组: its unit, and every 通报): the count by
-    inclusion–exclusion over the scopes' searches (``limit=0``, counts only), the hits from one
-    search without the scopes, read deeper until ``needed`` visible ones are found, so that they
-    keep the engine's one order (scores of searches with different filters do not compare).
-    """
-    asked = [filters] if parts is None else [f for f in (p.narrow(filters) for p in parts) if f is not None]
-    if not asked:
-        return 0, []
-    if len(asked) == 1:
-        result = _search(archive, text, asked[0], needed)
-        return result.total, result.hits
-    assert parts is not None
-    total = 0
-    for size in range(1, len(parts) + 1):
-        for group in combinations(parts, size):
-            joint: Filters | None = filters
-            for part in group:
-                joint = part.narrow(joint) if joint is not None else None
-            if joint is not None:
-                total += (-1) ** (size + 1) * _search(archive, text, joint, 0).total
-    depth = needed
-    while True:
-        result = _search(archive, text, filters, depth)
-        kept = [hit for hit in result.hits if visible(parts, hit.kind, hit.unit)]
-        if len(kept) >= needed or depth >= result.total:
-            return total, kept[:needed]
-        depth = min(result.total, depth * 4)
-
-
-def _search(archive: Archive, text: str, filters: Filters, limit: int) -> SearchResult:
-    return archive.search(text, kind=filters.kind, unit=filters.unit, year=filters.year, since=filters.since,
-                          until=filters.until, limit=limit)  # fmt: skip
 
 
 def _shown(archive: Archive, user: User, hit: Hit, text: str) -> Shown | None:
