@@ -217,11 +217,6 @@ def test_in_firefox_the_form_works_with_the_keyboard_alone(desk_url, firefox):
     assert not root.exists() or not any(root.rglob("*.docx")), "checking must not file anything"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="desk.css: the sticky .actions bar covers a field that Tab scrolls to the window's bottom edge "
-    "(WCAG 2.4.11); `html { scroll-padding-bottom: 7rem }` would keep it in sight (chromium does the same)",
-)
 def test_in_firefox_no_field_reached_with_tab_is_hidden_under_the_action_bar(desk_url, firefox):
     """On an office PC's screen (1366×768) every stop of the Tab order is in sight when it has the focus."""
     from selenium.webdriver.common.by import By
