@@ -28,6 +28,8 @@ class FormReader(HTMLParser):
             self.label_for.add(a["for"])
         name = a.get("name")
         if tag == "input" and name and a.get("type", "text") not in ("submit", "button"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return  # a browser sends only the boxes ticked
             self.values[name] = a.get("value", "")
         elif tag == "textarea" and name:
             self._textarea = name

@@ -57,9 +57,10 @@ def per_unit_templates(request: Request) -> list[Template]:
 
 
 def shared_specs(template: Template) -> list[FieldSpec]:
-    """The template's fields but the unit's own (its name and head come from the roster)."""
+    """The template's fields but the unit's own (its name and head come from the roster) and its
+    ``year`` (the batch's 年度 fills it, as ``lianzheng batch --year`` does)."""
     name = unit_field(template)
-    return [spec for spec in template.manifest.fields if spec.name not in (name, f"{name}_head")]
+    return [spec for spec in template.manifest.fields if spec.name not in (name, f"{name}_head", "year")]
 
 
 async def batch(request: Request) -> Response:
