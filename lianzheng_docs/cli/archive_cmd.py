@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +21,39 @@ if TYPE_CHECKING:
 ACCEPTED = (".pdf", ".docx", ".ofd")
 
 
-@click.group("archive")
+#: Subcommands in modules of their own (DA/T 70 inspection, DA/T 48 packages, retention and
+#: disposal, the access log), loaded when used; listed once their module exists.
+LAZY_COMMANDS = {
+    "inspect": "archive_inspect_cmd:inspect",
+    "package": "archive_package_cmd:package",
+    "unpackage": "archive_package_cmd:unpackage",
+    "appraise": "archive_disposal_cmd:appraise",
+    "log": "archive_log_cmd:log",
+}
+
+
+class ArchiveGroup(click.Group):
+    """``archive``'s commands: those defined here, and :data:`LAZY_COMMANDS` imported when used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        present = {name for name, target in LAZY_COMMANDS.items() if _module_exists(target)}
+        return sorted({*super().list_commands(ctx), *present})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = LAZY_COMMANDS.get(name)
+        if target is None or not _module_exists(target):
+            return super().get_command(ctx, name)
+        module, attribute = target.split(":")
+        command = getattr(importlib.import_module(f"lianzheng_docs.cli.{module}"), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+def _module_exists(target: str) -> bool:
+    return importlib.util.find_spec(f"lianzheng_docs.cli.{target.split(':')[0]}") is not None
+
+
+@click.group("archive", cls=ArchiveGroup)
 def archive_group() -> None:
     """档案：归档、查看、校验、导出、重建索引。每件文件有档号、哈希值和审计记录；审计检查点可用密钥签名。"""
 
