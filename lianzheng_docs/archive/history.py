@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from .registry import Registry
@@ -26,6 +27,19 @@ ACTION_NAMES = {
     "file": "归档", "attach": "附加文件", "update": "更正", "configure": "设置", "event": "登记事件",
     "ledger": "登记台账", "view": "查看", "download": "下载", "roster": "更新名册",
 }  # fmt: skip
+
+
+#: Stored files' roles and records' sources, in Chinese.
+ROLE_NAMES = {"original": "原件", "pdf": "PDF 版本"}
+SOURCE_NAMES = {"rendered": "本系统生成", "external": "外来文件"}
+
+
+def local_time(iso: str) -> str:
+    """An ISO time stamp (UTC, as the registry keeps it) in this computer's local time, to the second."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return iso
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,33 @@ class AuditEntry:
     @property
     def is_access(self) -> bool:
         return self.action in ACCESS_ACTIONS
+
+    @property
+    def local_at(self) -> str:
+        return local_time(self.at)
+
+    def summary(self) -> str:
+        """A line on what the entry did, from its detail (for the record page and ``archive log``)."""
+        detail = self.detail
+        via = str(detail.get("via", ""))
+        if self.action == "download":
+            role = str(detail.get("file", ""))
+            parts = [f"文件：{ROLE_NAMES.get(role, role)}" if role else "", via, str(detail.get("to", ""))]
+            return "；".join(part for part in parts if part)
+        if self.action == "view":
+            return "；".join(part for part in (str(detail.get("page", "")), via) if part)
+        if self.action in ("file", "attach"):
+            files = detail.get("files") or []
+            named = (str(f.get("role")) for f in files if isinstance(f, dict))
+            roles = "、".join(ROLE_NAMES.get(role, role) for role in named)
+            source = SOURCE_NAMES.get(str(detail.get("source", "")), "")
+            return "；".join(part for part in (source, f"文件：{roles}" if roles else "") if part)
+        if self.action == "update":
+            return "；".join(f"{key}：{value[0]} → {value[1]}" for key, value in detail.items()
+                            if isinstance(value, list) and len(value) == 2)  # fmt: skip
+        if self.action == "roster":
+            return str(detail.get("filename", ""))
+        return ""
 
 
 class History:
@@ -74,12 +115,17 @@ class History:
             yield
             self.registry.audit(self.actor, action, None, detail)
 
-    def record_access(self, record_id: int, action: AccessAction, **detail: Any) -> None:
-        """Write that ``self.actor`` viewed or downloaded record ``record_id`` (``detail``: how, which file)."""
+    def record_access(self, record_ids: int | Iterable[int], action: AccessAction, **detail: Any) -> None:
+        """Write that ``self.actor`` viewed or downloaded these records (``detail``: how, which file),
+        one entry a record, all in one transaction (an export of a thousand records is one commit)."""
         if action not in ACCESS_ACTIONS:
             raise ValueError(f"not an access action: {action!r}")
+        ids = [record_ids] if isinstance(record_ids, int) else list(record_ids)
+        if not ids:
+            return
         with self.registry.transaction():
-            self.registry.audit(self.actor, action, record_id, detail)
+            for record_id in ids:
+                self.registry.audit(self.actor, action, record_id, detail)
 
 
 def _detail(text: str | None) -> dict[str, Any]:

@@ -123,9 +123,67 @@ MIGRATIONS: list[str] = [
     CREATE INDEX records_year_kind_unit ON records (year, kind, unit);
     DROP INDEX records_year_kind;
     """,
+    # version 5: retention and disposal (到期鉴定, 销毁, 延长保管期限; issue 18 item 3, see retention.py).
+    # A decision, the records it covers and a destruction are written once and never changed (the
+    # triggers); a record's state holds the 保管期限 in force and whether it is 拟销毁 or 已销毁. The
+    # records table is left as filed: its 保管期限 is part of the 档号, and verify holds it to the
+    # filing's digest. Each row's digest is fixed in its audit entry, so verify catches an edit.
+    """
+    CREATE TABLE disposal_decisions (
+        id INTEGER PRIMARY KEY,
+        opinion TEXT NOT NULL CHECK (opinion IN ('destroy', 'extend')),  -- 鉴定意见
+        new_retention TEXT CHECK (new_retention IN ('Y', 'D30', 'D10')), -- 延长后的保管期限
+        reason TEXT NOT NULL,                -- the grounds of the opinion
+        members TEXT NOT NULL,               -- JSON list of the 鉴定小组 members, two or more
+        approver TEXT NOT NULL,              -- 批准人
+        decided_on TEXT NOT NULL,            -- 批准日期, ISO
+        early_reason TEXT NOT NULL DEFAULT '', -- why records not yet due are destroyed (empty: none are)
+        entered_at TEXT NOT NULL,
+        entered_by TEXT NOT NULL,
+        CHECK ((opinion = 'extend') = (new_retention IS NOT NULL))
+    );
+    CREATE TABLE disposal_records (
+        decision_id INTEGER NOT NULL REFERENCES disposal_decisions (id) ON DELETE RESTRICT,
+        record_id INTEGER NOT NULL REFERENCES records (id) ON DELETE RESTRICT,
+        retention TEXT NOT NULL,             -- the 保管期限 in force before the decision
+        expires TEXT,                        -- its 到期日, ISO (NULL for 永久)
+        due INTEGER NOT NULL,                -- 1 when past its 到期日 on the decision's date
+        PRIMARY KEY (decision_id, record_id)
+    );
+    CREATE INDEX disposal_records_record ON disposal_records (record_id);
+    CREATE TABLE destructions (
+        decision_id INTEGER PRIMARY KEY REFERENCES disposal_decisions (id) ON DELETE RESTRICT,
+        destroyed_on TEXT NOT NULL,          -- 销毁日期, ISO
+        supervisors TEXT NOT NULL,           -- JSON list of the 监销人, two or more
+        method TEXT NOT NULL,                -- 销毁方式
+        lists TEXT NOT NULL,                 -- JSON: the 销毁清册 files written, with their sha256
+        entered_at TEXT NOT NULL,
+        entered_by TEXT NOT NULL
+    );
+    CREATE TABLE record_states (
+        record_id INTEGER PRIMARY KEY REFERENCES records (id) ON DELETE RESTRICT,
+        state TEXT NOT NULL CHECK (state IN ('extended', 'pending', 'destroyed')),
+        retention TEXT NOT NULL CHECK (retention IN ('Y', 'D30', 'D10')),  -- the 保管期限 in force
+        decision_id INTEGER NOT NULL REFERENCES disposal_decisions (id) ON DELETE RESTRICT
+    );
+    CREATE TRIGGER disposal_decisions_fixed_update BEFORE UPDATE ON disposal_decisions
+        BEGIN SELECT RAISE(ABORT, 'a disposal decision is never changed'); END;
+    CREATE TRIGGER disposal_decisions_fixed_delete BEFORE DELETE ON disposal_decisions
+        BEGIN SELECT RAISE(ABORT, 'a disposal decision is never deleted'); END;
+    CREATE TRIGGER disposal_records_fixed_update BEFORE UPDATE ON disposal_records
+        BEGIN SELECT RAISE(ABORT, 'a disposal decision is never changed'); END;
+    CREATE TRIGGER disposal_records_fixed_delete BEFORE DELETE ON disposal_records
+        BEGIN SELECT RAISE(ABORT, 'a disposal decision is never changed'); END;
+    CREATE TRIGGER destructions_fixed_update BEFORE UPDATE ON destructions
+        BEGIN SELECT RAISE(ABORT, 'a destruction is never changed'); END;
+    CREATE TRIGGER destructions_fixed_delete BEFORE DELETE ON destructions
+        BEGIN SELECT RAISE(ABORT, 'a destruction is never deleted'); END;
+    """,
 ]
 
 GENESIS = "sha256:" + "0" * 64
+#: Audit actions that record a read (the access log) and change nothing (same as history.ACCESS_ACTIONS).
+READ_ACTIONS = frozenset({"view", "download"})
 RECORD_COLUMNS = (
     "fonds", "category", "year", "retention", "org", "item", "archival_code", "doc_number", "title",
     "author", "date", "kind", "secrecy", "recipients", "cc", "unit", "template_id", "page_count",
@@ -295,6 +353,7 @@ class Registry:
         except sqlite3.Error as exc:
             raise self._fault(exc) from exc
         self._audited = False
+        self._audited_actions: set[str] = set()
         signer: Signer | None = None
         try:
             yield self.db
@@ -309,7 +368,7 @@ class Registry:
                 raise self._fault(exc) from exc
             raise
         if self._audited:
-            self.write_checkpoint(signer)
+            self.write_checkpoint(signer, reads_only=self._audited_actions <= READ_ACTIONS)
 
     def _fault(self, exc: sqlite3.Error) -> Exception:
         """A write that failed, as the error to raise: :class:`DiskFull` when the disk is full."""
@@ -335,7 +394,7 @@ class Registry:
         now (so a key replaced or withdrawn counts from the next filing); None when there is none."""
         return configured_signer()
 
-    def write_checkpoint(self, signer: Signer | Literal["env"] | None = "env") -> bool:
+    def write_checkpoint(self, signer: Signer | Literal["env"] | None = "env", *, reads_only: bool = False) -> bool:
         """Record the audit chain's length and head in ``checkpoint.json`` beside the database.
 
         Someone who can edit the database can recompute the whole chain; they cannot make it agree
@@ -351,7 +410,7 @@ class Registry:
         (as after a crash between the two); the next commit writes it up to date.
         """
         try:
-            self._write_checkpoint(self._signer() if signer == "env" else signer)
+            self._write_checkpoint(self._signer() if signer == "env" else signer, reads_only=reads_only)
         except (OSError, LianzhengError, sqlite3.Error) as exc:
             reason = "磁盘空间不足" if disk_full(exc, self.path.parent) else getattr(exc, "message", None) or str(exc)
             self.warnings.append(
@@ -361,7 +420,7 @@ class Registry:
             return False
         return True
 
-    def _write_checkpoint(self, signer: Signer | None) -> None:
+    def _write_checkpoint(self, signer: Signer | None, *, reads_only: bool = False) -> None:
         from ..fileio import write_atomic
 
         try:
@@ -376,6 +435,8 @@ class Registry:
                 previous = self.checkpoint()
                 if previous is not None and int(previous["audit_entries"]) >= count:
                     return
+                if reads_only and signer is None and previous is not None and previous.get("signature"):
+                    return  # a view or download where there is no key never unsigns the checkpoint (verify notes them)
                 data: dict[str, Any] = {"audit_entries": count, "audit_head": head, "written_at": now()}
                 if signer is not None:
                     data = signer.sign(data)
@@ -577,6 +638,7 @@ class Registry:
             (at, actor, action, record_id, text, prev, digest),
         )
         self._audited = True
+        self._audited_actions.add(action)
         return digest
 
     def audit_entries(

@@ -212,6 +212,7 @@ def show(key: str, root: Path | None, as_json: bool) -> None:
     with Archive(root, create=False) as archive:
         record = archive.get(key)
         location = archive.root
+        archive.record_access(record.id, "view", via="命令行 archive show")  # logged before it is shown
     emit(record.to_dict(), lambda: _show_text(record, location), as_json=as_json)
 
 
@@ -357,6 +358,9 @@ def export(target: Path, year: int | None, kind: str | None, force: bool, root: 
     """导出为 zip：文件按档号命名，另附 manifest.json（元数据、哈希值、审计日志）。"""
     with Archive(root, create=False) as archive:
         records = archive.list(year=year, kind=kind)
+        # every record's files leave the archive: logged first (an export that then fails is over-reported,
+        # never an export that is not in the log)
+        archive.record_access([r.id for r in records], "download", via="命令行 archive export", to=target.name)
         path = archive.export(target, records=records, overwrite=force)
     emit({"path": str(path), "records": len(records)}, lambda: f"已导出 {len(records)} 件到 {path}", as_json=as_json)
 
@@ -395,6 +399,7 @@ def dossier(year: int, kind: str | None, unit: str | None, output: Path, force: 
     with Archive(root, create=False) as archive:
         records = archive.list(year=year, kind=kind, unit=unit)
         heading = f"{year}年度" + (f"{kind}" if kind else "") + (f"（{unit}）" if unit else "") + "汇编"
+        archive.record_access([r.id for r in records], "download", via="命令行 archive dossier", to=output.name)
         result = build_dossier(archive, records, output, heading=heading, overwrite=force)
     emit({"path": str(result.path), "records": result.records, "pages": result.pages,
           "catalog_pages": result.catalog_pages, "note_pages": result.note_pages},

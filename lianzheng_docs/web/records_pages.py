@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 
 from ..archive import Archive, AuditEntry, Record, RecordNotFound, StoredFile
 from ..archive.errors import ArchiveNotFound
+from ..archive.history import ROLE_NAMES, SOURCE_NAMES, local_time
 from ..templating.manifest import RETENTION_NAMES
 from .access import Capability, User, can_see, require, require_record, scopes
 from .documents import content_disposition, download_name, stored_file
@@ -31,8 +31,6 @@ from .pages import page
 
 PAGE_SIZE = 50
 HISTORY_SHOWN = 100
-ROLE_NAMES = {"original": "原件", "pdf": "PDF 版本"}
-SOURCE_NAMES = {"rendered": "本系统生成", "external": "外来文件"}
 CATEGORY_NAMES = {"WS": "WS（文书）"}
 
 
@@ -152,34 +150,7 @@ def _file_row(record: Record, stored: StoredFile) -> dict[str, str]:
 
 def _entry_row(entry: AuditEntry) -> dict[str, str]:
     return {"at": local_time(entry.at), "iso": entry.at, "action": entry.action_name, "actor": entry.actor,
-            "detail": describe(entry), "access": "access" if entry.is_access else ""}  # fmt: skip
-
-
-def describe(entry: AuditEntry) -> str:
-    """A line on what an audit entry did, from its detail."""
-    detail = entry.detail
-    if entry.action == "download":
-        role = str(detail.get("file", ""))
-        return f"文件：{ROLE_NAMES.get(role, role)}"
-    if entry.action == "view":
-        return str(detail.get("page", ""))
-    if entry.action in ("file", "attach"):
-        files = detail.get("files") or []
-        roles = "、".join(ROLE_NAMES.get(str(f.get("role")), str(f.get("role"))) for f in files if isinstance(f, dict))
-        source = SOURCE_NAMES.get(str(detail.get("source", "")), "")
-        return "；".join(part for part in (source, f"文件：{roles}" if roles else "") if part)
-    if entry.action == "update":
-        return "；".join(f"{key}：{value[0]} → {value[1]}" for key, value in detail.items()
-                        if isinstance(value, list) and len(value) == 2)  # fmt: skip
-    return ""
-
-
-def local_time(iso: str) -> str:
-    """An ISO time stamp (UTC, as the registry keeps it) in the server's local time, to the second."""
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        return iso
+            "detail": entry.summary(), "access": "access" if entry.is_access else ""}  # fmt: skip
 
 
 def human_size(size: int) -> str:
