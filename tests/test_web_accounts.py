@@ -252,3 +252,70 @@ def test_a_network_desk_without_accounts_serves_no_one(tmp_path):
     client = TestClient(create_app(tmp_path / "a", network=True))
     answer = client.get("/templates", headers={"host": "10.0.0.5"})
     assert answer.status_code == 503 and "lianzheng users add" in answer.text
+
+
+def test_disabling_every_account_locks_the_desk_instead_of_opening_it(root):
+    app = create_app(root, hosts=["testserver"])
+    accounts = Accounts.of(root)
+    for account in accounts.users():
+        accounts.set_disabled(account.name, True)
+    accounts.close()
+    client = TestClient(app, base_url="http://127.0.0.1:8000")
+    assert client.get("/records", follow_redirects=False).status_code == 303  # still 登录, never the local clerk
+    assert client.get("/api/records").status_code == 401
+
+
+def test_unknown_names_are_locked_out_like_real_ones(app):
+    """A lockout must not tell which names exist."""
+    client = TestClient(app)
+    for name in ("nobody", "reader"):
+        answer = None
+        for _ in range(MAX_FAILURES + 1):
+            form = read_page((answer or client.get("/login")).text).values
+            answer = client.post("/login", data=form | {"name": name, "password": "不对的密码不对的密码"})
+        assert "已暂时锁定" in answer.text, name
+
+
+def test_sign_ins_check_hashes_outside_the_lock_and_a_few_at_a_time(root, monkeypatch):
+    """A crowd of sign-ins does not hold up other requests: the hash is checked without the connection's lock."""
+    import threading
+
+    from lianzheng_docs.web import accounts as module
+
+    accounts = Accounts.of(root)
+    entered = threading.Event()
+    release = threading.Event()
+    real = accounts._verify
+
+    def slow(stored, password):
+        entered.set()
+        release.wait(5)
+        return real(stored, password)
+
+    monkeypatch.setattr(accounts, "_verify", slow)
+    outcome: list[BaseException] = []
+
+    def wrong_sign_in() -> None:
+        try:
+            accounts.sign_in("office", "错的错的错的错的")
+        except module.SignInFailed as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=wrong_sign_in)
+    worker.start()
+    assert entered.wait(5)
+    assert accounts.any_user() and accounts.users()  # the lock is free while the hash is being checked
+    release.set()
+    worker.join(5)
+    assert len(outcome) == 1  # and the wrong password was still refused
+    accounts.close()
+
+
+def test_an_api_token_has_its_own_key_for_what_is_bound_to_a_session(app, root):
+    accounts = Accounts.of(root)
+    first, second = accounts.new_token("office", "甲"), accounts.new_token("keshi", "乙")
+    accounts.close()
+    client = TestClient(app)
+    tokens = [read_page(client.get("/check", headers={"authorization": f"Bearer {t}"}).text).values["csrf"]
+              for t in (first, second)]  # fmt: skip
+    assert tokens[0] != tokens[1]

@@ -95,3 +95,64 @@ def test_every_answer_carries_the_security_headers(app):
         assert headers["x-content-type-options"] == "nosniff", path
         assert "frame-ancestors 'none'" in headers["content-security-policy"], path
         assert "script-src 'self'" in headers["content-security-policy"], path
+
+
+def test_a_body_longer_than_it_said_is_cut_off_at_what_it_said(app):
+    """A transport may deliver more than ``Content-Length`` (chunks sent anyway): reading stops there."""
+    import anyio
+
+    sent: list[dict] = []
+    chunks = [b"[" + b"1," * 1024] * 64  # about 130 kB sent after saying 2 bytes
+
+    async def receive():
+        body = chunks.pop() if chunks else b""
+        return {"type": "http.request", "body": body, "more_body": bool(chunks)}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/api/templates/risk_notice/validate", "raw_path": b"",
+             "root_path": "", "query_string": b"", "scheme": "http", "server": ("127.0.0.1", 8000),
+             "client": ("127.0.0.1", 5000), "http_version": "1.1", "asgi": {"version": "3.0"},
+             "headers": [(b"host", b"127.0.0.1:8000"), (b"content-length", b"2"),
+                         (b"content-type", b"application/json")]}  # fmt: skip
+    anyio.run(app, scope, receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    assert start["status"] == 413
+    assert len(chunks) >= 62  # it stopped reading at once
+
+
+def test_chunked_posts_and_cross_site_reads_are_refused(app):
+    client = TestClient(app)
+    chunked = client.post("/api/templates/risk_notice/validate", content=b"{}",
+                          headers={"transfer-encoding": "chunked"})  # fmt: skip
+    assert chunked.status_code == 411
+    image = client.get("/records/1/download", headers={"sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors",
+                                                      "sec-fetch-dest": "image"})  # fmt: skip
+    assert image.status_code == 403
+    clicked = client.get("/templates", headers={"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate"})
+    assert clicked.status_code == 200  # a link followed from elsewhere is fine
+
+
+@pytest.mark.parametrize("host", ["localhost:8000@evil.example", "localhost:abc", "[::1]:x", "127.0.0.1:80:80"])
+def test_a_host_with_a_port_that_is_not_a_number_is_not_loopback(tmp_path, host):
+    client = TestClient(create_app(tmp_path / "a"))
+    assert client.get("/templates", headers={"host": host}).status_code == 421
+
+
+@pytest.mark.parametrize("path", [
+    "/records/9223372036854775808", "/records/9223372036854775808/download", "/api/records/99999999999999999999",
+    "/api/records/9223372036854775808/files/original",
+])  # fmt: skip
+def test_an_id_beyond_any_record_is_not_found_not_a_crash(app, path, tmp_path):
+    from lianzheng_docs import Archive
+
+    Archive(tmp_path / "archive").close()  # an archive exists
+    answer = TestClient(app).get(path)
+    assert answer.status_code == 404, (path, answer.status_code, answer.text[:200])
+
+
+def test_json_nested_beyond_reason_is_a_data_error(app):
+    answer = TestClient(app).post("/api/templates/risk_notice/validate", content=b"[" * 200_000,
+                                  headers={"content-type": "application/json"})  # fmt: skip
+    assert answer.status_code == 422 and "嵌套过深" in answer.json()["message"]

@@ -423,7 +423,7 @@ class Archive(Indexing, History):
         """A record by id, 档号 or 文号."""
         row = None
         text = str(key).strip()
-        if text.isdigit():
+        if text.isdigit() and int(text) < 2**63:  # beyond SQLite's integers no id can be
             row = self.registry.record(int(text))
         if row is None:
             row = self.registry.record_by("archival_code", text) or self.registry.record_by("doc_number", text)

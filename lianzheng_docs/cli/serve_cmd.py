@@ -49,10 +49,12 @@ def serve(
     if bool(certfile) != bool(keyfile):
         raise click.BadParameter("--certfile 与 --keyfile 须同时给出", param_hint="--certfile/--keyfile")
     archive_root = resolve_root(root)
-    network = not is_loopback(host)
+    # behind a proxy the requests come from other PCs even on loopback: accounts needed all the same
+    network = not is_loopback(host) or bool(proxies)
     if network and not Accounts.exist_in(archive_root):
         raise click.BadParameter(
-            f"绑定到 {host} 将对其他电脑提供，须先建立账号（lianzheng users add 用户名 --role 办公室）；"
+            f"绑定到 {host}{'（经反向代理）' if proxies else ''} 将对其他电脑提供，"
+            "须先建立账号（lianzheng users add 用户名 --role 办公室）；"
             "只在本机使用请用 --host 127.0.0.1",
             param_hint="--host",
         )

@@ -85,6 +85,8 @@ async def _data(request: Request, template: Template) -> dict[str, Any]:
         data = json.loads(await request.body())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataFileError(f"请求体不是有效的 JSON：{exc}") from exc
+    except RecursionError as exc:
+        raise DataFileError("请求体的 JSON 嵌套过深（数据文件最多 64 层）") from exc
     if not isinstance(data, dict):
         raise DataFileError(f"请求体应为 JSON 对象（字段名 → 值），实际是 {type(data).__name__}")
     _refuse_server_paths(template, data)

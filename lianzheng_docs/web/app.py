@@ -67,7 +67,7 @@ class Desk:
     _accounts_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def account_store(self) -> Accounts | None:
-        """The archive's accounts, or None while there are none (the loopback desk's local clerk then).
+        """The archive's accounts, or None while none was ever made (the loopback desk's local clerk then).
 
         Checked on every request, so ``lianzheng users add`` takes effect without a restart; the
         file is opened once, when it first appears."""
@@ -75,8 +75,14 @@ class Desk:
             if self._accounts is None:
                 if not (self.archive_root / ACCOUNTS_FILE).is_file():
                     return None
-                self._accounts = Accounts.of(self.archive_root)
-        return self._accounts if self._accounts.any_enabled() else None
+                accounts = Accounts.of(self.archive_root)
+                if not accounts.any_user():
+                    accounts.close()
+                    return None
+                # from the first account on, always: disabling every account locks the desk, it never
+                # hands it to whoever sits at the PC (accounts are disabled, never deleted)
+                self._accounts = accounts
+        return self._accounts
 
     def today(self) -> date:
         """The day examples are dated to: the one the app was made with, else the real today."""

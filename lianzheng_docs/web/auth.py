@@ -20,7 +20,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .access import User
-from .accounts import Accounts
+from .accounts import Accounts, digest
 
 COOKIE = "lz_session"
 #: Paths answered before signing in.
@@ -70,7 +70,8 @@ def _identify(accounts: Accounts, connection: HTTPConnection) -> tuple[User | No
         if scheme.lower() != "bearer" or not token.strip():
             return None, "", "Authorization 须为 “Bearer 令牌”（令牌由 lianzheng users token 生成）"
         user = accounts.token_user(token.strip())
-        return (user, "", None) if user else (None, "", "令牌无效或其账号已停用")
+        # each token its own key for what is bound to a session (CSRF tokens, previews)
+        return (user, "token:" + digest(token.strip()), None) if user else (None, "", "令牌无效或其账号已停用")
     session = connection.cookies.get(COOKIE, "")
     user = accounts.session_user(session) if session else None
     if user is None:

@@ -38,11 +38,18 @@ SECURITY_HEADERS = [
 
 
 def host_name(host_header: str) -> str:
-    """The host of a ``Host`` header without its port: ``[::1]:8000`` -> ``::1``, ``localhost:80`` -> ``localhost``."""
+    """The host of a ``Host`` header without its port: ``[::1]:8000`` -> ``::1``, ``localhost:80`` -> ``localhost``.
+
+    A port that is not a number (``localhost:8000@evil.example``) leaves the header as it is, so
+    it matches no name answered."""
     host = host_header.strip().lower()
     if host.startswith("["):
-        return host[1:].split("]", 1)[0]
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        name, _, rest = host[1:].partition("]")
+        return name if not rest or (rest.startswith(":") and rest[1:].isdigit()) else host
+    if host.count(":") == 1:
+        name, port = host.split(":")
+        return name if port.isdigit() else host
+    return host
 
 
 class Guard:
@@ -74,12 +81,34 @@ class Guard:
                 message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        limit = min(int(headers.get("content-length") or 0), self.max_body)
+        received = 0
+
+        async def receive_at_most_stated() -> Message:
+            """The body, never more than it said it was (nor the limit), whatever the transport sends."""
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLong(received, limit)
+            return message
+
+        try:
+            await self.app(scope, receive_at_most_stated, send_with_headers)
+        except BodyTooLong as too_long:
+            await _answer(scope, send, 413, f"提交的内容超过了它注明的长度或上限（{too_long.limit} 字节）")
 
     def _refusal(self, scope: Scope, headers: dict[str, str]) -> tuple[int, str] | None:
         host = host_name(headers.get("host", ""))
         if host not in self.hosts and not self.any_host:
             return 421, f"本服务只回答发往本机的请求（Host: {host or '无'}）"
+        if headers.get("sec-fetch-site") == "cross-site" and headers.get("sec-fetch-mode") != "navigate":
+            # another site's page loading the desk's pages or files as images, scripts or fetches: it
+            # cannot read them, but each read would be logged as the clerk's (a forged access log)
+            return 403, "拒绝其他网站的页面读取本服务（Sec-Fetch-Site: cross-site）"
+        if "transfer-encoding" in headers:
+            return 411, "提交须注明长度（Content-Length），不接受分块传输（Transfer-Encoding）"
         if scope["method"] in SAFE_METHODS:
             return None
         origin = headers.get("origin")
@@ -93,6 +122,14 @@ class Guard:
         if int(length) > self.max_body:
             return 413, f"提交的内容过大（{int(length)} 字节，上限 {self.max_body} 字节）"
         return None
+
+
+class BodyTooLong(Exception):
+    """A request body longer than its ``Content-Length`` said, or than the limit."""
+
+    def __init__(self, received: int, limit: int) -> None:
+        super().__init__(received, limit)
+        self.received, self.limit = received, limit
 
 
 async def _answer(scope: Scope, send: Send, status: int, message: str) -> None:

@@ -24,6 +24,7 @@ from ..duties.roster import Roster
 from ..errors import LianzhengError
 from ..finishing import finish
 from ..templating.catalog import Template
+from .documents import libreoffice_turn
 
 #: Finished jobs kept for their pages.
 KEEP = 20
@@ -125,7 +126,8 @@ class Jobs:
 
 def _finished(job: Job, content: bytes, name: str) -> bytes:
     """The pagination step for one unit's document (LibreOffice when it has a 版记), its warnings kept."""
-    (result,) = finish([content], names=[name or job.template.title])
+    with libreoffice_turn():  # the desk's previews and PDFs take turns with it
+        (result,) = finish([content], names=[name or job.template.title])
     job.warnings.extend(w for w in result.warnings if w not in job.warnings)
     return result.content
 
