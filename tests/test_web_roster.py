@@ -207,6 +207,7 @@ def test_only_the_office_uploads_others_only_look(app, client, root, role):
     answer = client.post("/roster", data={"csrf": token}, files={"roster": ("名册.yaml", YAML.encode(), "text/yaml")})
     assert answer.status_code == 403 and "无权" in answer.text
     assert [u.name for u in kept_roster(root).units] == ["预算科", "国库科"]
+    assert client.get("/roster/file").status_code == 403 and 'href="/roster/file"' not in page.text
 
 
 def test_keeping_a_roster_is_written_to_the_archives_audit_log(client, root):

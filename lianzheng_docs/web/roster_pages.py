@@ -110,8 +110,9 @@ async def _render(
 
 
 async def roster_file(request: Request) -> Response:
-    """The kept roster file as it was uploaded (to fix it in Excel and upload it again)."""
-    require(request, Capability.READ)
+    """The kept roster file as it was uploaded (to fix it in Excel and upload it again): for those who
+    keep it (办公室); others see the roster's units on the page, not the whole file."""
+    require(request, Capability.ROSTER)
     kept = await run_in_threadpool(kept_roster_info, request.app.state.desk.archive_root)
     if kept is None:
         raise NoRosterKept("尚未保存名册：请先在“名册”页上传")
