@@ -156,3 +156,13 @@ def test_json_nested_beyond_reason_is_a_data_error(app):
     answer = TestClient(app).post("/api/templates/risk_notice/validate", content=b"[" * 200_000,
                                   headers={"content-type": "application/json"})  # fmt: skip
     assert answer.status_code == 422 and "嵌套过深" in answer.json()["message"]
+
+
+def test_refusals_and_unknown_addresses_are_pages_with_a_way_back(app):
+    client = TestClient(app)
+    nowhere = client.get("/batch/jobs/没有这个")
+    assert nowhere.status_code == 404 and nowhere.headers["content-type"].startswith("text/html")
+    assert 'href="/templates"' in nowhere.text and "没有找到" in nowhere.text
+    huge = client.post("/check", content=b"x" * (5 * 2**20), headers={"content-type": "application/octet-stream"})
+    assert huge.status_code == 413 and huge.headers["content-type"].startswith("text/html")
+    assert "5.0 MB，网页工作台上限 4 MB" in huge.text and "<script" not in huge.text

@@ -164,7 +164,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         code = ExitCode.NOT_FOUND if exc.status_code == 404 else ExitCode.USAGE
         body: dict[str, object] = {"error": "HTTPError", "message": message, "exit_code": int(code), "problems": []}
         return api.ChineseJSON(body, status_code=exc.status_code, headers=exc.headers)
-    return PlainTextResponse(message, status_code=exc.status_code, headers=exc.headers)
+    titles = {404: "没有找到", 405: "无法完成", 400: "提交无法读取"}
+    return pages.page(request, "error.html", exc.status_code, title=titles.get(exc.status_code, "出错了"),
+                      message=message, status=exc.status_code)  # fmt: skip
 
 
 #: Starlette's own words for a form it will not read, and what the clerk is told instead.

@@ -15,6 +15,7 @@ same PC could be tricked into doing:
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Collection
 from typing import Any
@@ -120,8 +121,16 @@ class Guard:
         if length is None or not length.isdigit():
             return 411, "提交须注明长度（Content-Length）"
         if int(length) > self.max_body:
-            return 413, f"提交的内容过大（{int(length)} 字节，上限 {self.max_body} 字节）"
+            return 413, (f"提交的内容过大（{int(length) / 2**20:.1f} MB，网页工作台上限 {self.max_body // 2**20} MB）；"
+                         "更大的文件请用命令行（lianzheng check、lianzheng archive add）处理")
         return None
+
+
+REFUSAL_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>无法处理 · 廉政文书工作台</title>
+<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/desk.css"></head><body>
+<header class="bar"><span class="brand">廉政文书工作台</span></header><main id="main"><h1>无法处理这个请求</h1>
+<div class="failure" role="alert"><p>{message}</p><p class="note">代码 {status}</p></div>
+<p>请用浏览器的“后退”回到上一页，或打开 <a href="/templates">模板列表</a>。</p></main></body></html>"""
 
 
 class BodyTooLong(Exception):
@@ -138,8 +147,9 @@ async def _answer(scope: Scope, send: Send, status: int, message: str) -> None:
         body = json.dumps({"error": "Refused", "message": message, "exit_code": 2, "problems": []},
                           ensure_ascii=False).encode()  # fmt: skip
         kind = b"application/json"
-    else:
-        body, kind = message.encode(), b"text/plain; charset=utf-8"
+    else:  # a page of its own (the desk's pages are not reached): the message, and a way back
+        body = REFUSAL_PAGE.format(status=status, message=html.escape(message)).encode()
+        kind = b"text/html; charset=utf-8"
     headers: list[Any] = [(b"content-type", kind), (b"content-length", str(len(body)).encode()), *SECURITY_HEADERS]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

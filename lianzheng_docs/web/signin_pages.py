@@ -18,10 +18,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from .accounts import SESSION_MAX, Accounts, SignInFailed
+from .accounts import SESSION_MAX, Accounts, Busy, SignInFailed
 from .auth import COOKIE
 from .csrf import posted_form
 from .pages import page
+from .statuses import http_status
 
 LOGIN_COOKIE = "lz_login"
 
@@ -42,13 +43,16 @@ def _next(request: Request, value: str | None) -> str:
     return target
 
 
-def _form(request: Request, *, name: str = "", message: str = "", status_code: int = 200) -> Response:
+def _form(
+    request: Request, *, name: str = "", message: str = "", status_code: int = 200, target: str | None = None
+) -> Response:
     # the one already given, if any: a second tab (or a stray request) must not void the first form's
     nonce = request.cookies.get(LOGIN_COOKIE, "")
     if not (16 <= len(nonce) <= 64 and nonce.replace("-", "").replace("_", "").isalnum()) or status_code != 200:
         nonce = secrets.token_urlsafe(16)
+    back = _next(request, target if target is not None else request.query_params.get("next"))
     response = page(request, "login.html", status_code, title="登录", login_name=name, message=message, nonce=nonce,
-                    next=_next(request, request.query_params.get("next")))  # fmt: skip
+                    next=back)  # fmt: skip
     response.set_cookie(LOGIN_COOKIE, nonce, max_age=1800, httponly=True, samesite="strict",
                         secure=request.url.scheme == "https", path="/login")  # fmt: skip
     return response
@@ -63,14 +67,15 @@ async def login(request: Request) -> Response:
     form = await request.form(max_fields=10, max_files=0)
     nonce, expected = str(form.get("nonce", "")), request.cookies.get(LOGIN_COOKIE, "")
     name, password = str(form.get("name", "")), str(form.get("password", ""))
+    target = str(form.get("next", ""))
     if not expected or not hmac.compare_digest(nonce, expected):
-        return _form(request, name=name, message="登录表单已过期，请重新输入", status_code=403)
+        return _form(request, name=name, message="登录表单已过期，请重新输入", status_code=403, target=target)
     address = request.client.host if request.client else ""
     try:
         _, session = await run_in_threadpool(accounts.sign_in, name, password, address=address)
-    except SignInFailed as exc:
-        return _form(request, name=name, message=exc.message, status_code=401)
-    response = RedirectResponse(_next(request, str(form.get("next", ""))), status_code=303)
+    except (SignInFailed, Busy) as exc:
+        return _form(request, name=name, message=exc.message, status_code=http_status(exc), target=target)
+    response = RedirectResponse(_next(request, target), status_code=303)
     response.set_cookie(COOKIE, session, max_age=int(SESSION_MAX.total_seconds()), httponly=True, samesite="strict",
                         secure=request.url.scheme == "https", path="/")  # fmt: skip
     response.delete_cookie(LOGIN_COOKIE, path="/login")
