@@ -57,6 +57,9 @@ MESSAGES: Final = {
     "Aborted!": "已中止。",
     "default: {default}": "默认：{default}",
     "env var: {var}": "环境变量：{var}",
+    "required": "必填",
+    "Repeat for confirmation": "再输入一次",
+    "Error: The two entered values do not match.": "错误：两次输入的不一致。",
 }
 
 #: The click modules that look messages up (each imported ``gettext`` and ``ngettext`` by name).

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from pathlib import Path
 
 import click
 
 from .params import archive_option
+
+
+def lan_addresses() -> list[str]:
+    """This computer's IPv4 addresses other than loopback (what colleagues type), best effort."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return []
+    return sorted({str(info[4][0]) for info in infos if not str(info[4][0]).startswith("127.")})
 
 
 def is_loopback(host: str) -> bool:
@@ -66,5 +76,9 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     where = app.state.desk.archive_root
     click.echo(f"文书工作台：{scheme}://{shown}:{port}/ （档案：{where}；按 Ctrl+C 停止）", err=True)
+    if host in ("0.0.0.0", "::"):
+        addresses = lan_addresses()
+        listed = "、".join(f"{scheme}://{a}:{port}/" for a in addresses) or f"{scheme}://本机的IP地址:{port}/"
+        click.echo(f"其他电脑请打开：{listed}", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", ssl_certfile=certfile, ssl_keyfile=keyfile,
                 proxy_headers=bool(proxies), forwarded_allow_ips=list(proxies) or None)  # fmt: skip

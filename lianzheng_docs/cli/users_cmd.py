@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 import click
 
 from ..archive import resolve_root
+from .output import format_table
 from .params import archive_option, json_option
 
 if TYPE_CHECKING:
-    from ..web.accounts import Accounts
+    from ..web.accounts import Account, Accounts
 
 
 def _accounts(root: Path | None) -> Accounts:
@@ -45,13 +46,13 @@ def users_group() -> None:
 
 @users_group.command("add")
 @archive_option
-@click.argument("name")
-@click.option("--role", required=True, help="角色：办公室、纪检组、科室、只读。")
-@click.option("--unit", default="", help="所属单位（科室、纪检组账号必填），与名册中的单位名称一致。")
-@click.option("--display", default="", help="显示的姓名。")
+@click.argument("name", metavar="用户名")
+@click.option("--role", required=True, metavar="角色", help="角色：办公室、纪检组、科室、只读。")
+@click.option("--unit", default="", metavar="单位", help="所属单位（科室、纪检组账号必填），与名册中的单位名称一致。")
+@click.option("--display", default="", metavar="姓名", help="显示的姓名。")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（一行）。")
 def add(root: Path | None, name: str, role: str, unit: str, display: str, password_stdin: bool) -> None:
-    """建立账号 NAME。"""
+    """建立账号。"""
     from ..web.accounts import parse_role
 
     parsed = parse_role(role)  # before the password is asked for
@@ -81,17 +82,24 @@ def list_users(root: Path | None, as_json: bool) -> None:
         return
     if not rows:
         click.echo("尚无账号：工作台只在本机使用（lianzheng users add 建立账号）。")
-    for a in rows:
-        state = "已停用" if a.disabled else ("已锁定至 " + a.locked_until if a.locked_until else "可用")
-        click.echo(f"{a.name}\t{a.role}\t{a.unit or '-'}\t{a.display or '-'}\t{state}")
+        return
+    from ..archive.history import local_time
+
+    def state(a: Account) -> str:
+        if a.disabled:
+            return "已停用"
+        return f"锁定至 {local_time(a.locked_until)}" if a.locked_until else "可用"
+
+    table = [(a.name, a.role, a.unit or "-", a.display or "-", state(a)) for a in rows]
+    click.echo(format_table(["用户名", "角色", "单位", "姓名", "状态"], table))
 
 
 @users_group.command("passwd")
 @archive_option
-@click.argument("name")
+@click.argument("name", metavar="用户名")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（一行）。")
 def passwd(root: Path | None, name: str, password_stdin: bool) -> None:
-    """重设 NAME 的密码（其已登录的会话随即失效）。"""
+    """重设密码（该用户已登录的会话随即失效）。"""
     accounts = _accounts(root)
     try:
         accounts.get(name)
@@ -103,9 +111,9 @@ def passwd(root: Path | None, name: str, password_stdin: bool) -> None:
 
 @users_group.command("disable")
 @archive_option
-@click.argument("name")
+@click.argument("name", metavar="用户名")
 def disable(root: Path | None, name: str) -> None:
-    """停用 NAME：其会话和令牌立即失效。"""
+    """停用账号：其会话和令牌立即失效。"""
     accounts = _accounts(root)
     try:
         accounts.set_disabled(name, True)
@@ -116,9 +124,9 @@ def disable(root: Path | None, name: str) -> None:
 
 @users_group.command("enable")
 @archive_option
-@click.argument("name")
+@click.argument("name", metavar="用户名")
 def enable(root: Path | None, name: str) -> None:
-    """启用 NAME，并解除登录失败造成的锁定。"""
+    """启用账号，并解除登录失败造成的锁定。"""
     accounts = _accounts(root)
     try:
         accounts.set_disabled(name, False)
@@ -129,11 +137,11 @@ def enable(root: Path | None, name: str) -> None:
 
 @users_group.command("token")
 @archive_option
-@click.argument("name")
-@click.option("--label", default="API", show_default=True, help="令牌的用途，如“OA 系统”。")
-@click.option("--revoke", is_flag=True, help="作废 NAME 的全部令牌，不生成新的。")
+@click.argument("name", metavar="用户名")
+@click.option("--label", default="API", show_default=True, metavar="用途", help="令牌的用途，如“OA 系统”。")
+@click.option("--revoke", is_flag=True, help="作废该用户的全部令牌，不生成新的。")
 def token(root: Path | None, name: str, label: str, revoke: bool) -> None:
-    """为 NAME 生成接口令牌（只显示这一次），供其他系统以 Authorization: Bearer 令牌 调用 /api/。"""
+    """生成接口令牌（只显示这一次），供其他系统以 Authorization: Bearer 令牌 调用 /api/。"""
     accounts = _accounts(root)
     try:
         if revoke:
