@@ -114,3 +114,15 @@ def test_the_shared_fields_offer_the_rosters_people(client, root):
     page = client.get("/batch")
     secretary = next(ident for ident in read_page(page.text).ids if ident.endswith("-name-list"))
     assert secretary and '<option value="张建国">' in page.text  # the roster's secretary, offered to type
+
+
+def test_a_rerun_starts_from_what_the_batch_was_run_with(client, root):
+    keep_example_roster(root)
+    first = client.get("/batch")
+    assert 'id="example-note"' in first.text  # the example is said to be one
+    values = read_page(first.text).values
+    values["date"] = "2026-02-02"
+    started = client.post("/batch", data=values | {"action": "start"}, follow_redirects=False)
+    job = started.headers["location"].rsplit("/", 1)[1]
+    again = client.get(f"/batch?job={job}")
+    assert read_page(again.text).values["date"] == "2026-02-02" and 'id="example-note"' not in again.text

@@ -69,9 +69,13 @@ async def batch(request: Request) -> Response:
     templates = per_unit_templates(request)
     roster = await run_in_threadpool(kept_roster, desk.archive_root)
     if request.method == "GET":
+        earlier = desk.jobs.get(request.query_params.get("job", ""))
+        if earlier is not None and earlier.template in templates:  # 再次执行: what that batch was run with
+            return _form(request, templates, earlier.template, dict(earlier.base), roster=roster,
+                         year=earlier.year or desk.today().year, kinds=earlier.kinds, example=False)  # fmt: skip
         chosen = _chosen(templates, request.query_params.get("template"))
         data = example_data(chosen.manifest, desk.today())
-        return _form(request, templates, chosen, data, roster=roster, year=desk.today().year)
+        return _form(request, templates, chosen, data, roster=roster, year=desk.today().year, example=True)
     form = await posted_form(request)
     submitted = {key: value for key, value in form.items() if isinstance(value, str)}
     chosen = _chosen(templates, submitted.get("template"))
@@ -113,7 +117,7 @@ def _chosen(templates: list[Template], template_id: str | None) -> Template:
 
 def _form(request: Request, templates: list[Template], template: Template, data: dict[str, Any], *, roster: Any,
           year: int | str, kinds: tuple[str, ...] = DEFAULT_KINDS, problems: list[Any] | None = None,
-          failure: str = "", status_code: int = 200) -> Response:  # fmt: skip
+          failure: str = "", status_code: int = 200, example: bool = False) -> Response:  # fmt: skip
     specs = shared_specs(template)
     fields = build_fields(specs, form_values(specs, data), problems or [], rows=row_counts(specs, data),
                           roster=RosterChoices.of(roster))  # fmt: skip
@@ -122,7 +126,7 @@ def _form(request: Request, templates: list[Template], template: Template, data:
     return page(request, "batch.html", status_code, title="批量", templates=templates, template=template,
                 fields=fields, problems=problems or [], failure=failure, roster=roster, year=year, kinds=kinds,
                 unit_kinds=unit_kinds, unit_field=unit_field(template), running=desk.jobs.running(),
-                recent=desk.jobs.recent(), focus_id="")  # fmt: skip
+                recent=desk.jobs.recent(), focus_id="", example=example)  # fmt: skip
 
 
 async def job_page(request: Request) -> Response:

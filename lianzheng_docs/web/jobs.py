@@ -39,6 +39,9 @@ class Job:
     year: int | None
     total: int
     actor: str
+    #: the shared data and the kinds of unit it was run with (a re-run starts from them)
+    base: dict[str, Any] = field(default_factory=dict)
+    kinds: tuple[str, ...] = DEFAULT_KINDS
     started: float = field(default_factory=time.time)
     items: list[BatchItem] = field(default_factory=list)
     done: bool = False
@@ -93,7 +96,7 @@ class Jobs:
             busy = next((job for job in self._jobs.values() if not job.done), None)
             if busy is not None:
                 return busy
-            job = Job(secrets.token_urlsafe(12), template, year, total, actor)
+            job = Job(secrets.token_urlsafe(12), template, year, total, actor, dict(base), tuple(kinds))
             self._jobs[job.id] = job
             self._forget_old()
 
