@@ -8,6 +8,11 @@ entry fixed when it was written (so a row edited behind the tool's back is caugh
 bureau's public key (from outside the archive), the checkpoint must also carry a valid signature by
 the matching private key, and cover the whole log (:func:`check_signature`), so an insider who
 rewrites both the database and ``checkpoint.json`` is caught too.
+
+A file destroyed on a 鉴定 decision (:mod:`.retention`) is not missing: the audit chain's ``destroy``
+entry names it with its digest, and verify reports it as destroyed (by decision N, on its date),
+while a file gone without one is still missing. The decisions, the records they cover, the
+destructions and each record's state are audited facts like a record's metadata.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from .codes import parse_doc_number
 from .history import ACCESS_ACTIONS
 from .registry import AUDITED_COLUMNS, GENESIS, Registry, chain_hash, row_digest
+from .retention import DestroyedFile, destroyed_files
 from .storage import digest_of
 
 if TYPE_CHECKING:
@@ -31,6 +37,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Issue:
     #: altered | missing | unknown | audit | checkpoint | signature | anchor | metadata | deleted | gap | stray
+    #: | undestroyed (a file the chain says was destroyed is still there)
     kind: str
     message: str
     path: str = ""
@@ -51,8 +58,10 @@ class VerifyReport:
     signature: str = "unsigned"
     #: what was found about the signature, in Chinese ("" when the checkpoint is unsigned and no key was given)
     signature_note: str = ""
-    #: what was confirmed besides (an anchor that matched), in Chinese
+    #: what was confirmed besides (an anchor that matched, files destroyed on a decision), in Chinese
     notes: list[str] = field(default_factory=list)
+    #: the registered files destroyed on a 鉴定 decision (not missing, not a problem)
+    destroyed: list[DestroyedFile] = field(default_factory=list)
     #: each audit entry's action, in order (which entries after a signed checkpoint only record reads)
     audit_actions: list[str] = field(default_factory=list)
 
@@ -70,6 +79,7 @@ class VerifyReport:
             "issues": [issue.to_dict() for issue in self.issues],
             "checkpoint": None if self.checkpoint is None else {**self.checkpoint, "signature_status": self.signature},
             "notes": ([self.signature_note] if self.signature_note else []) + self.notes,
+            "destroyed": [gone.to_dict() for gone in self.destroyed],
         }
 
 
@@ -85,12 +95,26 @@ def verify(
     that the log still holds each of those heads (:func:`check_anchor`)."""
     report = VerifyReport(records=registry.count())
     known: set[str] = set()
+    destroyed = destroyed_files(registry)
     for row in registry.all_files():
         report.files += 1
         known.add(row["path"])
         path = root / row["path"]
+        gone = destroyed.get(row["path"])
+        if gone is not None and (gone.sha256, gone.size, gone.record_id) != (row["sha256"], row["size"],
+                                                                            row["record_id"]):  # fmt: skip
+            gone = None  # the chain destroyed another file at this path: this one is judged on its own
         if not path.is_file():
-            report.issues.append(Issue("missing", f"档号 {row['archival_code']} 的文件丢失", row["path"]))
+            if gone is not None:
+                report.destroyed.append(gone)
+            else:
+                report.issues.append(Issue("missing", f"档号 {row['archival_code']} 的文件丢失", row["path"]))
+            continue
+        if gone is not None:
+            report.issues.append(Issue("undestroyed", (
+                f"{gone.describe()}，但文件仍在档案中：销毁没有做完（如中途断电），请运行 lianzheng archive appraise "
+                f"destroy {gone.decision} 删除；若是从备份放回的，请核实后删除"
+            ), row["path"]))  # fmt: skip
             continue
         digest, size = digest_of(path)
         if digest != row["sha256"] or size != row["size"]:
@@ -110,9 +134,11 @@ def verify(
         for path in sorted(tmp.iterdir()):
             report.issues.append(Issue("stray", "中断的归档留下的临时文件，可删除", path.relative_to(root).as_posix()))
     checkpoint = registry.checkpoint()  # read once: the chain and the signature are checked against the same
+    _note_destroyed(report)
     if _check_audit(registry, report):
         _check_checkpoint(registry, checkpoint, report)
         _check_audited_facts(registry, report)
+        _check_disposal(registry, report)
     check_signature(checkpoint, report, public_key)
     for entries, head in anchors:
         check_anchor(registry, report, entries, head)
@@ -258,6 +284,80 @@ def _check_audited_facts(registry: Registry, report: VerifyReport) -> None:
         if fixed is not None and fixed != (row["sha256"], row["size"]):
             what = "的文件哈希与归档时的审计记录不符：登记库被改动过"
             report.issues.append(Issue("metadata", f"档号 {row['archival_code']} {what}", row["path"]))
+
+
+#: destroyed files named one by one in the notes; beyond this many, the rest are counted by decision
+NAMED_DESTROYED = 20
+
+
+def _note_destroyed(report: VerifyReport) -> None:
+    """One note a destroyed file (the first :data:`NAMED_DESTROYED`), then a count by decision."""
+    for gone in report.destroyed[:NAMED_DESTROYED]:
+        report.notes.append(f"{gone.describe()}（不是丢失）：{gone.path}")
+    rest: dict[tuple[int, str], int] = defaultdict(int)
+    for gone in report.destroyed[NAMED_DESTROYED:]:
+        rest[(gone.decision, gone.destroyed_on)] += 1
+    for (number, day), count in sorted(rest.items()):
+        report.notes.append(f"另有 {count} 个文件已按第 {number} 号鉴定决定于 {day} 销毁（不是丢失）")
+
+
+def _check_disposal(registry: Registry, report: VerifyReport) -> None:
+    """Compare the 鉴定 decisions, the records they cover, the destructions and the records' states with
+    the digests their audit entries (``dispose``, ``extend``, ``destroy``) fixed; rows without an
+    entry were not written by the tool. Each finding is given once per decision or record."""
+    db = registry.db
+    codes = {row["id"]: row["archival_code"] for row in db.execute("SELECT id, archival_code FROM records")}
+    decisions = {row["id"]: row for row in db.execute("SELECT * FROM disposal_decisions")}
+    items = {(row["decision_id"], row["record_id"]): row for row in db.execute("SELECT * FROM disposal_records")}
+    done = {row["decision_id"]: row for row in db.execute("SELECT * FROM destructions")}
+    states = {row["record_id"]: row for row in db.execute("SELECT * FROM record_states")}
+    seen: dict[str, set[Any]] = {"decision": set(), "item": set(), "destruction": set()}
+    found: set[str] = set()
+    expected_state: dict[int, str] = {}
+
+    def issue(kind: str, message: str) -> None:
+        if message not in found:
+            found.add(message)
+            report.issues.append(Issue(kind, message))
+
+    def compare(row: Any, fixed: object, what: str) -> None:
+        if row is None:
+            issue("deleted", f"{what}已从登记库删除（审计日志中有它）")
+        elif row_digest({k: row[k] for k in row.keys() if k != "id"}) != fixed:
+            issue("metadata", f"{what}与记入时不同：登记库被改动过")
+
+    entries = db.execute("SELECT action, record_id, detail FROM audit WHERE action IN ('dispose', 'extend', 'destroy') "
+                         "ORDER BY id")  # fmt: skip
+    for entry in entries:
+        try:
+            detail = json.loads(entry["detail"])
+            number = int(detail["decision"])
+        except (ValueError, KeyError, TypeError):
+            issue("audit", f"审计日志中有一条鉴定记录无法读取（档号 {codes.get(entry['record_id'], '?')}）")
+            continue
+        record_id = entry["record_id"]
+        seen["decision"].add(number)
+        compare(decisions.get(number), detail.get("decision_row"), f"第 {number} 号鉴定决定（鉴定意见、人员、日期）")
+        if entry["action"] == "destroy":
+            seen["destruction"].add(number)
+            what = f"第 {number} 号鉴定决定的销毁记录（监销人、方式、日期）"
+            compare(done.get(number), detail.get("destruction_row"), what)
+        else:
+            seen["item"].add((number, record_id))
+            what = f"第 {number} 号鉴定决定中档号 {codes.get(record_id, '?')} 的记录（原保管期限、到期日）"
+            compare(items.get((number, record_id)), detail.get("item_row"), what)
+        expected_state[record_id] = str(detail.get("state_row"))
+    for record_id, fixed in expected_state.items():
+        compare(states.get(record_id), fixed, f"档号 {codes.get(record_id, '?')} 的保管状态（保管期限、是否销毁）")
+    for record_id in states.keys() - expected_state.keys():
+        state = states[record_id]["state"]
+        issue("audit", f"档号 {codes.get(record_id, '?')} 有保管状态（{state}）却没有鉴定的审计记录：登记库被改动过")
+    for number in decisions.keys() - seen["decision"]:
+        issue("audit", f"第 {number} 号鉴定决定没有审计记录：不是经本程序记入的，登记库被改动过")
+    for number, record_id in items.keys() - seen["item"]:
+        issue("audit", f"第 {number} 号鉴定决定中的档号 {codes.get(record_id, '?')} 没有审计记录：登记库被改动过")
+    for number in done.keys() - seen["destruction"]:
+        issue("audit", f"第 {number} 号鉴定决定的销毁记录没有审计记录：登记库被改动过")
 
 
 def _check_audit(registry: Registry, report: VerifyReport) -> bool:
