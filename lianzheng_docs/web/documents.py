@@ -131,8 +131,16 @@ def _printed_warnings(pdf: Path, title: str) -> list[str]:
     return warnings
 
 
-def file_document(root: Path, template: Template, data: dict[str, Any], *, actor: str) -> tuple[Record, list[str]]:
-    """Number, render, finish, store and index ``data`` in the archive at ``root``; the record and the warnings."""
+def file_document(
+    root: Path, template: Template, data: dict[str, Any], *, actor: str, allow_duplicate: bool = False,
+    allow_future_date: bool = False,
+) -> tuple[Record, list[str]]:  # fmt: skip
+    """Number, render, finish, store and index ``data`` in the archive at ``root``; the record and the warnings.
+
+    Refused as ``lianzheng render --archive`` refuses: the same document filed again (``AlreadyFiled``,
+    ``DuplicateDocument``) unless ``allow_duplicate``, a 成文日期 after today (``FutureDateError``)
+    unless ``allow_future_date``; nothing is numbered or stored then.
+    """
     warnings: list[str] = []
 
     def finished(content: bytes) -> bytes:
@@ -141,7 +149,8 @@ def file_document(root: Path, template: Template, data: dict[str, Any], *, actor
         return result.content
 
     with Archive(root, actor=actor) as archive:
-        record = archive.file_rendered(template, data, finish=finished)
+        record = archive.file_rendered(template, data, finish=finished, allow_duplicate=allow_duplicate,
+                                       allow_future_date=allow_future_date)  # fmt: skip
         return record, warnings + archive.warnings
 
 
@@ -151,7 +160,6 @@ def refuse_other_unit(user: User, template: Template, data: Mapping[str, Any]) -
     unit = template.metadata(data).get("unit", "")
     if not may_file_for(user, unit):
         raise Forbidden(f"账号 {user.name} 只能以本单位“{user.unit}”的名义归档，此文件的单位是“{unit}”")
-
 
 
 class OutsideArchive(LianzhengError):

@@ -2,8 +2,9 @@
 
 The form speaks the library's own paths: an input's ``name`` is the path a :class:`~lianzheng_docs.errors.Problem`
 gives (``recipient``, ``contact.name``, ``findings[1].deadline``), so every problem lands at its field
-without a translation table. Values stay text the way the clerk typed them (a bad date is kept and
-shown again); only the library's validation decides what is right.
+without a table of names (:mod:`.form_hints` says some of the library's messages the form's way).
+Values stay text the way the clerk typed them (a bad date is kept and shown again); only the
+library's validation decides what is right.
 
 Repeating groups (``records``) are rows ``findings[0].…``, ``findings[1].…``; adding or removing a
 row is a submit button that comes back to the same page (no JavaScript needed), and the rows are
@@ -18,9 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..duties.roster import Roster
 from ..errors import Problem
 from ..templating.manifest import FieldSpec, FieldType
+from .form_hints import LONG_TEXT
+from .form_hints import RosterChoices as RosterChoices  # where the batch page finds it
 
 #: Suggestions offered (as a ``<datalist>``) for marks written as text.
 SECRECY_SUGGESTIONS = ("秘密", "机密", "绝密", "秘密★1年", "机密★10年")
@@ -36,29 +38,12 @@ _UNIT_LABEL = re.compile(r"单位|科室|部门")
 
 
 @dataclass(frozen=True)
-class RosterChoices:
-    """What the kept roster offers as suggestions (``<datalist>``): units, people's names, posts.
+class Confirmation:
+    """A checkbox the clerk ticks to say that what the desk refused is meant (shown with a field, or above the form)."""
 
-    Suggestions, not choices: a unit or person not in the roster can still be typed (a county
-    bureau, a new head); the library's validation decides what is right."""
-
-    units: tuple[str, ...] = ()
-    names: tuple[str, ...] = ()
-    posts: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, roster: Roster | None) -> RosterChoices:
-        if roster is None:
-            return cls()
-        people = [(roster.secretary, ""), (roster.discipline_head, "")]
-        people += [(unit.head, unit.post if unit.post.startswith(unit.name) else unit.name + unit.post)
-                   for unit in roster.units]  # fmt: skip
-        people += [(person.name, person.post) for person in roster.members()]
-        return cls(
-            units=tuple(dict.fromkeys(unit.name for unit in roster.units if unit.name)),
-            names=tuple(dict.fromkeys(name for name, _post in people if name)),
-            posts=tuple(dict.fromkeys(post for _name, post in people if post and post != "班子成员")),
-        )
+    name: str
+    label: str
+    checked: bool = False
 
 
 @dataclass
@@ -66,8 +51,9 @@ class FormField:
     """One field as the page shows it.
 
     ``control`` says how: ``input`` (with ``input_type``), ``textarea`` (one item or paragraph a
-    line), ``select`` (``choices``), ``person`` (``parts``: name and post), ``records`` (``rows``
-    of sub-fields, with add and remove buttons).
+    line; or, with ``lines``, one sentence too long for an input), ``select`` (``choices``),
+    ``person`` (``parts``: name and post), ``records`` (``rows`` of sub-fields, with add and remove
+    buttons). ``confirm`` is a checkbox shown with the field's error (a date in the future, meant).
     """
 
     path: str
@@ -84,6 +70,9 @@ class FormField:
     parts: list[FormField] = field(default_factory=list)
     rows: list[list[FormField]] = field(default_factory=list)
     min_items: int = 0
+    inputmode: str = ""
+    lines: int = 0
+    confirm: Confirmation | None = None
 
     @property
     def html_id(self) -> str:
@@ -155,7 +144,7 @@ def _indices(keys: Iterable[str], path: str) -> list[int]:
     found = set()
     for key in keys:
         if key.startswith(path):
-            match = _INDEX.match(key[len(path):])
+            match = _INDEX.match(key[len(path) :])
             if match:
                 found.add(int(match[1]))
     return sorted(found)
@@ -169,52 +158,73 @@ def build_fields(
     *,
     rows: Mapping[str, int] | None = None,
     roster: RosterChoices | None = None,
+    long_text: Iterable[str] = (),
+    unit_field: str = "",
 ) -> list[FormField]:
     """The fields to show, filled with ``values`` and each carrying the problems found at its path.
 
     ``rows`` gives how many rows a group at a path shows (after an add or a remove); by default as
     many as ``values`` hold, and at least one for a group that needs one. ``roster`` offers the
-    kept roster's units on unit fields and its people on person fields.
+    kept roster's names on unit fields (:meth:`RosterChoices.for_unit`; ``unit_field`` is the one
+    the archive files as 单位) and its people on person fields. ``long_text``: the text fields, as
+    paths without row numbers (``findings.problem``), shown as a textarea (:func:`long_text_fields`).
     """
     by_path: dict[str, list[str]] = {}
     for problem in problems:
         by_path.setdefault(problem.path, []).append(problem.message)
-    return _fields(specs, values, by_path, prefix, rows or {}, roster or RosterChoices())
+    shown = _Shown(by_path, rows or {}, roster or RosterChoices(), frozenset(long_text), unit_field)
+    return _fields(specs, values, prefix, shown)
 
 
-def _fields(
-    specs: Sequence[FieldSpec], values: Mapping[str, str], errors: Mapping[str, list[str]], prefix: str,
-    rows: Mapping[str, int], roster: RosterChoices,
-) -> list[FormField]:  # fmt: skip
-    shown = []
+@dataclass(frozen=True)
+class _Shown:
+    """What every field of a form is built with."""
+
+    errors: Mapping[str, list[str]]
+    rows: Mapping[str, int]
+    roster: RosterChoices
+    long_text: frozenset[str]
+    unit_field: str
+
+
+def _fields(specs: Sequence[FieldSpec], values: Mapping[str, str], prefix: str, shown: _Shown) -> list[FormField]:
+    built = []
     for spec in specs:
         path = f"{prefix}{spec.name}"
         item = FormField(path=path, label=spec.label, control="input", required=spec.required, help=spec.help,
-                         type_label=spec.type.label, errors=list(errors.get(path, ())),
+                         type_label=spec.type.label, errors=list(shown.errors.get(path, ())),
                          min_items=spec.min_items)  # fmt: skip
         kind = spec.type
         if kind is FieldType.RECORDS:
             item.control = "records"
-            count = rows.get(path, row_count(values, path))
+            count = shown.rows.get(path, row_count(values, path))
             if count == 0 and (spec.required or spec.min_items):
                 count = 1
-            item.rows = [_fields(spec.fields, values, errors, f"{path}[{i}].", rows, roster) for i in range(count)]
+            item.rows = [_fields(spec.fields, values, f"{path}[{i}].", shown) for i in range(count)]
         elif kind is FieldType.PERSON:
             item.control = "person"
             item.parts = [
                 FormField(path=f"{path}.{part}", label=label, control="input",
                           required=spec.required and part == "name", value=values.get(f"{path}.{part}", ""),
-                          errors=list(errors.get(f"{path}.{part}", ())),
-                          suggestions=roster.names if part == "name" else roster.posts)
+                          errors=list(shown.errors.get(f"{path}.{part}", ())),
+                          suggestions=shown.roster.names if part == "name" else shown.roster.posts)
                 for part, label in PERSON_PARTS
             ]  # fmt: skip
         else:
             item.value = values.get(path, "")
             _choose_control(item, spec)
             if kind is FieldType.UNIT or (kind is FieldType.TEXT and _UNIT_LABEL.search(spec.label)):
-                item.suggestions = roster.units
-        shown.append(item)
-    return shown
+                item.suggestions = shown.roster.for_unit(spec.label, path == shown.unit_field)
+            if kind is FieldType.TEXT and (_unnumbered(path) in shown.long_text or len(item.value) > LONG_TEXT):
+                item.control, item.lines = "textarea", 2 if len(item.value) <= 2 * LONG_TEXT else 3
+                item.help = "；".join(filter(None, [spec.help, "一段文字，换行按空格处理"]))
+        built.append(item)
+    return built
+
+
+def _unnumbered(path: str) -> str:
+    """A path without its rows' numbers: ``findings[1].problem`` -> ``findings.problem``."""
+    return re.sub(r"\[\d+\]", "", path)
 
 
 def _choose_control(item: FormField, spec: FieldSpec) -> None:
@@ -234,6 +244,9 @@ def _choose_control(item: FormField, spec: FieldSpec) -> None:
         item.input_type = "number"
     elif kind is FieldType.SECRECY:
         item.suggestions = SECRECY_SUGGESTIONS
+    elif kind is FieldType.COPY_NUMBER:  # typed into a box it is text: the quotes a YAML file needs are wrong here
+        kept = [part for part in spec.help.split("；") if part and "引号" not in part and "000001" not in part]
+        item.help, item.inputmode = "；".join(["6 位数字，如 000001", *kept]), "numeric"
     elif kind is FieldType.DOC_NUMBER and spec.name == "doc_number":
         item.required = False  # the archive gives it (the one rule for 文号); a draft leaves it blank
         item.help = spec.help or "不填：归档时由档案按序编号；只下载时为待编号稿（序号留空）"
@@ -255,7 +268,8 @@ def read_form(specs: Sequence[FieldSpec], form: Mapping[str, str], prefix: str =
     """The data the inputs of ``form`` (name -> text) give for ``specs``: what the library validates.
 
     Empty inputs are left out (a required one is then reported missing); a group's rows are read
-    in index order and numbered again from 0; paragraphs and lists are one item a line.
+    in index order and numbered again from 0; paragraphs and lists are one item a line; a line of
+    text typed over several lines (a sentence in a textarea) is one line, its breaks spaces.
     """
     data: dict[str, Any] = {}
     for spec in specs:
@@ -274,6 +288,8 @@ def read_form(specs: Sequence[FieldSpec], form: Mapping[str, str], prefix: str =
                 data[spec.name] = lines
         else:
             text = form.get(path, "")
+            if spec.type is FieldType.TEXT and ("\n" in text or "\r" in text):
+                text = " ".join(line.strip() for line in text.splitlines() if line.strip())
             if text.strip():
                 data[spec.name] = text
     return data

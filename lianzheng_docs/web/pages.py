@@ -2,9 +2,11 @@
 
 The form is made from the template's manifest (:mod:`.forms`). One POST route does what its
 buttons say: 检查 (validate), 预览 (the pages as images, below the form: :mod:`.preview`),
-下载 .docx and 下载 PDF (validate, render, send), 归档 (number, file, show the 文号 and 档号), and
-add or remove a row of a repeating group. Every problem of the data is shown at
-its field and listed, linked, in a summary at the top: all at once, as the CLI lists them.
+下载 .docx and 下载 PDF (validate, render, send), 归档 (number, file, show the 文号 and 档号:
+:mod:`.form_actions`, which refuses example data, a duplicate and a date in the future until a box
+is ticked), and add or remove a row of a repeating group. Every problem of the data is shown at
+its field and listed, linked, in a summary at the top: all at once, as the CLI lists them, in the
+form's words (:mod:`.form_hints`).
 """
 
 from __future__ import annotations
@@ -24,18 +26,18 @@ from ..templating.examples import example_data
 from ..templating.manifest import RETENTION_NAMES
 from .access import Capability, require
 from .csrf import csrf_token, posted_form
-from .documents import content_disposition, file_document, make_docx, make_pdf, refuse_other_unit
-from .forms import (
-    FormField,
-    RosterChoices,
-    add_row,
-    all_fields,
-    build_fields,
-    form_values,
-    read_form,
-    remove_row,
-    row_counts,
+from .documents import content_disposition, make_docx, make_pdf
+from .form_actions import (
+    EXAMPLE_DIGEST,
+    FormState,
+    Refusal,
+    confirmations,
+    example_digest,
+    file_from_form,
+    metadata_field,
 )
+from .form_hints import RosterChoices, long_text_fields, summary_text, web_problems
+from .forms import FormField, add_row, all_fields, build_fields, form_values, read_form, remove_row, row_counts
 from .preview import Preview, keep, make_preview
 from .preview import routes as preview_routes
 from .roster_store import kept_roster
@@ -45,6 +47,8 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 #: what a page that needs LibreOffice (预览, 下载 PDF) answers without it, or when it fails: the
 #: service is not available here and now; the rest of the form still works
 NO_PDF_STATUS = 503
+#: 文种 in the order of 《党政机关公文处理工作条例》第八条; the list shows them first, the bureau's own kinds after.
+GONGWEN_ORDER = tuple("决议 决定 命令 公报 公告 通告 意见 通知 通报 报告 请示 批复 议案 函 纪要".split())
 
 
 def routes() -> list[BaseRoute]:
@@ -81,7 +85,18 @@ async def home(request: Request) -> Response:
 
 
 async def template_list(request: Request) -> Response:
-    return page(request, "template_list.html", title="模板", templates=list(request.app.state.desk.catalog))
+    """The templates by 文种 (the regulation's order, then the others), each 文种's by title."""
+
+    def order(template: Template) -> tuple[int, str, str]:
+        kind = template.manifest.kind
+        rank = GONGWEN_ORDER.index(kind) if kind in GONGWEN_ORDER else len(GONGWEN_ORDER)
+        return rank, kind, template.title
+
+    templates = sorted(request.app.state.desk.catalog, key=order)
+    kinds: dict[str, list[Template]] = {}
+    for template in templates:
+        kinds.setdefault(template.manifest.kind, []).append(template)
+    return page(request, "template_list.html", title="模板", kinds=kinds, count=len(templates))
 
 
 def _template(request: Request) -> Template:
@@ -97,17 +112,18 @@ async def template_form(request: Request) -> Response:
             values = form_values(template.manifest.fields, data)
             values |= {key: value for key, value in request.query_params.items() if key in values}
             data = read_form(template.manifest.fields, values)
-        return _form(request, template, data)
+        return _form(request, template, data, state=FormState(example_digest(template, data)))
     user = require(request, Capability.PRODUCE)
     form = await posted_form(request)
     submitted = {key: value for key, value in form.items() if isinstance(value, str)}
     data = read_form(template.manifest.fields, submitted)
+    state = FormState.posted(submitted, user)
     if "add" in submitted:
         add_row(template.manifest.fields, data, submitted["add"])
-        return _form(request, template, data, focus=submitted["add"])
+        return _form(request, template, data, state=state, focus=submitted["add"])
     if "remove" in submitted:
         remove_row(template.manifest.fields, data, submitted["remove"])
-        return _form(request, template, data)
+        return _form(request, template, data, state=state)
     action = submitted.get("action", "check")
     try:
         if action in ("download", "pdf"):
@@ -116,23 +132,24 @@ async def template_form(request: Request) -> Response:
                             headers={"Content-Disposition": content_disposition(made.filename)})  # fmt: skip
         if action == "preview":
             shown = keep(request, await run_in_threadpool(make_preview, template, data))
-            return _form(request, template, data, preview=shown)
+            return _form(request, template, data, state=state, preview=shown)
         if action == "file":
-            desk = request.app.state.desk
-            await run_in_threadpool(refuse_other_unit, user, template, data)
-            record, warnings = await run_in_threadpool(file_document, desk.archive_root, template, data,
-                                                       actor=user.actor)  # fmt: skip
+            filed = await file_from_form(request.app.state.desk.archive_root, user, template, data, state)
+            if isinstance(filed, Refusal):
+                return _form(request, template, data, state=state, refusal=filed, status_code=filed.status)
+            record, warnings = filed
             return page(request, "filed.html", title="已归档", template=template, record=record, warnings=warnings,
                         retention=RETENTION_NAMES.get(record.retention, record.retention))  # fmt: skip
         metadata = await run_in_threadpool(template.metadata, data)
     except ValidationError as exc:
-        return _form(request, template, data, problems=exc.problems, status_code=422)
+        return _form(request, template, data, state=state, problems=exc.problems, status_code=422)
     except ConversionError as exc:
         what = "预览" if action == "preview" else "生成 PDF"
-        return _form(request, template, data, failure=f"无法{what}：{exc.message}", status_code=NO_PDF_STATUS)
+        return _form(request, template, data, state=state, failure=f"无法{what}：{exc.message}",
+                     status_code=NO_PDF_STATUS)  # fmt: skip
     except LianzhengError as exc:
-        return _form(request, template, data, failure=exc.message, status_code=http_status(exc))
-    return _form(request, template, data, checked=metadata)
+        return _form(request, template, data, state=state, failure=exc.message, status_code=http_status(exc))
+    return _form(request, template, data, state=state, checked=metadata)
 
 
 def _form(
@@ -140,7 +157,9 @@ def _form(
     template: Template,
     data: dict[str, Any],
     *,
+    state: FormState,
     problems: list[Problem] | None = None,
+    refusal: Refusal | None = None,
     failure: str = "",
     checked: dict[str, str] | None = None,
     focus: str = "",
@@ -148,13 +167,24 @@ def _form(
     status_code: int = 200,
 ) -> HTMLResponse:
     specs = template.manifest.fields
-    choices = RosterChoices.of(_roster(request))
-    fields = build_fields(specs, form_values(specs, data), problems or [], rows=row_counts(specs, data),
-                          roster=choices)  # fmt: skip
-    summary = _summary(fields, problems or [])
+    shown = web_problems(specs, problems or [])
+    if refusal is not None and refusal.problem is not None:
+        shown.append(refusal.problem)
+    unit = metadata_field(template, "unit")
+    fields = build_fields(specs, form_values(specs, data), shown, rows=row_counts(specs, data),
+                          roster=RosterChoices.of(_roster(request)),
+                          long_text=long_text_fields(specs, example_data(template.manifest)),
+                          unit_field=unit.name if unit is not None else "")  # fmt: skip
+    boxes, at_field = confirmations(template, data, state, refusal)
+    if at_field is not None:  # the date in the future: the box is shown at the date field
+        for item in all_fields(fields):
+            item.confirm = at_field[1] if item.path == at_field[0] else item.confirm
     return page(request, "template_form.html", status_code, title=template.title, template=template, fields=fields,
-                summary=summary, failure=failure, checked=checked, focus_id=_new_row(fields, focus),
-                preview=preview)  # fmt: skip
+                summary=_summary(fields, shown), failure=failure, checked=checked, focus_id=_new_row(fields, focus),
+                preview=preview, numbered=template.manifest.field("doc_number") is not None,
+                example_digest=state.digest, untouched=state.untouched(template, data), boxes=boxes,
+                refusal=refusal if refusal is not None and refusal.problem is None else None,
+                digest_name=EXAMPLE_DIGEST)  # fmt: skip
 
 
 def _roster(request: Request) -> Roster | None:
@@ -171,9 +201,12 @@ def _new_row(fields: list[FormField], group: str) -> str:
     return found.rows[-1][0].focus_id if found is not None and found.rows[-1] else ""
 
 
-def _summary(fields: list[FormField], problems: list[Problem]) -> list[tuple[Problem, str]]:
-    """Each problem with the id of the control to jump to ("" when it belongs to no field shown)."""
-    targets = {item.path: item.focus_id for item in all_fields(fields)}
-    return [(problem, targets.get(problem.path, "")) for problem in problems]
-
-
+def _summary(fields: list[FormField], problems: list[Problem]) -> list[tuple[str, str]]:
+    """Each problem as the list at the top says it, with the id of the control to jump to ("" when
+    it belongs to no field shown)."""
+    by_path = {item.path: item for item in all_fields(fields)}
+    shown = []
+    for problem in problems:
+        item = by_path.get(problem.path)
+        shown.append((summary_text(problem, item.label if item else ""), item.focus_id if item else ""))
+    return shown
