@@ -574,3 +574,17 @@ def test_the_destruction_list_renders_on_one_a4_page(archive, tmp_path, soffice)
     text = "".join(reader.pages[0].extract_text().split())  # LibreOffice spaces Latin from CJK text
     for word in ("档案销毁清册", "Z001-WS·1990-D10-BGS-0001", "2000年底期满", "监销人赵六", "批准人王五"):
         assert word in text, word
+
+
+def test_an_archive_with_destroyed_files_still_exports_and_the_export_restores(destroyed_root, tmp_path):
+    """The export lists a destroyed file (with its decision) and carries none; restored, verify says destroyed."""
+    import json
+    import zipfile
+
+    with Archive(destroyed_root, create=False) as archive:
+        target = archive.export(tmp_path / "备份.zip")
+    manifest = json.loads(zipfile.ZipFile(target).read("manifest.json"))
+    gone = [f for r in manifest["records"] for f in r["files"] if f.get("destroyed")]
+    assert len(gone) == 2 and all(f["path"] is None for f in gone)
+    report = Archive.verify_export(target)
+    assert report.ok

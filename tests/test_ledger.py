@@ -120,7 +120,7 @@ def test_an_archive_made_before_the_ledger_is_migrated_on_open(tmp_path):
     db.executescript(MIGRATIONS[0] + "\nPRAGMA user_version = 1;")
     db.close()
     with Archive(root) as archive:
-        assert archive.registry.schema_version == len(MIGRATIONS) == 4
+        assert archive.registry.schema_version == len(MIGRATIONS) == 5
         Ledger(archive).add("局党组书记", "1", date(2026, 1, 5), "部署全年工作")
         assert len(Ledger(archive).entries()) == 1
 

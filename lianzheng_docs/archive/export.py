@@ -23,6 +23,7 @@ from ..fileio import atomic_output
 from .errors import ArchiveError, DiskFull, disk_full
 from .records import Record
 from .registry import CHECKPOINT, Registry, parse_checkpoint
+from .retention import destroyed_files
 
 SNAPSHOT = "registry.sqlite3"
 CHUNK = 1024 * 1024
@@ -44,9 +45,15 @@ def export(root: Path, registry: Registry, records: list[Record], target: Path, 
 def _write_zip(handle: BinaryIO, root: Path, registry: Registry, records: list[Record]) -> None:
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         entries = []
+        destroyed = destroyed_files(registry)  # destroyed on a 鉴定 decision: listed, not carried
         for record in records:
             files = []
             for stored in record.files:
+                gone = destroyed.get(stored.path)
+                if gone is not None and gone.sha256 == stored.sha256 and not (root / stored.path).exists():
+                    files.append({**stored.__dict__, "path": None, "stored_path": stored.path,
+                                  "destroyed": gone.to_dict()})  # fmt: skip
+                    continue
                 arcname = f"files/{record.archival_code}.{stored.format}"
                 if stored.role != "original":
                     arcname = f"files/{record.archival_code}.{stored.role}.{stored.format}"
@@ -146,6 +153,8 @@ def _restore(package: zipfile.ZipFile, manifest: Any, staging: Path) -> int:
         raise ArchiveError("导出包的 manifest.json 没有记录列表")
     for record in records:
         for stored in record.get("files", []):
+            if stored.get("destroyed"):  # destroyed on a 鉴定 decision: the registry says so, verify reports it
+                continue
             stored_path = str(stored.get("stored_path") or "")
             if not stored_path.startswith("files/") or ".." in Path(stored_path).parts:
                 raise ArchiveError(f"导出包中的文件路径 {stored_path!r} 无效")

@@ -26,6 +26,7 @@ AccessAction = Literal["view", "download"]
 ACTION_NAMES = {
     "file": "归档", "attach": "附加文件", "update": "更正", "configure": "设置", "event": "登记事件",
     "ledger": "登记台账", "view": "查看", "download": "下载", "roster": "更新名册",
+    "dispose": "鉴定：销毁", "extend": "延长保管期限", "destroy": "销毁",
 }  # fmt: skip
 
 
