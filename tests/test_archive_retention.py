@@ -588,3 +588,10 @@ def test_an_archive_with_destroyed_files_still_exports_and_the_export_restores(d
     assert len(gone) == 2 and all(f["path"] is None for f in gone)
     report = Archive.verify_export(target)
     assert report.ok
+
+
+def test_a_destroyed_record_is_not_packaged_and_says_why(destroyed_root, tmp_path, run):
+    with Archive(destroyed_root, create=False) as archive:
+        code = next(r.archival_code for r in archive.list() if r.year == 1990)
+    answer = run("archive", "package", code, "-o", tmp_path / "移交", "--archive", destroyed_root)
+    assert answer.exit_code != 0 and "已按鉴定决定销毁，不能封装移交" in answer.output

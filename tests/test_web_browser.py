@@ -42,7 +42,7 @@ def test_a_clerk_fills_the_risk_notice_fixes_a_mistake_downloads_and_files_it(de
     summary = browser.find_element(By.ID, "error-summary")
     assert "整改要求" in summary.text
     error = browser.find_element(By.ID, "f-findings-1-requirement-error")
-    assert "必填" in error.text and error.is_displayed()
+    assert "请填写整改要求" in error.text and error.is_displayed()
     assert browser.find_element(By.ID, "f-recipient").get_attribute("value") == "测试县财政局"
     summary.find_element(By.TAG_NAME, "a").click()  # the link moves the focus to the field
     assert browser.switch_to.active_element.get_attribute("id") == "f-findings-1-requirement"

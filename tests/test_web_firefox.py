@@ -126,7 +126,7 @@ def test_in_firefox_a_clerk_fixes_a_mistake_downloads_and_files_the_risk_notice(
     summary = firefox.find_element(By.ID, "error-summary")
     assert "整改要求" in summary.text
     error = firefox.find_element(By.ID, "f-findings-1-requirement-error")
-    assert "必填" in error.text and error.is_displayed()
+    assert "请填写整改要求" in error.text and error.is_displayed()
     field = firefox.find_element(By.ID, "f-findings-1-requirement")
     assert field.get_attribute("aria-invalid") == "true"
     assert "f-findings-1-requirement-error" in field.get_attribute("aria-describedby").split()
@@ -199,7 +199,7 @@ def test_in_firefox_the_form_works_with_the_keyboard_alone(desk_url, firefox):
     summary = firefox.find_element(By.ID, "error-summary")
     assert "整改要求" in summary.text
     assert finding_rows(firefox) == 2, "Enter added or removed a row instead of checking"
-    assert "必填" in firefox.find_element(By.ID, "f-findings-1-requirement-error").text
+    assert "请填写整改要求" in firefox.find_element(By.ID, "f-findings-1-requirement-error").text
     focus_on(firefox, "error-summary")  # the summary's autofocus: a screen reader reads it out
 
     # from the summary, Tab to its link and Enter: the focus is in the field to fix

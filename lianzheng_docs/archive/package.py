@@ -65,6 +65,7 @@ from .errors import MetadataError
 from .history import ACTION_NAMES
 from .records import Record
 from .registry import now
+from .retention import destroyed_files
 
 if TYPE_CHECKING:
     from .archive import Archive
@@ -326,6 +327,12 @@ def _files(data: Any, archive: Archive, record: Record) -> None:
 
 def _stored_bytes(archive: Archive, record: Record, relative: str, digest: str) -> bytes:
     path = archive.root / relative
+    gone = destroyed_files(archive.registry).get(relative)
+    if gone is not None and not path.exists():
+        raise PackageError(
+            f"档号 {record.archival_code} 的文件已按鉴定决定销毁，不能封装移交（其目录信息和销毁记录仍在档案中，"
+            "可用 lianzheng archive appraise list 查看）"
+        )
     try:
         content = path.read_bytes()
     except OSError as exc:
