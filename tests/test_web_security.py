@@ -166,3 +166,11 @@ def test_refusals_and_unknown_addresses_are_pages_with_a_way_back(app):
     huge = client.post("/check", content=b"x" * (5 * 2**20), headers={"content-type": "application/octet-stream"})
     assert huge.status_code == 413 and huge.headers["content-type"].startswith("text/html")
     assert "5.0 MB，网页工作台上限 4 MB" in huge.text and "<script" not in huge.text
+
+
+def test_a_form_with_thousands_of_rows_is_refused_not_echoed_back(app):
+    client = TestClient(app)
+    values = read_page(client.get("/templates/risk_notice").text).values
+    rows = {f"findings[{i}].title": "问题" for i in range(300)}
+    answer = client.post("/templates/risk_notice", data=values | rows | {"action": "check"})
+    assert answer.status_code == 422 and "最多 200 条，表单送来了" in answer.text and len(answer.content) < 100_000

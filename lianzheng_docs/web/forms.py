@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..errors import Problem
+from ..errors import DataFileError, Problem
 from ..templating.manifest import FieldSpec, FieldType
 from .form_hints import LONG_TEXT
 from .form_hints import RosterChoices as RosterChoices  # where the batch page finds it
@@ -32,6 +32,8 @@ BOOLEAN_CHOICES = ("是", "否")
 #: The parts of a person written in two inputs: ``contact.name``, ``contact.post``.
 PERSON_PARTS = (("name", "姓名"), ("post", "职务"))
 
+#: Rows one repeating group may send (a 考核 sheet has a few dozen units; a form is not a database).
+MAX_ROWS = 200
 _INDEX = re.compile(r"^\[(\d+)\]")
 #: A text field whose label says it names a unit is offered the roster's units too.
 _UNIT_LABEL = re.compile(r"单位|科室|部门")
@@ -275,7 +277,10 @@ def read_form(specs: Sequence[FieldSpec], form: Mapping[str, str], prefix: str =
     for spec in specs:
         path = f"{prefix}{spec.name}"
         if spec.type is FieldType.RECORDS:
-            rows = [read_form(spec.fields, form, f"{path}[{i}].") for i in _indices(form, path)]
+            indices = _indices(form, path)
+            if len(indices) > MAX_ROWS:  # a form a page cannot show back (4,900 rows made a 16 MB answer)
+                raise DataFileError(f"“{spec.label}”最多 {MAX_ROWS} 条，表单送来了 {len(indices)} 条；请分成几份文书")
+            rows = [read_form(spec.fields, form, f"{path}[{i}].") for i in indices]
             if rows:
                 data[spec.name] = rows
         elif spec.type is FieldType.PERSON:
