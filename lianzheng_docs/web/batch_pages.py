@@ -25,6 +25,7 @@ from ..templating.examples import example_data
 from ..templating.manifest import FieldSpec
 from .access import Capability, require
 from .csrf import posted_form
+from .form_hints import web_problems
 from .forms import RosterChoices, add_row, build_fields, form_values, read_form, remove_row, row_counts
 from .pages import page
 from .roster_store import kept_roster
@@ -119,7 +120,8 @@ def _form(request: Request, templates: list[Template], template: Template, data:
           year: int | str, kinds: tuple[str, ...] = DEFAULT_KINDS, problems: list[Any] | None = None,
           failure: str = "", status_code: int = 200, example: bool = False) -> Response:  # fmt: skip
     specs = shared_specs(template)
-    fields = build_fields(specs, form_values(specs, data), problems or [], rows=row_counts(specs, data),
+    problems = web_problems(template.manifest.fields, problems or [])  # the form's wording, not the CLI's
+    fields = build_fields(specs, form_values(specs, data), problems, rows=row_counts(specs, data),
                           roster=RosterChoices.of(roster))  # fmt: skip
     unit_kinds = sorted({unit.kind for unit in roster.units}) if roster is not None else list(DEFAULT_KINDS)
     desk = request.app.state.desk
