@@ -169,6 +169,10 @@ def test_file_numbers_files_and_answers_201_with_the_record(client, root):
     assert audit(root, record["id"])[0][:2] == (f"{client.app.state.desk.local_user.name}（网页，本机）", "file")
     again = client.post("/api/templates/risk_notice/file", json=example(client))
     assert again.status_code == 422 and again.json()["error"] == "AlreadyFiled"
+    assert "allow_duplicate=true" in again.json()["message"] and "--allow" not in again.json()["message"]
+    meant = client.post("/api/templates/risk_notice/file?allow_duplicate=true", json=example(client))
+    assert meant.status_code == 201 and meant.json()["record"]["id"] != record["id"]
+    assert client.post("/api/templates/risk_notice/file?allow_duplicate=maybe", json={}).status_code == 400
 
 
 def test_a_section_files_only_under_its_own_unit_and_a_reader_produces_nothing(client, app, root):

@@ -21,6 +21,7 @@ or data files on the server (``file``, ``data`` as a path): a caller sends conte
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -32,7 +33,7 @@ from ..errors import DataFileError, ExitCode, LianzhengError, Problem, Validatio
 from ..templating.catalog import Template
 from ..templating.examples import example_data
 from . import api_records, api_status, documents, openapi
-from .access import Capability, require
+from .access import Capability, Role, require
 from .api_common import ChineseJSON, Query, error_response, record_json
 from .api_operations import DOCX, PDF
 from .documents import Made, content_disposition, file_document, make_docx, refuse_other_unit
@@ -160,12 +161,24 @@ def make_pdf(template: Template, data: dict[str, Any]) -> Made:
 async def file(request: Request) -> Response:
     """Filed as the desk's 归档 files it; 201 with the record, ``Location`` its URL."""
     user = require(request, Capability.PRODUCE)
-    Query(request, "file").check()
+    query = Query(request, "file")
+    allow_duplicate, allow_future_date = query.flag("allow_duplicate"), query.flag("allow_future_date")
+    if (allow_duplicate or allow_future_date) and user.role is not Role.OFFICE:
+        query.bad("allow_duplicate" if allow_duplicate else "allow_future_date", "只限办公室账号")
+    query.check()
     template = _template(request)
     data = await _data(request, template)
     await run_in_threadpool(refuse_other_unit, user, template, data)
     root = request.app.state.desk.archive_root
-    record, warnings = await run_in_threadpool(file_document, root, template, data, actor=user.actor)
+    try:
+        record, warnings = await run_in_threadpool(partial(file_document, allow_duplicate=allow_duplicate,
+                                                           allow_future_date=allow_future_date),
+                                                   root, template, data, actor=user.actor)  # fmt: skip
+    except LianzhengError as exc:  # the library names the CLI's options; over HTTP they are query parameters
+        for option, parameter in (("--allow-duplicate", "allow_duplicate=true"),
+                                  ("--allow-future-date", "allow_future_date=true")):  # fmt: skip
+            exc.message = exc.message.replace(option, parameter)
+        raise
     body = record_json(record)
     return ChineseJSON({"record": body, "warnings": warnings}, status_code=201, headers={"Location": body["url"]})
 

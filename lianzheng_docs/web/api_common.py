@@ -111,6 +111,16 @@ class Query:
             return default
         return int(value)
 
+    def flag(self, name: str) -> bool:
+        """A yes/no parameter: ``true``/``1`` or ``false``/``0`` (absent: no)."""
+        value = self.text(name)
+        if value is None:
+            return False
+        if value.lower() not in ("true", "1", "false", "0"):
+            self.bad(name, f"应为 true 或 false，收到的是“{value}”")
+            return False
+        return value.lower() in ("true", "1")
+
     def limit(self, default: int = 50) -> int:
         return self.integer("limit", default=default, low=1, high=MAX_LIMIT)
 

@@ -90,6 +90,10 @@ OPERATIONS: dict[str, Operation] = {
         "检查数据、编发文字号（数据未给时）、生成、排版、存入档案并建立索引，一步完成（同网页的“归档”）。"
         "科室、纪检组账号只能以本单位名义归档。答 201，Location 为档案记录的地址。",
         Capability.PRODUCE, body="data", answers={201: ("已归档", "Filed")},
+        query=(Param("allow_duplicate", {"type": "boolean", "default": False},
+                     "有意再归档一份已归档过的同一文书（只限办公室账号；否则答 409）"),
+               Param("allow_future_date", {"type": "boolean", "default": False},
+                     "归档成文日期在未来的预先签署文件（只限办公室账号；否则答 422）")),
         errors=(400, 401, 403, 404, 409, 422, 503),
     ),
     "list_records": Operation(
