@@ -81,8 +81,10 @@ def backups(ctx: Context, item: Collector) -> None:
             detail = json.loads(row["detail"])
         except ValueError:
             detail = {}
-        via = str(detail.get("via", "")) if isinstance(detail, dict) else ""
-        if row["action"] in BACKUP_ACTIONS or any(word in via for word in BACKUP_VIA):
+        detail = detail if isinstance(detail, dict) else {}
+        via, purpose = str(detail.get("via", "")), str(detail.get("purpose", ""))
+        # ``purpose`` is what the tool writes now; the words of ``via`` read entries written before it
+        if row["action"] in BACKUP_ACTIONS or purpose in ("export", "package") or any(w in via for w in BACKUP_VIA):
             covered.add(row["record_id"])
             last = max(last, str(row["at"]))
     everything = None in covered

@@ -194,7 +194,7 @@ def write_packages(
         written.append(Written(record.archival_code, target, len(data), sum(f.size for f in record.files),
                                signer is not None, "sha256:" + hashlib.sha256(data).hexdigest()))  # fmt: skip
     for item, record in zip(written, records, strict=True):
-        archive.record_access(record.id, "download", via="移交封装包", to=str(item.path))
+        archive.record_access(record.id, "download", via="移交封装包", to=str(item.path), purpose="package")
     return written
 
 

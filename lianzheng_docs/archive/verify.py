@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Issue:
-    #: altered | missing | unknown | audit | checkpoint | signature | anchor | metadata | deleted | gap | stray
+    #: altered | missing | unknown | audit (the chain) | process (a record or file without its filing entry) |
+    #: checkpoint | signature | anchor | metadata | deleted | gap | stray | destroyed-related kinds (retention)
     #: | undestroyed (a file the chain says was destroyed is still there)
     kind: str
     message: str
@@ -380,10 +381,10 @@ def _check_audit(registry: Registry, report: VerifyReport) -> bool:
     }
     for row in registry.db.execute("SELECT record_id, path FROM files"):
         if row["record_id"] not in attached:
-            report.issues.append(Issue("audit", "文件没有归档的审计记录", row["path"]))
+            report.issues.append(Issue("process", "文件没有归档的审计记录", row["path"]))
     for row in registry.db.execute("SELECT id, archival_code FROM records"):
         if row["id"] not in filed:
-            report.issues.append(Issue("audit", f"档号 {row['archival_code']} 没有归档的审计记录"))
+            report.issues.append(Issue("process", f"档号 {row['archival_code']} 没有归档的审计记录"))
     return True
 
 

@@ -360,7 +360,8 @@ def export(target: Path, year: int | None, kind: str | None, force: bool, root: 
         records = archive.list(year=year, kind=kind)
         # every record's files leave the archive: logged first (an export that then fails is over-reported,
         # never an export that is not in the log)
-        archive.record_access([r.id for r in records], "download", via="命令行 archive export", to=target.name)
+        archive.record_access([r.id for r in records], "download", via="命令行 archive export", to=target.name,
+                              purpose="export")  # fmt: skip
         path = archive.export(target, records=records, overwrite=force)
     emit({"path": str(path), "records": len(records)}, lambda: f"已导出 {len(records)} 件到 {path}", as_json=as_json)
 
