@@ -595,3 +595,16 @@ def test_a_destroyed_record_is_not_packaged_and_says_why(destroyed_root, tmp_pat
         code = next(r.archival_code for r in archive.list() if r.year == 1990)
     answer = run("archive", "package", code, "-o", tmp_path / "移交", "--archive", destroyed_root)
     assert answer.exit_code != 0 and "已按鉴定决定销毁，不能封装移交" in answer.output
+
+
+def test_the_desk_says_a_destroyed_file_was_destroyed_not_that_it_is_missing(destroyed_root):
+    from starlette.testclient import TestClient
+
+    from lianzheng_docs.web import create_app
+
+    with Archive(destroyed_root, create=False) as archive:
+        record = next(r for r in archive.list() if r.year == 1990)
+    client = TestClient(create_app(destroyed_root, hosts=["testserver"]))
+    answer = client.get(f"/records/{record.id}/download")
+    assert answer.status_code == 404 and "鉴定决定销毁" in answer.text
+    assert client.get(f"/records/{record.id}").status_code == 200  # its page (metadata, history) stays

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from ..archive import Archive, Record, RecordNotFound
 from ..archive.history import AccessAction
+from ..archive.retention import destroyed_files
 from ..errors import ExitCode, LianzhengError
 from ..finishing import Finished, finish
 from ..templating.catalog import Template
@@ -187,6 +188,10 @@ def stored_file(
         path = archive.path_of(record, role)
         base = archive.root.resolve()
         real = path.resolve()
+        gone = destroyed_files(archive.registry).get(str(path.relative_to(archive.root)))
+        if gone is not None and not path.exists():
+            raise RecordNotFound(f"档号 {record.archival_code} 的文件已于 {gone.destroyed_on} 按第 {gone.decision} 号"
+                                 "鉴定决定销毁；其目录信息和销毁记录仍在档案中")  # fmt: skip
         if not real.is_relative_to(base / "files") or not real.is_file():
             raise OutsideArchive(f"档号 {record.archival_code} 的文件不在档案的 files/ 文件夹中，不予提供")
         archive.record_access(record.id, action, file=role, path=str(path.relative_to(archive.root)))
