@@ -101,3 +101,25 @@ def firefox(tmp_path: Path) -> Iterator[Any]:
     require_firefox()
     with open_firefox(tmp_path / "firefox-profile", tmp_path / "downloads") as driver:
         yield driver
+
+
+# ---------------------------------------------------------------------- the sample bureau's archive (LibreOffice)
+
+
+@pytest.fixture(scope="session")
+def sample_archive_source(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Path:
+    """``lianzheng samples --archive --today 2026-11-30`` (31 documents, ~40 s) and stamped PDF/A copies of
+    its first three records, made once for the whole run. Read-only: a test copies it
+    (``shutil.copytree``) before it changes anything."""
+    from click.testing import CliRunner
+
+    from lianzheng_docs import Archive
+    from lianzheng_docs.cli import cli
+    from lianzheng_docs.pdf.copies import make_archive_copies
+
+    root = tmp_path_factory.mktemp("sample-bureau") / "档案"
+    result = CliRunner().invoke(cli, ["samples", "--archive", str(root), "--today", "2026-11-30", "--json"])
+    assert result.exit_code == 0, result.output
+    with Archive(root) as archive:
+        make_archive_copies(archive, archive.list()[:3])
+    return root

@@ -421,17 +421,10 @@ def test_the_report_escapes_what_it_shows(small: Path, tmp_path: Path):
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """``lianzheng samples --archive`` once for this module, and stamped PDF/A copies of three records."""
-    if not (shutil.which("soffice") or shutil.which("libreoffice")):
-        pytest.skip("LibreOffice (soffice) is not installed")
-    from lianzheng_docs.pdf.copies import make_archive_copies
-
+def sample(tmp_path_factory: pytest.TempPathFactory, sample_archive_source: Path) -> Iterator[Path]:
+    """The sample bureau's archive (``samples --archive``, PDF/A copies of three records): this module's copy."""
     root = tmp_path_factory.mktemp("sample") / "档案"
-    result = invoke("samples", "--archive", root)
-    assert result.exit_code == 0, result.output
-    with Archive(root) as archive:
-        make_archive_copies(archive, archive.list()[:3])
+    shutil.copytree(sample_archive_source, root)
     yield root
 
 

@@ -519,17 +519,10 @@ def test_the_whole_round_on_the_command_line(tmp_path, run, monkeypatch):
 # ------------------------------------------------------------------------------------------- the sample archive
 
 
-@pytest.fixture(scope="module")
-def sample_archive(tmp_path_factory):
-    """``lianzheng samples --archive`` once for the module (its 31 documents take most of a minute)."""
-    from click.testing import CliRunner
-
-    from lianzheng_docs.cli import cli
-
-    root = tmp_path_factory.mktemp("样例") / "档案"
-    result = CliRunner().invoke(cli, ["samples", "--archive", str(root), "--today", "2026-11-30", "--json"])
-    assert result.exit_code == 0, result.output
-    return root
+@pytest.fixture
+def sample_archive(sample_archive_source):
+    """The sample bureau's archive, made once for the run (conftest); tests copy it before changing it."""
+    return sample_archive_source
 
 
 @pytest.mark.slow
