@@ -319,3 +319,112 @@ def test_secrecy_and_date_range_filters(engine):
     assert found(engine, "专", since=d(2026, 1, 1), secrecy="机密") == {3}  # the one-character path filters too
     hit = engine.search(SearchQuery("专项资金", secrecy="机密")).hits[0]
     assert hit.secrecy == "机密" and hit.date == "2026-01-01"
+
+
+# ---------------------------------------------------------------------- brackets of a 文号, and several words
+
+
+def truth_all(documents: list[IndexedDocument], query: str) -> set[int]:
+    """The documents holding every word of ``query``, each word in the title or in the body."""
+    needles = [normalise(word) for word in query.split() if normalise(word)]
+    return {d.id for d in documents
+            if all(n in normalise(d.title) or n in normalise(d.body) for n in needles)}  # fmt: skip
+
+
+@pytest.mark.parametrize("typed", ["X财廉告[2026]2号", "X财廉告［2026］2号", "X财廉告【2026】2号", "X财廉告(2026)2号",
+                                   "X财廉告（2026）2号", "X财廉告〔2026〕2号"])  # fmt: skip
+def test_a_doc_number_typed_with_the_keyboards_brackets_finds_it(engine, typed):
+    engine.update([
+        IndexedDocument(1, "廉政风险告知书", "国库科：……", doc_number="X财廉告〔2026〕2号"),
+        IndexedDocument(2, "关于转发的通知", "转发X财廉告〔2026〕2号文件，请遵照执行。"),
+        IndexedDocument(3, "外来文件", "来文编号：X财廉告[2026]2号（原文如此）"),
+        IndexedDocument(4, "另一份告知书", "见X财廉告〔2026〕12号", doc_number="X财廉告〔2026〕12号"),
+    ])  # fmt: skip
+    result = engine.search(SearchQuery(typed))
+    assert result.hits[0].id == 1  # the record whose 文号 it is, first
+    assert {hit.id for hit in result.hits} == {1, 2, 3} and result.total == 3
+    assert found(engine, "2026]2号") == found(engine, "〔2026〕2号") == {2, 3}  # part of one: in the texts only
+    # typed with spaces: its record first, then what holds each part (12号 holds 2号)
+    spaced = engine.search(SearchQuery("x财廉告 [2026] 2号"))
+    assert spaced.hits[0].id == 1 and {hit.id for hit in spaced.hits} == {1, 2, 3, 4}
+
+
+def test_brackets_are_folded_character_by_character_so_a_part_of_a_match_still_matches():
+    assert normalise("X财廉告［２０２６］2号") == normalise("X财廉告【2026】2号") == "x财廉告〔2026〕2号"
+    assert normalise("（一）(二)") == "〔一〕〔二〕"
+    text = "转发X财廉告〔2026〕2号文件"
+    for start in range(len(text)):  # every substring of the text, with any brackets, still matches it
+        for end in range(start + 1, len(text) + 1):
+            typed = text[start:end].replace("〔", "[").replace("〕", "]")
+            assert normalise(typed) in normalise(text), typed
+
+
+def test_every_word_of_a_query_is_required(engine):
+    engine.update([
+        IndexedDocument(1, "廉政风险告知书", "致国库科：资金拨付存在风险。", unit="国库科"),
+        IndexedDocument(2, "廉政风险告知书", "致预算科：预算编制存在风险。", unit="预算科"),
+        IndexedDocument(3, "国库科工作总结", "本年度完成资金拨付。", unit="国库科"),
+        IndexedDocument(4, "国库科", "告知书"),  # one word in the title, the other in the body
+    ])  # fmt: skip
+    assert found(engine, "国库科 告知书") == {1, 4}
+    assert found(engine, "国库科　告知书") == {1, 4}  # a full-width space separates words too
+    assert found(engine, "  告知书   国库科 ") == {1, 4}
+    assert found(engine, "国库科告知书") == set()  # without the space: one phrase, in no document
+    assert found(engine, "国库科 告知书 预算") == set()
+    assert found(engine, "国库科 告知书", unit="国库科") == {1}
+    assert found(engine, "科 险") == {1, 2}  # single characters: read through, then counted
+    assert found(engine, "库 书 风") == {1}
+    result = engine.search(SearchQuery("资金拨付 国库科"))
+    assert result.total == 2 and [hit.id for hit in result.hits] == [3, 1]  # 国库科 in 3's title: it counts more
+
+
+def test_several_words_find_exactly_the_documents_holding_all_of_them(engine):
+    documents = corpus(400)
+    engine.rebuild([documents])
+    rng = random.Random(11)
+    queries = ["主体责任 监督责任", "责任 廉", "廉 责 建", "八项规定 四风 整改", "约谈 不存在的词", "abc项目 r&d经费",
+               "关于 通报", "党风廉政建设 的"]  # fmt: skip
+    for _ in range(30):  # random words of the texts, two or three of them
+        picked = [rng.choice(documents) for _ in range(rng.randint(2, 3))]
+        queries.append(" ".join(d.body[(at := rng.randrange(len(d.body))) : at + rng.randint(1, 4)] for d in picked))
+    for query in queries:
+        if not normalise(query):
+            continue
+        expected = truth_all(documents, query)
+        result = engine.search(SearchQuery(query, limit=100_000))
+        assert {hit.id for hit in result.hits} == expected, query
+        assert result.total == len(expected), query
+        scores = [hit.score for hit in result.hits]
+        assert scores == sorted(scores, reverse=True), query
+    assert found(engine, "责任 廉", kind="通报", year=2023) == {
+        d.id for d in documents if d.id in truth_all(documents, "责任 廉") and d.kind == "通报" and d.year == 2023
+    }
+
+
+def test_fragments_show_each_word_of_the_query():
+    from lianzheng_docs.search.text import fragments, spans, words
+
+    text = "国库科要落实" + "，国库科资金" * 10 + "。风险告知书已送达。"
+    assert words("国库科  告知书 国库科") == ["国库科", "告知书"]
+    shown = fragments(text, "国库科 告知书")
+    assert len(shown) == 3 and any("【告知书】" in f.text for f in shown)  # the second word, though far behind
+    assert [text[f.start : f.end] for f in shown] == ["国库科", "国库科", "告知书"]  # in the order of the text
+    assert spans("国库科告知书", ["国库科", "告知书"]) == [(0, 6)]  # matches that touch are one
+    assert spans("国库 科告知书", ["国库科", "告知书"]) == [(0, 7)]
+    assert spans("告知书与国库科", ["国库科", "告知书"]) == [(0, 3), (4, 7)]
+
+
+def test_ranking_several_words_weighs_the_rarer_word_and_the_title():
+    from lianzheng_docs.search.ranking import Collection, idf, rank_words
+
+    collection = Collection(documents=100, title_bytes=3000, body_bytes=300_000)
+    weights = [idf(100, 2), idf(100, 90)]  # a rare word, a common one
+    matches = [
+        (1, [(0, 1), (0, 5)], 30, 3000),  # the rare word once, the common one often
+        (2, [(0, 3), (0, 1)], 30, 3000),  # the rare word often
+        (3, [(1, 0), (0, 1)], 30, 3000),  # the rare word in the title
+        (4, [(0, 1), (0, 1)], 30, 3000),
+    ]
+    total, top = rank_words(iter(matches), {9}, weights, collection, limit=10)
+    assert total == 5 and [record_id for _, record_id in top] == [9, 3, 2, 1, 4]
+    assert rank_words(iter(matches), set(), weights, collection, limit=2)[1][1][1] == 2

@@ -83,7 +83,9 @@ class SearchEngine(Protocol):
         """Release open files."""
 
     def search(self, query: SearchQuery) -> SearchResult:
-        """Documents containing ``query.text`` as a substring, best first.
+        """Documents containing every word of ``query.text`` (white space separates words) as a
+        substring, best first; also the records whose 文号 or 档号 is the query. Text and query are
+        compared normalised (:func:`~.text.normalise`: width, case, white space, brackets).
 
         Raises :class:`~.errors.EmptyQuery` when the query is empty once normalised."""
 

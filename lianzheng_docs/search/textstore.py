@@ -28,7 +28,7 @@ import mmap
 import os
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -45,6 +45,9 @@ TITLE_END, BODY_END = b"\x00", b"\x01"
 Counts = tuple[int, int, int, int, int]
 """A record id; how often the query occurs in its title and its body; their lengths in bytes.
 Plain tuples: a common query makes tens of thousands of them."""
+
+WordCounts = tuple[int, Sequence[tuple[int, int]], int, int]
+"""A record id; for each word of a query, how often it occurs in the title and the body; their lengths in bytes."""
 
 
 class TextStore:
@@ -175,6 +178,27 @@ class TextStore:
             in_title, in_body = document.count(needle, 0, split), document.count(needle, split + 1)
             if in_title or in_body:
                 yield record_id, in_title, in_body, split, end - title_end - 1
+
+    def count_every(self, needles: list[bytes], record_ids: Iterable[int]) -> Iterator[WordCounts]:
+        """``(id, [(in title, in body) per needle], title length, body length)`` of those documents holding
+        every one of ``needles``, each in the title or the body (put the rarest first: a document is
+        given up at the first needle it lacks)."""
+        text, entries, slot_of = self._map, self._entries, self._slot_of
+        for record_id in record_ids:
+            slot = slot_of.get(record_id)
+            if slot is None or text is None:
+                raise SearchIndexError(f"检索文本库缺少记录 {record_id}，需要重建")
+            start, title_end, end = entries[slot + 1], entries[slot + 2], entries[slot + 3]
+            document = text[start:end]
+            split = title_end - start
+            counts = []
+            for needle in needles:
+                in_title, in_body = document.count(needle, 0, split), document.count(needle, split + 1)
+                if not (in_title or in_body):
+                    break
+                counts.append((in_title, in_body))
+            else:
+                yield record_id, counts, split, end - title_end - 1
 
     def scan(self, needle: bytes) -> Iterator[Counts]:
         """The same for every current document containing ``needle``, found by reading the texts through.

@@ -6,7 +6,9 @@ filter fields and the stored fields shown in results (layout in :mod:`.whoosh_sc
 query's candidates are the documents holding its two rarest bigrams; the
 :class:`~.textstore.TextStore` beside the index then counts the query in each candidate's
 normalised title and body, which both removes false candidates and gives the term frequencies
-that rank the rest (:mod:`.ranking`). One-character queries scan the text store instead.
+that rank the rest (:mod:`.ranking`). One-character queries scan the text store instead. A
+query of several words (white space between them) finds the documents holding every word: the
+candidates of each word intersected, then each word counted in what is left.
 Whoosh's positional phrase matcher would answer the same question, but in pure Python per
 candidate: 1.7 s for a phrase found in 16,000 of 20,000 documents, against tens of
 milliseconds this way.
@@ -35,9 +37,9 @@ from whoosh.writing import CLEAR
 
 from .engine import Hit, IndexedDocument, SearchQuery, SearchResult
 from .errors import EmptyQuery, SearchIndexError
-from .ranking import Collection, rank
-from .text import bigrams, fragments, normalise
-from .textstore import Counts, TextStore, write_json
+from .ranking import Collection, idf, rank, rank_words
+from .text import bigrams, fragments, normalise, words
+from .textstore import Counts, TextStore, WordCounts, write_json
 from .whoosh_schema import INDEX_NAME, SCHEMA_VERSION, document_fields, make_schema, record_ids
 
 
@@ -205,31 +207,78 @@ class WhooshEngine:
     # ------------------------------------------------------------------ searching
 
     def search(self, query: SearchQuery) -> SearchResult:
-        needle = normalise(query.text)
-        if not needle:
+        needles = words(query.text)
+        if not needles:
             raise EmptyQuery()
         searcher = self._current_searcher()
         allowed = self._filtered(searcher, query)
-        pattern = needle.encode("utf-8")
         docnum_of = self._docnums(searcher)
-        # A 文号 or 档号 typed whole finds its record even when the text does not carry it.
-        numbered_docs = set(searcher.docs_for_query(Term("doc_number", needle)))
-        numbered_docs |= set(searcher.docs_for_query(Term("archival_code", needle)))
+        ids = self._record_ids()
+        # A 文号 or 档号 typed whole (spaces or not) finds its record even when the text does not carry it.
+        whole = normalise(query.text)
+        numbered_docs = set(searcher.docs_for_query(Term("doc_number", whole)))
+        numbered_docs |= set(searcher.docs_for_query(Term("archival_code", whole)))
         if allowed is not None:
             numbered_docs &= allowed
-        ids = self._record_ids()
         numbered = {ids[docnum] for docnum in numbered_docs}
-        matches: Iterator[Counts]
-        if len(needle) == 1:  # a character's documents would be most of the index: read the texts through
-            found = self.texts.scan(pattern)
-            live = docnum_of if allowed is None else {i: d for i, d in docnum_of.items() if d in allowed}
-            matches = (counts for counts in found if counts[0] in live)
-        else:
-            matches = self.texts.count(pattern, (ids[d] for d in self._candidates(searcher, needle, allowed)))
         collection = Collection(len(self.texts), self.texts.total_title, self.texts.total_body)
-        total, top = rank(matches, numbered, len(pattern), collection, limit=query.limit)
+        if len(needles) == 1:
+            matches = self._matches(searcher, needles[0], allowed)
+            total, top = rank(matches, numbered, len(needles[0].encode("utf-8")), collection, limit=query.limit)
+        else:
+            every, weights = self._matches_of_every_word(searcher, needles, allowed)
+            total, top = rank_words(every, numbered, weights, collection, limit=query.limit)
         hits = [_hit(searcher.stored_fields(docnum_of[record_id]), score, query.text) for score, record_id in top]
         return SearchResult(total=total, hits=hits)
+
+    def _matches(self, searcher: Any, needle: str, allowed: set[int] | None) -> Iterator[Counts]:
+        """The counts of ``needle`` in every document (of ``allowed``) holding it."""
+        pattern = needle.encode("utf-8")
+        if len(needle) == 1:  # a character's documents would be most of the index: read the texts through
+            live = self._live(searcher, allowed)
+            return (counts for counts in self.texts.scan(pattern) if counts[0] in live)
+        ids = self._record_ids()
+        return self.texts.count(pattern, (ids[d] for d in self._candidates(searcher, needle, allowed)))
+
+    def _live(self, searcher: Any, allowed: set[int] | None) -> dict[int, int]:
+        """The document number of every live record id that passes the filters."""
+        docnum_of = self._docnums(searcher)
+        return docnum_of if allowed is None else {i: d for i, d in docnum_of.items() if d in allowed}
+
+    def _matches_of_every_word(
+        self, searcher: Any, needles: list[str], allowed: set[int] | None
+    ) -> tuple[Iterator[WordCounts], list[float]]:
+        """The documents (of ``allowed``) holding every one of ``needles``, with each word's counts in the
+        order of ``needles``, and each word's IDF.
+
+        Candidates are the documents holding the two rarest bigrams of every word of two characters
+        or more (a query of single characters only: those the text store finds holding the first);
+        each candidate is then read once, its words counted rarest first until one is missing. A
+        word's IDF is taken from its candidates (the documents holding its bigrams: an upper bound of
+        those holding the word), that of a single character as the whole collection's: such a word
+        says little.
+        """
+        documents = max(len(self.texts), 1)
+        frequency: dict[str, int] = {}
+        candidates: set[int] | None = None
+        for needle in (n for n in needles if len(n) > 1):
+            held = self._candidates(searcher, needle, None)
+            frequency[needle] = len(held)
+            candidates = held if candidates is None else candidates & held
+        weights = [idf(documents, frequency.get(n, documents)) for n in needles]
+        order = sorted(range(len(needles)), key=lambda i: frequency.get(needles[i], documents))  # rarest first
+        if candidates is not None:
+            if allowed is not None:
+                candidates &= allowed
+            ids = self._record_ids()
+            record_ids: Iterable[int] = sorted(ids[d] for d in candidates)  # ascending: the store read front to back
+        else:
+            record_ids = [counts[0] for counts in self._matches(searcher, needles[order[0]], allowed)]
+        patterns = [needles[i].encode("utf-8") for i in order]
+        back = sorted(range(len(order)), key=order.__getitem__)  # the counts again in the order of ``needles``
+        found = self.texts.count_every(patterns, record_ids)
+        every = ((record_id, [counts[i] for i in back], title, body) for record_id, counts, title, body in found)
+        return every, weights
 
     def _record_ids(self) -> array[int]:
         if self._rids is None:

@@ -22,7 +22,8 @@ from .engine import IndexedDocument
 from .errors import SearchIndexError
 from .text import bigrams, normalise
 
-SCHEMA_VERSION = 3
+#: 4: brackets normalised as 〔〕 (search.text.BRACKETS): older indexes hold texts normalised otherwise and are rebuilt
+SCHEMA_VERSION = 4
 INDEX_NAME = "records"
 
 
