@@ -215,3 +215,49 @@ def test_a_discipline_account_finds_its_unit_and_every_bulletin_in_the_engines_o
         assert [link for page in pages for link in hits(page)] == order
         only_bulletins = client.get("/search", params={"q": "财政局", "kind": "通报"}).text
         assert hits(only_bulletins) == [f"/records/{bulletin.id}"] and "找到 1 件" in only_bulletins
+
+
+# ---------------------------------------------------------------------- what clerks type: brackets, several words
+
+
+def test_a_doc_number_typed_with_square_brackets_finds_its_record(client, root):
+    record = file_notice(root, "国库科")
+    file_notice(root, "预算科")
+    assert "〔" in record.doc_number
+    for left, right in ("[]", "［］", "【】", "()", "（）"):
+        typed = record.doc_number.replace("〔", left).replace("〕", right)
+        page = client.get("/search", params={"q": typed})
+        assert page.status_code == 200
+        assert hits(page.text)[0] == f"/records/{record.id}", typed
+        assert record.doc_number in marks(page.text), typed  # the 文号 as filed, highlighted
+
+
+def test_two_words_with_a_space_find_the_records_holding_both_each_highlighted(client, root):
+    treasury = file_notice(root, "国库科")
+    file_notice(root, "预算科")
+    page = client.get("/search", params={"q": "国库科 告知书"})
+    assert page.status_code == 200
+    assert hits(page.text) == [f"/records/{treasury.id}"] and "找到 1 件" in page.text
+    title = re.search(r'<p class="hit-title"><a [^>]*>(.*?)</a>', page.text, re.S)
+    assert title and title.group(1) == "廉政风险<mark>告知书</mark>（<mark>国库科</mark>）"  # each word marked
+    assert {"国库科", "告知书"} <= set(marks(page.text))
+    together = client.get("/search", params={"q": "国库科告知书"}).text  # one phrase: in no text
+    assert hits(together) == [] and "没有找到" in together
+
+
+def test_nothing_found_says_what_was_searched_and_what_to_try(client, root):
+    file_notice(root, "国库科")
+    page = client.get("/search", params={"q": "国库科 不存在的词", "kind": "告知书", "year": "2026"})
+    assert page.status_code == 200 and hits(page.text) == []
+    count = unescape(re.search(r'<p class="count" id="count" role="status">(.*?)</p>', page.text, re.S).group(1))
+    assert "没有找到同时含“国库科”“不存在的词”的档案（筛选：文种“告知书”，2026 年度）" in " ".join(count.split())
+    hint = unescape(re.search(r'<div class="empty" id="no-hits">(.*?)</div>', page.text, re.S).group(1))
+    assert "2 个词，每个词都须出现" in hint and '<code class="word">不存在的词</code>' in hint
+    assert "全角与半角" in hint and "少用几个词" in hint
+    assert 'href="/search?q=%E5%9B%BD%E5%BA%93%E7%A7%91+%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84%E8%AF%8D"' in page.text
+    one = client.get("/search", params={"q": " 不存在 "}).text
+    assert "没有找到含“不存在”的档案" in unescape(one) and "用更短的词" in unescape(one)
+    assert 'id="without-filters"' not in one  # no filters: nothing to take off
+    attack = client.get("/search", params={"q": "<b>x</b> 词"}).text
+    assert "<b>x</b>" not in attack and "“&lt;b&gt;x&lt;/b&gt;”" in attack
+    assert 'id="no-hits"' not in client.get("/search", params={"q": "国库科"}).text

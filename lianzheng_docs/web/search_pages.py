@@ -7,8 +7,11 @@ last 20; pages stop at :data:`MAX_RESULTS` (the filters narrow the rest).
 
 **Highlights are built here, never taken as markup.** The engine's fragments mark the match with
 【】; the brackets are taken out (data may hold 【】 of its own) and the text is cut where the
-query occurs, as the engine matches (normalised), into pieces the page prints escaped, each match
-inside a ``<mark>`` of the page's own.
+query's words occur, as the engine matches them (normalised), into pieces the page prints escaped,
+each match inside a ``<mark>`` of the page's own.
+
+A query of several words (spaces between) finds the records holding every word. When nothing is
+found the page says what was looked for (the words, the filters) and what to try.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from starlette.routing import BaseRoute, Route
 from ..archive import Archive, Record, RecordNotFound
 from ..archive.errors import ArchiveNotFound
 from ..search import EmptyQuery, Fragment, Hit, SearchIndexError
-from ..search.text import fragments, normalise, normalise_with_map
+from ..search.text import fragments, normalise, spans, words
 from .access import Capability, User, can_see, require, scopes
 from .finding import ranked
 from .listing import Choices, Filters, page_number, pager, read_filters
@@ -104,38 +107,33 @@ def _shown(archive: Archive, user: User, hit: Hit, text: str) -> Shown | None:
 
 
 def marked(text: str, query: str) -> list[Piece]:
-    """``text`` cut where ``query`` occurs as the engine matches it (normalised: width, case and spaces
-    do not count), each piece with whether it is a match."""
-    needle = normalise(query)
-    if not text or not needle:
+    """``text`` cut where the words of ``query`` occur as the engine matches them (normalised: width, case,
+    spaces and brackets do not count; matches that touch are one), each piece with whether it is a match."""
+    needles = words(query)
+    if not text or not needles:
         return [(text, False)] if text else []
-    haystack, origin = normalise_with_map(text)
     pieces: list[Piece] = []
     last = 0
-    at = haystack.find(needle)
-    while at != -1:
-        start, end = origin[at], origin[at + len(needle) - 1] + 1
-        if start >= last:
-            pieces += [(text[last:start], False), (text[start:end], True)]
-            last = end
-        at = haystack.find(needle, at + len(needle))
+    for start, end in spans(text, needles):
+        pieces += [(text[last:start], False), (text[start:end], True)]
+        last = end
     pieces.append((text[last:], False))
     return [piece for piece in pieces if piece[0]]
 
 
 def fragment_pieces(fragment: Fragment, query: str) -> list[Piece]:
-    """An engine fragment as plain pieces: its 【】 taken out, every occurrence of the query marked."""
-    return marked(unbracketed(fragment, normalise(query)), query)
+    """An engine fragment as plain pieces: its 【】 taken out, every occurrence of the query's words marked."""
+    return marked(unbracketed(fragment, words(query)), query)
 
 
 def joined(found: list[Fragment], query: str) -> list[str]:
     """The fragments as plain text (:func:`unbracketed`), those whose contexts overlap joined into one, so that
     two matches close together are read once, not as two excerpts repeating each other."""
-    needle = normalise(query)
+    needles = words(query)
     texts: list[str] = []
     previous: Fragment | None = None
     for fragment in found:
-        plain = unbracketed(fragment, needle)
+        plain = unbracketed(fragment, needles)
         if previous is not None and fragment.start - CONTEXT < previous.end + CONTEXT:
             head, tail = texts[-1].removesuffix("…"), plain.removeprefix("…")
             shared = (previous.end + CONTEXT) - (fragment.start - CONTEXT)  # at most: line breaks are left out
@@ -149,23 +147,26 @@ def joined(found: list[Fragment], query: str) -> list[str]:
     return texts
 
 
-def unbracketed(fragment: Fragment, needle: str) -> str:
+def unbracketed(fragment: Fragment, needles: list[str]) -> str:
     """The fragment's text without the 【】 the engine put around its match.
 
-    Data may hold 【】 too (公文 use them), so the pair taken out is one around a text that is the
-    query, and of those the last that starts where the engine's can: after the "…" and at most
-    :data:`CONTEXT` characters of text before the match."""
+    Data may hold 【】 too (公文 use them), so the pair taken out is one around a text that is all
+    match (of the query's words, as :func:`spans` finds them), and of those the last that starts
+    where the engine's can: after the "…" and at most :data:`CONTEXT` characters of text before
+    the match."""
     text = fragment.text
+    longest = max((len(needle) for needle in needles), default=0)
     pairs: list[tuple[int, int]] = []
     for opening, char in enumerate(text):
         if char != "【":
             continue
         closing = text.find("】", opening + 1)
         while closing != -1:
-            inner = normalise(text[opening + 1 : closing])
-            if inner == needle:
+            inner = text[opening + 1 : closing]
+            whole = bool(inner) and spans(inner, needles) == [(0, len(inner))]
+            if whole:
                 pairs.append((opening, closing))
-            if len(inner) >= len(needle):
+            elif len(normalise(inner)) >= longest:  # a match goes on past a 】 only while all of it matches
                 break
             closing = text.find("】", closing + 1)
     if not pairs:
@@ -173,6 +174,20 @@ def unbracketed(fragment: Fragment, needle: str) -> str:
     bound = 1 + min(fragment.start, CONTEXT)
     opening, closing = max((p for p in pairs if p[0] <= bound), default=pairs[0])
     return text[:opening] + text[opening + 1 : closing] + text[closing + 1 :]
+
+
+def typed_words(text: str) -> list[str]:
+    """The words of a query as typed (spaces separate them), once each: what the page says it looked for."""
+    return [word for word in dict.fromkeys(text.split()) if normalise(word)]
+
+
+def narrowed_by(filters: Filters) -> list[str]:
+    """The filters in force, as the page names them (文种“通报”, 2026 年度, 成文日期 2026-01-01 起 ...)."""
+    named = [f"文种“{filters.kind}”" if filters.kind else "", f"单位“{filters.unit}”" if filters.unit else "",
+             f"{filters.year} 年度" if filters.year else "",
+             f"成文日期 {filters.since.isoformat()} 起" if filters.since else "",
+             f"成文日期至 {filters.until.isoformat()}" if filters.until else ""]  # fmt: skip
+    return [text for text in named if text]
 
 
 async def search_page(request: Request) -> Response:
@@ -196,6 +211,7 @@ async def search_page(request: Request) -> Response:
         found = Found(Choices())
     return page(request, "search.html", status, title=f"检索：{text}" if searched else "检索", query=text,
                 searched=bool(searched), filters=filters, problems=problems, found=found,
+                typed=typed_words(searched), narrowed=narrowed_by(filters),
                 links=pager(request, found.page, found.pages) if searched else [],
                 first=(found.page - 1) * PAGE_SIZE + 1, max_results=MAX_RESULTS, max_query=MAX_QUERY,
                 raw={name: request.query_params.get(name, "")[:40] for name in ("since", "until")})  # fmt: skip
