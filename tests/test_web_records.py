@@ -107,9 +107,14 @@ def tables(html: str) -> Tables:
 
 
 def catalogue_rows(html: str) -> list[list[str]]:
-    """The 目录's record rows (not its header or year headings)."""
+    """The 目录's record rows (not its header or year headings), in the cells of :data:`COLUMNS` (a column the
+    page leaves out as empty)."""
     rows = tables(html).tables.get("catalogue", [])  # no table when nothing is listed
-    return [row for row in rows if len(row) == len(COLUMNS) and row != COLUMNS]
+    if not rows:
+        return []
+    header = rows[0]
+    return [[dict(zip(header, row, strict=True)).get(name, "") for name in COLUMNS]
+            for row in rows[1:] if len(row) == len(header)]  # fmt: skip
 
 
 def options(html: str, select_id: str) -> list[str]:
@@ -145,7 +150,7 @@ def test_the_directory_shows_the_catalogue_columns_newest_year_first(client, roo
     newer = file_notice(root, "办公室")
     page = client.get("/records")
     assert page.status_code == 200
-    assert tables(page.text).tables["catalogue"][0] == COLUMNS
+    assert tables(page.text).tables["catalogue"][0] == [c for c in COLUMNS if c not in ("页数", "密级")]
     assert page.text.index('id="year-2026"') < page.text.index('id="year-2025"')
     rows = catalogue_rows(page.text)
     assert [row[0] for row in rows] == [newer.archival_code, older.archival_code]
@@ -354,3 +359,44 @@ def test_a_stored_path_out_of_the_archive_is_not_served_by_role(client, root, tm
     answer = client.get(f"/records/{record.id}/files/original")
     assert answer.status_code == 404 and b"not the archive" not in answer.content
     assert [e.action for e in history(root, record.id)] == ["file"]
+
+
+# ---------------------------------------------------------------------- what a clerk reads: names, not codes
+
+
+def test_the_record_page_names_its_template_by_its_title_and_by_its_id_once_it_is_gone(client, root):
+    record = file_notice(root, "办公室")
+    meta = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", client.get(f"/records/{record.id}").text))
+    assert record.template_id == "risk_notice"
+    assert unescape(meta["模板"]) == CATALOG.get("risk_notice").title == "廉政风险告知书"
+    with Archive(root) as archive:
+        archive.registry.db.execute("UPDATE records SET template_id = 'retired_notice' WHERE id = ?", (record.id,))
+    meta = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", client.get(f"/records/{record.id}").text))
+    assert unescape(meta["模板"]) == "retired_notice（本机已无此模板）"
+
+
+def test_a_column_no_record_on_the_page_fills_is_left_out_and_the_page_says_so(client, root, tmp_path):
+    import pymupdf
+
+    from lianzheng_docs.archive import RecordMeta
+
+    file_notice(root, "办公室")  # made from a template: no 页数, no 密级
+    page = client.get("/records").text
+    header = tables(page).tables["catalogue"][0]
+    assert "页数" not in header and "密级" not in header and "文号" in header
+    assert "本页的档案都没有登记页数、密级，这几列未列出。" in page
+    assert 'colspan="7"' in page  # the year's heading spans the columns shown
+    path = tmp_path / "received.pdf"
+    doc = pymupdf.open()
+    for _ in range(2):
+        doc.new_page()
+    doc.save(path)
+    with Archive(root) as archive:
+        received = archive.add(path, RecordMeta(title="外来文件", kind="通知", unit="办公室"))
+    assert received.page_count == 2
+    page = client.get("/records").text
+    header = tables(page).tables["catalogue"][0]
+    assert "页数" in header and "密级" not in header and 'colspan="8"' in page
+    assert "没有登记密级，这一列未列出" in page
+    row = next(row for row in catalogue_rows(page) if row[3] == "外来文件")
+    assert row[5] == "2" and row[1] == "" and row[8] == "办公室；外来文件"

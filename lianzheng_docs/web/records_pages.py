@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Route
 from ..archive import Archive, AuditEntry, Record, RecordNotFound, StoredFile
 from ..archive.errors import ArchiveNotFound
 from ..archive.history import ROLE_NAMES, SOURCE_NAMES, local_time
+from ..templating.catalog import Catalog
 from ..templating.manifest import RETENTION_NAMES
 from .access import Capability, User, can_see, require, require_record, scopes
 from .documents import content_disposition, download_name, stored_file
@@ -84,7 +85,34 @@ async def record_list(request: Request) -> Response:
         return page(request, "records_empty.html", title="档案", can_file=user.can(Capability.PRODUCE))
     return page(request, "records.html", 422 if problems else 200, title="档案", listing=listing, filters=filters,
                 problems=problems, links=pager(request, listing.page, listing.pages), retention=RETENTION_NAMES,
-                shared=_shared_titles(listing.records), year_totals=_year_totals(listing, filters))  # fmt: skip
+                shared=_shared_titles(listing.records), year_totals=_year_totals(listing, filters),
+                columns=Columns.of(listing.records))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which of the 目录's optional columns the page shows: one that no record on the page fills is left out
+    (a 页数 is registered for PDFs only; 密级 and 文号 are often empty), so the others have the room."""
+
+    doc_number: bool
+    page_count: bool
+    secrecy: bool
+
+    @classmethod
+    def of(cls, records: list[Record]) -> Columns:
+        return cls(any(r.doc_number for r in records), any(r.page_count is not None for r in records),
+                   any(r.secrecy for r in records))  # fmt: skip
+
+    @property
+    def count(self) -> int:
+        """Columns in all: the six always shown and the optional ones shown."""
+        return 6 + self.doc_number + self.page_count + self.secrecy
+
+    @property
+    def hidden(self) -> list[str]:
+        """The names of the columns left out, in the 目录's order."""
+        names = (("文号", self.doc_number), ("页数", self.page_count), ("密级", self.secrecy))
+        return [name for name, shown in names if not shown]
 
 
 def _year_totals(listing: Listing, filters: Filters) -> dict[int, int]:
@@ -122,11 +150,20 @@ async def record_page(request: Request) -> Response:
     require_record(request, record)  # refused before anything was logged as viewed
     shown = [_entry_row(entry) for entry in history[:HISTORY_SHOWN]]
     return page(request, "record.html", title=record.title or record.archival_code, record=record,
-                metadata=metadata(record), files=[_file_row(record, f) for f in record.files], history=shown,
-                more=len(history) > HISTORY_SHOWN)  # fmt: skip
+                metadata=metadata(record, desk.catalog), files=[_file_row(record, f) for f in record.files],
+                history=shown, more=len(history) > HISTORY_SHOWN)  # fmt: skip
 
 
-def metadata(record: Record) -> list[tuple[str, str]]:
+def template_name(template_id: str, catalog: Catalog) -> str:
+    """The template a record was made from, by its Chinese title; its id when the catalog no longer has it."""
+    if not template_id:
+        return ""
+    if template_id in catalog:
+        return catalog.get(template_id).title
+    return f"{template_id}（本机已无此模板）"
+
+
+def metadata(record: Record, catalog: Catalog) -> list[tuple[str, str]]:
     """The record's DA/T 46 elements under their Chinese names, as shown on its page."""
     retention = RETENTION_NAMES.get(record.retention, record.retention)
     category = CATEGORY_NAMES.get(record.category, record.category)
@@ -135,7 +172,8 @@ def metadata(record: Record) -> list[tuple[str, str]]:
             ("件号", str(record.item)), ("文件编号（文号）", record.doc_number or ""), ("题名", record.title),
             ("责任者", record.author), ("日期", record.date or ""), ("文种", record.kind), ("密级", record.secrecy),
             ("主送", record.recipients), ("抄送", record.cc), ("单位（科室）", record.unit),
-            ("页数", "" if record.page_count is None else str(record.page_count)), ("模板", record.template_id or ""),
+            ("页数", "" if record.page_count is None else str(record.page_count)),
+            ("模板", template_name(record.template_id or "", catalog)),
             ("来源", SOURCE_NAMES.get(record.source, record.source)), ("归档时间", local_time(record.filed_at)),
             ("归档人", record.filed_by)]  # fmt: skip
     return [(name, value) for name, value in rows if value]
