@@ -2,7 +2,8 @@
 cell named; upload a good one; the board shows an overdue unit and its link opens the right form.
 
 Screenshots (``tests/screenshots/``, not committed): ``20-roster-error.png``, ``21-roster.png``,
-``22-status.png``, ``23-status-gap-form.png``.
+``22-status.png``, ``23-status-gap-form.png``; at 1024 px, the board's default of this year and last,
+``24-status-1024.png``.
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ def test_a_clerk_fixes_the_roster_then_follows_an_overdue_unit_to_its_form(tmp_p
     first = browser.find_element(By.CSS_SELECTOR, "#board tbody tr")
     assert first.get_attribute("class") == "row-overdue" and "已逾期" in first.text
     letters = browser.find_elements(By.CSS_SELECTOR, "#board tr.row-overdue[data-obligation=responsibility_letter]")
-    overdue = next(row for row in letters if "国库科" in row.text)  # a unit of the roster, overdue
+    # a unit of the roster, overdue this year (last year's rows are on the board too, by default)
+    overdue = next(row for row in letters if "国库科" in row.text and "2025 年度" in row.text)
     assert "逾期" in overdue.text and "2025-03-31" in overdue.text
     shot(browser, "22-status")
 
@@ -97,3 +99,32 @@ def test_a_clerk_fixes_the_roster_then_follows_an_overdue_unit_to_its_form(tmp_p
     assert browser.find_element(By.ID, "f-department").get_attribute("value") == "国库科"  # the form is filled
     assert browser.find_element(By.ID, "f-department_head-name").get_attribute("value") == "陈静"
     shot(browser, "23-status-gap-form")
+
+
+def test_the_board_at_1024_pixels_shows_this_year_and_last_by_default(tmp_path, serve_desk, browser):
+    """A clerk in January: last year's unmet obligations are still on the board, overdue, without asking."""
+    from selenium.webdriver.common.by import By
+    from test_web_browser_records import WIDTH, shot_at
+
+    from lianzheng_docs.web.roster_store import keep_roster
+
+    require_browser()
+    root = tmp_path / "archive"
+    with Archive(root) as archive:
+        add_pdf(archive, tmp_path, "预算科科长述责述廉报告", "预算科", date(2025, 12, 10))
+        add_pdf(archive, tmp_path, "国库科2026年度党风廉政建设责任书", "国库科", date(2026, 1, 8))
+    keep_roster(root, GOOD_CSV.encode(), "名册.csv", "测试")
+    url = serve_desk(create_app(root, today=date(2026, 1, 20)))
+    browser.set_window_size(WIDTH, 900)
+    browser.get(f"{url}/status")
+    assert "默认显示今年和去年（2025、2026 年度）" in browser.find_element(By.ID, "default-years").text
+    ticked = [box.get_attribute("value") for box in browser.find_elements(By.CSS_SELECTOR, "input[name=year]:checked")]
+    assert sorted(ticked) == ["2025", "2026"]
+    overdue = browser.find_elements(By.CSS_SELECTOR, "#board tr.row-overdue")
+    assert overdue and any("2025 年度" in row.text for row in overdue)  # last year's, still owed
+    assert "已逾期" in browser.find_element(By.ID, "counts").text
+    shot_at(browser, "24-status-1024")
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    board = browser.find_element(By.ID, "board")
+    main = browser.find_element(By.TAG_NAME, "main")
+    assert board.rect["x"] + board.rect["width"] <= main.rect["x"] + main.rect["width"]

@@ -38,6 +38,8 @@ units:
   - {科室(单位): 国库科, 主要负责人: 陈静, 职务: 科长, 分管领导: 刘建华}
 """
 TODAY = date(2025, 6, 25)
+#: what the board shows when no year is asked for: this year and last, as ``lianzheng due``
+DEFAULT_YEARS = [2024, 2025]
 ROW = re.compile(r'<tr class="row-(?P<state>\w+)" data-obligation="(?P<obligation>\w+)">(?P<body>.*?)</tr>', re.S)
 
 
@@ -96,7 +98,7 @@ def gap_links(html: str) -> list[str]:
 def test_the_board_counts_what_the_library_counts_overdue_first_then_the_nearest_deadline(client, root):
     page = client.get("/status")
     assert page.status_code == 200
-    expected = library_status(root, [2025])
+    expected = library_status(root, DEFAULT_YEARS)
     rows = board_rows(page.text)
     assert Counter(r["state"] for r in rows) == Counter(s.state for s in expected)
     assert Counter(r["obligation"] for r in rows) == Counter(s.obligation.id for s in expected)
@@ -114,6 +116,24 @@ def test_the_board_counts_what_the_library_counts_overdue_first_then_the_nearest
         assert dues == sorted(dues), state  # the longest overdue, then the nearest deadline, first
 
 
+def test_by_default_the_board_shows_this_year_and_last_as_lianzheng_due_and_says_so(client, root):
+    """A clerk opening the board in 2025 must see 2024's unmet obligations, still overdue."""
+    page = client.get("/status")
+    text = " ".join(unescape(page.text).split())
+    assert "默认显示今年和去年（2024、2025 年度）" in text and "lianzheng due" in text
+    ticked = re.findall(r'<input type="checkbox" name="year" value="(\d+)" checked>', page.text)
+    assert ticked == ["2025", "2024"]  # the boxes of both years shown are ticked
+    this_year = library_status(root, [2025])
+    both = library_status(root, DEFAULT_YEARS)
+    overdue = sum(s.state == "overdue" for s in both)
+    assert overdue > sum(s.state == "overdue" for s in this_year)  # last year's overdue are not hidden
+    assert f"已逾期 {overdue} 项" in text
+    assert any(r["state"] == "overdue" and "2024 年度" in r["body"] for r in board_rows(page.text))
+    one = client.get("/status?year=2025")
+    assert 'id="default-years"' not in one.text and len(board_rows(one.text)) == len(this_year)
+    assert 'href="/status">清除筛选' in one.text  # back to the default
+
+
 def test_each_state_has_its_class_and_its_name_not_colour_alone(client, root):
     page = client.get("/status").text
     for row in board_rows(page):
@@ -124,7 +144,7 @@ def test_each_state_has_its_class_and_its_name_not_colour_alone(client, root):
 
 
 def test_a_done_row_names_its_record_and_links_to_its_page(client, root):
-    rows = board_rows(client.get("/status").text)
+    rows = board_rows(client.get("/status?year=2025").text)
     done = next(r for r in rows if r["state"] == "done" and r["obligation"] == "duty_report")
     with Archive(root, create=False) as archive:
         record = next(r for r in archive.list() if r.title == "预算科科长述责述廉报告")
@@ -133,7 +153,7 @@ def test_a_done_row_names_its_record_and_links_to_its_page(client, root):
 
 
 def test_each_gap_links_to_the_form_of_its_template_prefilled_for_its_unit(client, root):
-    page = client.get("/status").text
+    page = client.get("/status?year=2025").text
     gaps = [s for s in library_status(root, [2025]) if s.state in ("due", "overdue", "event") and s.obligation.template]
     links = gap_links(page)
     assert len(links) == len(gaps)
@@ -163,7 +183,7 @@ def test_years_states_and_unit_filter_as_the_cli_does(client, root):
     assert overdue and {r["state"] for r in overdue} == {"overdue"}
     assert len(overdue) == sum(s.state == "overdue" for s in library_status(root, [2024, 2025]))
     unit = client.get("/status?unit=国库科")
-    expected = library_status(root, [2025], unit="国库科")
+    expected = library_status(root, DEFAULT_YEARS, unit="国库科")
     assert Counter(r["obligation"] for r in board_rows(unit.text)) == Counter(s.obligation.id for s in expected)
     assert all("国库科" in r["body"] for r in board_rows(unit.text))
     assert '<option value="国库科" selected>' in unit.text
@@ -184,7 +204,7 @@ def test_without_a_roster_it_says_so_links_to_the_roster_page_and_shows_the_rest
     with TestClient(create_app(root, hosts=["testserver"], today=TODAY)) as client:
         page = client.get("/status")
     assert page.status_code == 200 and 'id="no-roster"' in page.text and 'href="/roster"' in page.text
-    expected = library_status(root, [2025], roster=False)
+    expected = library_status(root, DEFAULT_YEARS, roster=False)
     rows = board_rows(page.text)
     assert expected and Counter(r["obligation"] for r in rows) == Counter(s.obligation.id for s in expected)
     assert not any(s.obligation.per_unit for s in expected)
@@ -204,7 +224,7 @@ def test_a_section_account_sees_its_own_unit_only_whatever_it_asks(app, client, 
     app.state.desk.local_user = User(name="张三", role=Role.SECTION, unit="国库科")
     page = client.get("/status?unit=预算科")
     assert page.status_code == 200
-    expected = library_status(root, [2025], unit="国库科")
+    expected = library_status(root, DEFAULT_YEARS, unit="国库科")
     rows = board_rows(page.text)
     assert Counter(r["obligation"] for r in rows) == Counter(s.obligation.id for s in expected)
     assert all("预算科" not in r["body"] for r in rows) and "只能查看本单位“国库科”" in page.text
@@ -219,12 +239,12 @@ def test_a_reader_and_the_discipline_group_see_every_unit(app, client, root, rol
     page = client.get("/status")
     assert page.status_code == 200
     rows = board_rows(page.text)
-    assert len(rows) == len(library_status(root, [2025]))
+    assert len(rows) == len(library_status(root, DEFAULT_YEARS))
     assert any("预算科" in r["body"] for r in rows) and any("国库科" in r["body"] for r in rows)
     done = next(r for r in rows if r["state"] == "done")
     # the 档号 is named to both; a link only to one who may open the record (纪检组: its own unit's, and 通报)
     with Archive(root, create=False) as archive:
-        code = next(r.archival_code for r in archive.list() if r.title == "预算科科长述责述廉报告")
+        code = next(r.archival_code for r in archive.list() if r.title == "预算科2024年度述责述廉报告")
     assert code in done["body"] and ('href="/records/' in done["body"]) == (role is Role.READER)
 
 
@@ -240,7 +260,7 @@ def test_the_calendar_holds_the_deadlines_not_yet_met_of_the_rows_shown(client, 
     assert len(events) == len(pending)
     assert {e.decoded("DTSTART") for e in events} == {s.due for s in pending}
     only_overdue = icalendar.Calendar.from_ical(client.get("/status.ics?state=overdue").content).walk("VEVENT")
-    assert len(only_overdue) == sum(s.state == "overdue" for s in library_status(root, [2025]))
+    assert len(only_overdue) == sum(s.state == "overdue" for s in library_status(root, DEFAULT_YEARS))
 
 
 def test_the_workbook_holds_the_rows_shown_in_the_boards_order(client, root):
@@ -249,7 +269,7 @@ def test_the_workbook_holds_the_rows_shown_in_the_boards_order(client, root):
     sheet = load_workbook(io.BytesIO(answer.content)).worksheets[0]
     assert [c.value for c in sheet[1]] == XLSX_HEADERS
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    expected = [s for s in library_status(root, [2025]) if s.state in ("overdue", "done")]
+    expected = [s for s in library_status(root, DEFAULT_YEARS) if s.state in ("overdue", "done")]
     assert Counter(r[8] for r in rows) == Counter(s.label for s in expected)
     labels = [r[8] for r in rows]
     assert labels == sorted(labels, key=lambda label: label != "已逾期")  # overdue first, as on the page
@@ -284,7 +304,7 @@ def test_a_unit_missing_from_the_roster_or_a_kept_roster_that_no_longer_reads_is
     page = client.get("/status")
     assert page.status_code == 200 and "保存的名册（名册.yaml）" in unescape(page.text)
     assert "预算科 的主要负责人不能为空" in unescape(page.text) and board_rows(page.text)
-    expected = library_status(root, [2025], roster=False)
+    expected = library_status(root, DEFAULT_YEARS, roster=False)
     assert len(board_rows(page.text)) == len(expected)  # judged as without a roster
     roster_page = client.get("/roster")
     assert roster_page.status_code == 200 and "保存的名册无法读取" in roster_page.text

@@ -1,6 +1,8 @@
 """落实情况: the obligations board by obligation and unit, and its .ics and .xlsx downloads.
 
-The board is ``lianzheng status`` in a browser: the library judges (:func:`~lianzheng_docs.duties.obligations.status`,
+The board is ``lianzheng status`` in a browser, over the years ``lianzheng due`` looks at by
+default (this year and last: last year's reports fall due in January, and what was not done
+stays overdue; :func:`default_years`). The library judges (:func:`~lianzheng_docs.duties.obligations.status`,
 against the archive and the roster the desk keeps, :mod:`.roster_store`); this module only picks
 the years, states and unit asked for, puts what needs doing first (已逾期, then the nearest
 deadline), and links each gap to the form of the template that produces the missing document
@@ -63,6 +65,8 @@ class BoardQuery:
     unit: str | None = None
     #: the unit is the account's own, not a choice
     own_unit: bool = False
+    #: no year was asked for: the years are :func:`default_years`
+    default: bool = False
 
     def query_string(self, **change: object) -> str:
         """This query as URL parameters (``year=2025&year=2026&state=overdue``), with ``change`` applied."""
@@ -85,7 +89,14 @@ def read_query(request: Request, user: User, today: date) -> BoardQuery:
         raise BadQuery(f"状态 {'、'.join(map(repr, unknown))} 未知，应为：{known}")
     own = visible_unit(user)
     unit = own or request.query_params.get("unit", "").strip() or None
-    return BoardQuery(tuple(sorted(years)) or (today.year,), states, unit, own_unit=own is not None)
+    chosen = tuple(sorted(years)) or default_years(today)
+    return BoardQuery(chosen, states, unit, own_unit=own is not None, default=not years)
+
+
+def default_years(today: date) -> tuple[int, ...]:
+    """Last year and this one, as ``lianzheng due`` without ``--year``: last year's 科室报告 and 纪检组报告
+    fall due in January of this one, and last year's unmet obligations stay overdue."""
+    return today.year - 1, today.year
 
 
 @dataclass
