@@ -61,11 +61,21 @@ def upload(client: TestClient, name: str, content: bytes, kind: str = "auto", mi
     return client.post("/check", data={"csrf": csrf(client), "kind": kind}, files={"document": (name, content, mime)})
 
 
+FINDING = re.compile(r'<tr class="finding finding-(?P<severity>\w+)">\s*<td class="clause">(?P<clause>.*?)</td>\s*'
+                     r"<td>(?P<message>.*?)</td>", re.S)  # fmt: skip
+
+
 def findings(html: str) -> list[tuple[str, str, str]]:
     """(severity, clause shown, message) of each finding row on the page."""
-    rows = re.findall(r'<tr class="finding finding-(\w+)">\s*<td class="clause">(.*?)<br>.*?</td>\s*<td>(.*?)</td>',
-                      html, re.S)  # fmt: skip
-    return [(severity, unescape(clause), unescape(message)) for severity, clause, message in rows]
+    return [
+        (row["severity"], clause_cell(row["clause"])["ref"], unescape(row["message"])) for row in FINDING.finditer(html)
+    ]
+
+
+def clause_cell(cell: str) -> dict[str, str]:
+    """The clause cell's parts: its heading (``name``, may be empty), its reference (``ref``) and the rule id."""
+    parts = dict(re.findall(r'<(?:span|code) class="(?:clause-)?(name|ref|rule)"[^>]*>(.*?)</(?:span|code)>', cell))
+    return {key: unescape(parts.get(key, "")) for key in ("name", "ref", "rule")}
 
 
 def failure(html: str) -> str:
@@ -237,3 +247,45 @@ def test_the_library_checker_is_what_the_page_runs(report_docx):
     mine = check_pages.check_upload("x.docx", bad)
     assert [f.to_dict() for f in mine.findings] == [f.to_dict() for f in check_document(bad, name="x.docx").findings]
     assert check_pages.clause_label("7.3.1") == "GB/T 9704 7.3.1" and check_pages.clause_label("推断") == "推断"
+
+
+# ---------------------------------------------------------------------- what the page says: one true thing, the menu
+
+
+def test_a_numbered_notice_judged_automatically_is_told_why_without_contradiction_and_pointed_to_the_menu(
+    client, rendered
+):
+    from lianzheng_docs.check import check_document
+
+    notice = rendered["risk_notice"].content  # a 文号 under its title, no 发文机关标志, a title not ending in a 文种
+    report = check_document(notice)
+    assert report.kind == "非公文" and any(reason.startswith("有发文字号") for reason in report.kind_reasons)
+    (said,) = [f.message for f in report.findings if f.rule == "kind"]
+    assert "发文字号" not in said and "没有发文机关标志" in said  # it has one: the warning does not deny it
+    assert "请加 --kind 公文" in said  # the library's words stay the CLI's
+
+    page = upload(client, "告知书.docx", notice)
+    text = unescape(page.text)
+    judged = re.search(r'<p class="note" id="kind-judged">(.*?)</p>', text, re.S)
+    assert judged and judged[1].startswith("按非公文检查（自动判断：有发文字号“X财廉告〔2026〕")
+    assert "未发现发文机关标志" not in text and "发文字号或公文标题" not in text
+    assert "--kind" not in text  # no command-line flag on the web
+    assert "如是公文，请在上面的「按哪类文书检查」中选“公文”，再检查一次" in judged[1]
+    warning = next(m for severity, clause, m in findings(page.text) if clause == "推断" and "发文机关标志" in m)
+    assert warning.startswith("没有发文机关标志，也没有以 15 种文种之一结尾的标题") and "「按哪类文书检查」" in warning
+    chosen = unescape(upload(client, "告知书.docx", notice, kind="公文").text)
+    assert "按公文检查。" in chosen and "--kind" not in chosen
+
+
+def test_each_finding_is_labelled_by_its_clauses_heading_with_the_rule_id_in_small_print(client, report_docx):
+    bad = edit_part(report_docx, "word/document.xml", "〔2026〕", "[2026]")
+    page = upload(client, "报告.docx", bad)
+    cells = [clause_cell(row["clause"]) for row in FINDING.finditer(page.text)]
+    number = next(cell for cell in cells if cell["rule"] == "header.doc_number")
+    assert number == {"name": "发文字号", "ref": "GB/T 9704 7.2.5", "rule": "header.doc_number"}
+    row = next(row["clause"] for row in FINDING.finditer(page.text) if "header.doc_number" in row["clause"])
+    assert row.index('class="clause-ref"') < row.index('class="clause-name"') < row.index('class="rule"')
+    css = client.get("/static/check.css").text
+    assert re.search(r"\.rule \{[^}]*color: var\(--muted\)[^}]*font-size: \.75rem", css)  # muted, small
+    assert check_pages.clause_name("7.2.5") == "发文字号" and check_pages.clause_name("推断") == ""
+    assert check_pages.on_the_page("按指定的 --kind 上行文 检查") == "按「按哪类文书检查」中选定的“上行文”检查"

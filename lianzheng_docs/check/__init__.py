@@ -19,6 +19,12 @@ from .rules.context import DocumentKind
 
 __all__ = ["DocumentKind", "Finding", "Report", "Severity", "UnreadableDocument", "check_document"]
 
+#: Why an automatically judged document is checked as 非公文 (:func:`~.roles.classify`: neither a 发文机关标志
+#: nor a title ending in a 文种 makes it a 公文; a 发文字号 alone does not).
+NOT_GONGWEN = (
+    "没有发文机关标志，也没有以 15 种文种之一结尾的标题，按非公文检查（问题只作警告）；如是公文，请加 --kind 公文"
+)
+
 
 def check_document(
     source: str | Path | bytes, *, kind: DocumentKind | str = DocumentKind.AUTO, name: str | None = None
@@ -57,14 +63,8 @@ def check_document(
     for doubt in layout.doubts:
         findings.append(Finding("inference", "推断", Severity.WARNING, doubt))
     if wanted is DocumentKind.AUTO and judged is DocumentKind.NON_GONGWEN:
-        findings.append(
-            Finding(
-                "kind",
-                "推断",
-                Severity.WARNING,
-                "未发现发文机关标志、发文字号或公文标题，按非公文检查（问题只作警告）；如是公文，请加 --kind 公文",
-            )
-        )
+        # what classify() found wanting, and only that: a 发文字号 or a title may well be there
+        findings.append(Finding("kind", "推断", Severity.WARNING, NOT_GONGWEN))
     reasons = classification.reasons if wanted is DocumentKind.AUTO else [f"按指定的 --kind {wanted.value} 检查"]
     return Report(package.name, judged.value, wanted is DocumentKind.AUTO, findings, reasons)
 

@@ -6,13 +6,19 @@ findings grouped by severity. The upload is never kept: it is written into a pri
 folder for the check and the folder is removed before the answer is sent; nothing reaches the
 archive. What cannot be checked (another type, a damaged file, a zip bomb) is answered on the
 same page, with the form, in Chinese, naming the file.
+
+The checker's words are the CLI's: where they tell a clerk to add ``--kind``, the page says to choose
+in its own 「按哪类文书检查」 menu instead (:func:`on_the_page`). Each finding is labelled by its
+clause's Chinese heading in GB/T 9704-2012 (:data:`CLAUSE_NAMES`), with the rule's stable id in
+small print after it, to look up or report.
 """
 
 from __future__ import annotations
 
+import re
 import tempfile
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -149,15 +155,50 @@ def _page(
     request: Request, *, kind: str = "auto", report: Report | None = None, failure: str = "", status_code: int = 200
 ) -> Response:
     groups = _groups(report) if report is not None else []
-    context: dict[str, Any] = {"kinds": KINDS, "kind": kind, "report": report, "groups": groups, "failure": failure}
+    reasons = [on_the_page(reason) for reason in report.kind_reasons] if report is not None else []
+    context: dict[str, Any] = {"kinds": KINDS, "kind": kind, "report": report, "groups": groups, "failure": failure,
+                               "reasons": reasons}  # fmt: skip
     return page(request, "check.html", status_code, title="检查", max_mb=MAX_BODY // 2**20, clause_label=clause_label,
-                **context)  # fmt: skip
+                clause_name=clause_name, **context)  # fmt: skip
 
 
 def _groups(report: Report) -> list[Group]:
-    """Errors first, then warnings; an empty severity is left out."""
-    found = [Group(Severity.ERROR, report.errors), Group(Severity.WARNING, report.warnings)]
+    """Errors first, then warnings; an empty severity is left out; the messages in the page's words."""
+    by_severity = ((Severity.ERROR, report.errors), (Severity.WARNING, report.warnings))
+    found = [Group(severity, [replace(f, message=on_the_page(f.message)) for f in findings])
+             for severity, findings in by_severity]  # fmt: skip
     return [group for group in found if group.findings]
+
+
+#: The headings of GB/T 9704-2012's clauses the checker cites, as the standard words them.
+CLAUSE_NAMES = {
+    "5.1": "公文用纸幅面尺寸", "5.2": "公文版面尺寸", "5.2.1": "页边与版心尺寸", "5.2.2": "字体和字号",
+    "5.2.3": "行数和字数", "5.2.4": "文字的颜色", "6.1": "制版要求", "7.2": "版头", "7.2.1": "份号",
+    "7.2.2": "密级和保密期限", "7.2.3": "紧急程度", "7.2.4": "发文机关标志", "7.2.5": "发文字号", "7.2.6": "签发人",
+    "7.2.7": "版头中的分隔线", "7.3": "主体", "7.3.1": "标题", "7.3.2": "主送机关", "7.3.3": "正文",
+    "7.3.4": "附件说明", "7.3.5": "发文机关署名、成文日期和印章", "7.3.5.4": "成文日期中的数字", "7.3.6": "附注",
+    "7.3.7": "附件", "7.4": "版记", "7.4.1": "版记中的分隔线", "7.4.2": "抄送机关", "7.4.3": "印发机关和印发日期",
+    "7.5": "页码", "10.1": "信函格式", "10.2": "命令（令）格式", "10.3": "纪要格式",
+}  # fmt: skip
+#: The menu of this page that does what ``--kind`` does on the command line.
+KIND_MENU = "「按哪类文书检查」"
+_CLI_KIND = [
+    (re.compile(r"如是(\S+?)，请加 --kind (\S+)"), rf"如是\1，请在上面的{KIND_MENU}中选“\2”，再检查一次"),
+    (re.compile(r"按指定的 --kind (\S+) 检查"), rf"按{KIND_MENU}中选定的“\1”检查"),
+    (re.compile(r"--kind (\S+)"), rf"{KIND_MENU}中的“\1”"),
+]
+
+
+def on_the_page(text: str) -> str:
+    """The checker's words with its advice to add ``--kind`` (the CLI's) turned into this page's menu."""
+    for pattern, replacement in _CLI_KIND:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def clause_name(clause: str) -> str:
+    """``7.2.5`` -> ``发文字号``: the heading of a GB/T 9704 clause; "" for another source or a clause not listed."""
+    return CLAUSE_NAMES.get(clause, "")
 
 
 def clause_label(clause: str) -> str:
