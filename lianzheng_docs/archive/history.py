@@ -30,6 +30,13 @@ ACTION_NAMES = {
 }  # fmt: skip
 
 
+#: A record's fields as an ``update`` entry names them, in Chinese (DA/T 46 names).
+FIELD_NAMES = {
+    "title": "题名", "doc_number": "文号", "date": "日期", "author": "责任者", "kind": "文种", "unit": "单位",
+    "secrecy": "密级", "recipients": "主送", "cc": "抄送", "retention": "保管期限", "page_count": "页数",
+    "year": "年度", "org": "机构", "fonds": "全宗号", "org_code": "机构代码",
+}  # fmt: skip
+
 #: Stored files' roles and records' sources, in Chinese.
 ROLE_NAMES = {"original": "原件", "pdf": "PDF 版本"}
 SOURCE_NAMES = {"rendered": "本系统生成", "external": "外来文件"}
@@ -83,8 +90,8 @@ class AuditEntry:
             source = SOURCE_NAMES.get(str(detail.get("source", "")), "")
             return "；".join(part for part in (source, f"文件：{roles}" if roles else "") if part)
         if self.action == "update":
-            return "；".join(f"{key}：{value[0]} → {value[1]}" for key, value in detail.items()
-                            if isinstance(value, list) and len(value) == 2)  # fmt: skip
+            changes = [(key, value) for key, value in detail.items() if isinstance(value, list) and len(value) == 2]
+            return "；".join(f"{FIELD_NAMES.get(key, key)}：{_shown(old)} → {_shown(new)}" for key, (old, new) in changes)
         if self.action == "roster":
             return str(detail.get("filename", ""))
         return ""
@@ -127,6 +134,10 @@ class History:
         with self.registry.transaction():
             for record_id in ids:
                 self.registry.audit(self.actor, action, record_id, detail)
+
+
+def _shown(value: object) -> str:
+    return "（无）" if value in (None, "") else str(value)
 
 
 def _detail(text: str | None) -> dict[str, Any]:

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 def search(query: str, kind: str | None, year: int | None, unit: str | None, template: str | None,
            secrecy: str | None, since: date | None, until: date | None, limit: int, root: Path | None,
            as_json: bool) -> None:  # fmt: skip
-    """全文检索档案：题名、正文、文号、档号。检索词按原文逐字匹配，也可直接输入完整文号或档号。"""
+    """全文检索档案：题名、正文、文号、档号。检索词按原文逐字匹配；空格隔开的几个词须同时出现；
+    也可直接输入完整文号或档号（[ ]、( )、【 】 都当作 〔 〕）。"""
     from ..archive import Archive
 
     with Archive(root, create=False) as archive:

@@ -1,6 +1,7 @@
 """``GET /api/search``: full-text search over the API, limited to what the caller may see.
 
-The query is matched character for character (the library's substring search): quotes, ``AND``,
+Each word of the query (words separated by spaces, all required) is matched character for character
+(the library's substring search; 文号 brackets ``[ ] ( ) 【 】`` read as ``〔 〕``): quotes, ``AND``,
 ``*`` or ``title:`` are text to look for, not syntax, so no input can break the query.
 
 **Visibility** is the 检索 page's (:func:`.finding.ranked` over :func:`.access.scopes`): the search
