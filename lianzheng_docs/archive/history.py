@@ -91,7 +91,8 @@ class AuditEntry:
             return "；".join(part for part in (source, f"文件：{roles}" if roles else "") if part)
         if self.action == "update":
             changes = [(key, value) for key, value in detail.items() if isinstance(value, list) and len(value) == 2]
-            return "；".join(f"{FIELD_NAMES.get(key, key)}：{_shown(old)} → {_shown(new)}" for key, (old, new) in changes)
+            shown = [f"{FIELD_NAMES.get(key, key)}：{_shown(old)} → {_shown(new)}" for key, (old, new) in changes]
+            return "；".join(shown)
         if self.action == "roster":
             return str(detail.get("filename", ""))
         return ""
