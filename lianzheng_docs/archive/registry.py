@@ -4,184 +4,44 @@ sequences and an append-only audit log chained by hashes.
 SQLite in WAL mode with foreign keys on; every write happens inside ``BEGIN IMMEDIATE`` so
 that two processes filing at once are serialised by the database and numbers are assigned
 without gaps or repeats. The schema is versioned (``PRAGMA user_version``) and migrated
-forward on open.
+forward on open (:mod:`.migrations`). How audit entries are hashed and chained is in :mod:`.chain`;
+the checkpoint of the chain kept outside the database, in :mod:`.checkpoint`. Their names are
+importable from here too.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from ..errors import LianzhengError
+from .chain import GENESIS, chain_hash, now, row_digest
+from .checkpoint import CHECKPOINT, Checkpoints, parse_checkpoint
 from .errors import ArchiveError, DiskFull, RegistryDamaged, disk_full
-from .signing import ENV_KEY, configured_signer  # cryptography is imported only when a key is set
+from .migrations import MIGRATIONS
 
 if TYPE_CHECKING:
     from .signing import Signer
 
-MIGRATIONS: list[str] = [
-    # version 1
-    """
-    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE records (
-        id INTEGER PRIMARY KEY,
-        fonds TEXT NOT NULL,                 -- 全宗号
-        category TEXT NOT NULL,              -- 档案门类代码, WS = 文书
-        year INTEGER NOT NULL,               -- 年度
-        retention TEXT NOT NULL CHECK (retention IN ('Y', 'D30', 'D10')),  -- 保管期限
-        org TEXT NOT NULL,                   -- 机构（问题）代码
-        item INTEGER NOT NULL CHECK (item > 0),  -- 件号
-        archival_code TEXT NOT NULL UNIQUE,  -- 档号
-        doc_number TEXT UNIQUE,              -- 文号 (文件编号)
-        title TEXT NOT NULL,                 -- 题名
-        author TEXT NOT NULL DEFAULT '',     -- 责任者
-        date TEXT,                           -- 日期, ISO
-        kind TEXT NOT NULL DEFAULT '',       -- 文种
-        secrecy TEXT NOT NULL DEFAULT '',    -- 密级
-        recipients TEXT NOT NULL DEFAULT '', -- 主送
-        cc TEXT NOT NULL DEFAULT '',         -- 抄送
-        unit TEXT NOT NULL DEFAULT '',       -- the 科室（单位） the document concerns
-        template_id TEXT,
-        page_count INTEGER,                  -- 页数
-        source TEXT NOT NULL CHECK (source IN ('rendered', 'external')),
-        text TEXT NOT NULL DEFAULT '',       -- extracted full text, for (re)indexing
-        filed_at TEXT NOT NULL,
-        filed_by TEXT NOT NULL,
-        UNIQUE (fonds, year, retention, org, item)
-    );
-    CREATE INDEX records_year_kind ON records (year, kind);
-    CREATE INDEX records_template ON records (template_id, year);
-    CREATE TABLE files (
-        id INTEGER PRIMARY KEY,
-        record_id INTEGER NOT NULL REFERENCES records (id) ON DELETE RESTRICT,
-        role TEXT NOT NULL,                  -- original, pdf ...
-        path TEXT NOT NULL UNIQUE,           -- relative to the archive root, '/' separated
-        format TEXT NOT NULL,                -- 格式信息: docx, pdf
-        size INTEGER NOT NULL,               -- 计算机文件大小
-        sha256 TEXT NOT NULL,                -- 'sha256:<hex>'
-        original_name TEXT,                  -- 计算机文件名 as received
-        UNIQUE (record_id, role)
-    );
-    CREATE INDEX files_sha256 ON files (sha256);
-    CREATE TABLE sequences (
-        kind TEXT NOT NULL,                  -- doc_number | item
-        scope TEXT NOT NULL,                 -- 'X财党|2026' | 'Z001|2026|Y|BGS'
-        last INTEGER NOT NULL,
-        PRIMARY KEY (kind, scope)
-    );
-    CREATE TABLE audit (
-        id INTEGER PRIMARY KEY,
-        at TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        action TEXT NOT NULL,
-        record_id INTEGER,
-        detail TEXT NOT NULL,                -- JSON: file hashes, numbers ...
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL UNIQUE
-    );
-    CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
-        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-    CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
-        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-    """,
-    # version 2: the task ledgers of 七（一）
-    """
-    CREATE TABLE ledger (
-        id INTEGER PRIMARY KEY,
-        holder TEXT NOT NULL,                -- whose task list: 局党组书记, or a 科室（单位）
-        task TEXT NOT NULL,                  -- the task's id in its list, e.g. secretary.3
-        date TEXT NOT NULL,                  -- when it was done, ISO
-        done TEXT NOT NULL,                  -- what was done
-        evidence TEXT NOT NULL DEFAULT '[]', -- JSON list of record ids in this archive
-        entered_at TEXT NOT NULL,
-        entered_by TEXT NOT NULL
-    );
-    CREATE INDEX ledger_holder_date ON ledger (holder, date);
-    """,
-    # version 3: the events that obligations due "N days after" count from
-    """
-    CREATE TABLE events (
-        id INTEGER PRIMARY KEY,
-        obligation TEXT NOT NULL,            -- the id of an obligation due N days after an event
-        party TEXT NOT NULL,                 -- who owes the document: a 科室（单位）, or the party
-        date TEXT NOT NULL,                  -- when the event (meeting, inspection...) took place
-        note TEXT NOT NULL DEFAULT '',
-        entered_at TEXT NOT NULL,
-        entered_by TEXT NOT NULL
-    );
-    """,
-    # version 4: 年度 × 文种 × 单位 answered from the index alone (the desk's filters and page counts
-    # read this tally on every 目录 and 检索 page: 30 ms -> 2 ms on 20,000 records)
-    """
-    CREATE INDEX records_year_kind_unit ON records (year, kind, unit);
-    DROP INDEX records_year_kind;
-    """,
-    # version 5: retention and disposal (到期鉴定, 销毁, 延长保管期限; issue 18 item 3, see retention.py).
-    # A decision, the records it covers and a destruction are written once and never changed (the
-    # triggers); a record's state holds the 保管期限 in force and whether it is 拟销毁 or 已销毁. The
-    # records table is left as filed: its 保管期限 is part of the 档号, and verify holds it to the
-    # filing's digest. Each row's digest is fixed in its audit entry, so verify catches an edit.
-    """
-    CREATE TABLE disposal_decisions (
-        id INTEGER PRIMARY KEY,
-        opinion TEXT NOT NULL CHECK (opinion IN ('destroy', 'extend')),  -- 鉴定意见
-        new_retention TEXT CHECK (new_retention IN ('Y', 'D30', 'D10')), -- 延长后的保管期限
-        reason TEXT NOT NULL,                -- the grounds of the opinion
-        members TEXT NOT NULL,               -- JSON list of the 鉴定小组 members, two or more
-        approver TEXT NOT NULL,              -- 批准人
-        decided_on TEXT NOT NULL,            -- 批准日期, ISO
-        early_reason TEXT NOT NULL DEFAULT '', -- why records not yet due are destroyed (empty: none are)
-        entered_at TEXT NOT NULL,
-        entered_by TEXT NOT NULL,
-        CHECK ((opinion = 'extend') = (new_retention IS NOT NULL))
-    );
-    CREATE TABLE disposal_records (
-        decision_id INTEGER NOT NULL REFERENCES disposal_decisions (id) ON DELETE RESTRICT,
-        record_id INTEGER NOT NULL REFERENCES records (id) ON DELETE RESTRICT,
-        retention TEXT NOT NULL,             -- the 保管期限 in force before the decision
-        expires TEXT,                        -- its 到期日, ISO (NULL for 永久)
-        due INTEGER NOT NULL,                -- 1 when past its 到期日 on the decision's date
-        PRIMARY KEY (decision_id, record_id)
-    );
-    CREATE INDEX disposal_records_record ON disposal_records (record_id);
-    CREATE TABLE destructions (
-        decision_id INTEGER PRIMARY KEY REFERENCES disposal_decisions (id) ON DELETE RESTRICT,
-        destroyed_on TEXT NOT NULL,          -- 销毁日期, ISO
-        supervisors TEXT NOT NULL,           -- JSON list of the 监销人, two or more
-        method TEXT NOT NULL,                -- 销毁方式
-        lists TEXT NOT NULL,                 -- JSON: the 销毁清册 files written, with their sha256
-        entered_at TEXT NOT NULL,
-        entered_by TEXT NOT NULL
-    );
-    CREATE TABLE record_states (
-        record_id INTEGER PRIMARY KEY REFERENCES records (id) ON DELETE RESTRICT,
-        state TEXT NOT NULL CHECK (state IN ('extended', 'pending', 'destroyed')),
-        retention TEXT NOT NULL CHECK (retention IN ('Y', 'D30', 'D10')),  -- the 保管期限 in force
-        decision_id INTEGER NOT NULL REFERENCES disposal_decisions (id) ON DELETE RESTRICT
-    );
-    CREATE TRIGGER disposal_decisions_fixed_update BEFORE UPDATE ON disposal_decisions
-        BEGIN SELECT RAISE(ABORT, 'a disposal decision is never changed'); END;
-    CREATE TRIGGER disposal_decisions_fixed_delete BEFORE DELETE ON disposal_decisions
-        BEGIN SELECT RAISE(ABORT, 'a disposal decision is never deleted'); END;
-    CREATE TRIGGER disposal_records_fixed_update BEFORE UPDATE ON disposal_records
-        BEGIN SELECT RAISE(ABORT, 'a disposal decision is never changed'); END;
-    CREATE TRIGGER disposal_records_fixed_delete BEFORE DELETE ON disposal_records
-        BEGIN SELECT RAISE(ABORT, 'a disposal decision is never changed'); END;
-    CREATE TRIGGER destructions_fixed_update BEFORE UPDATE ON destructions
-        BEGIN SELECT RAISE(ABORT, 'a destruction is never changed'); END;
-    CREATE TRIGGER destructions_fixed_delete BEFORE DELETE ON destructions
-        BEGIN SELECT RAISE(ABORT, 'a destruction is never deleted'); END;
-    """,
+__all__ = [
+    "AUDITED_COLUMNS",
+    "CHECKPOINT",
+    "GENESIS",
+    "MIGRATIONS",
+    "READ_ACTIONS",
+    "RECORD_COLUMNS",
+    "Registry",
+    "chain_hash",
+    "now",
+    "parse_checkpoint",
+    "row_digest",
+    "where",
 ]
 
-GENESIS = "sha256:" + "0" * 64
 #: Audit actions that record a read (the access log) and change nothing (same as history.ACCESS_ACTIONS).
 READ_ACTIONS = frozenset({"view", "download"})
 RECORD_COLUMNS = (
@@ -203,7 +63,6 @@ def _refuse_unless_sqlite(path: Path) -> None:
         raise RegistryDamaged(path, "不是 SQLite 数据库文件")
 
 
-CHECKPOINT = "checkpoint.json"
 #: The record columns whose values the filing's audit entry fixes (``meta`` digest); page_count
 #: is audited by its own "update" entries, and the extracted text is derived from the file.
 AUDITED_COLUMNS = (
@@ -211,17 +70,6 @@ AUDITED_COLUMNS = (
     "author", "date", "kind", "secrecy", "recipients", "cc", "unit", "template_id", "source",
     "filed_at", "filed_by",
 )  # fmt: skip
-
-
-def row_digest(values: Mapping[str, object]) -> str:
-    """A digest of a row's values (canonical JSON), kept in its audit entry so that verify can tell
-    a row edited behind the tool's back."""
-    text = json.dumps({key: values[key] for key in sorted(values)}, ensure_ascii=False, sort_keys=True, default=str)
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def where(conditions: Mapping[str, object]) -> tuple[str, tuple[object, ...]]:
@@ -247,28 +95,7 @@ def where(conditions: Mapping[str, object]) -> tuple[str, tuple[object, ...]]:
     return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), tuple(params)
 
 
-def parse_checkpoint(source: Path | bytes) -> dict[str, Any] | None:
-    """The fields of a checkpoint (a file, or its bytes from an export); None when it is missing or
-    not one (no entry count and head of the right types)."""
-    try:
-        raw = source if isinstance(source, bytes) else source.read_bytes()
-        data = json.loads(raw.decode("utf-8"))
-        if not isinstance(data, dict):
-            return None
-        int(data["audit_entries"])
-        str(data["audit_head"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return data
-
-
-def chain_hash(prev_hash: str, at: str, actor: str, action: str, record_id: int | None, detail: str) -> str:
-    """The hash of one audit entry: it covers the previous entry's hash, so history cannot be rewritten."""
-    payload = json.dumps([prev_hash, at, actor, action, record_id, detail], ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-class Registry:
+class Registry(Checkpoints):
     """The registry database of one archive."""
 
     def __init__(self, path: Path, *, busy_timeout_ms: int = 60_000) -> None:
@@ -375,92 +202,6 @@ class Registry:
         if disk_full(exc, self.path.parent):
             return DiskFull(self.path.parent, "本次操作没有完成，已全部撤销（未写入任何记录，编号也未占用）")
         return exc
-
-    # ------------------------------------------------------------------ the checkpoint outside the database
-
-    @property
-    def checkpoint_path(self) -> Path:
-        return self.path.with_name(CHECKPOINT)
-
-    def audit_head(self) -> tuple[int, str]:
-        """(number of audit entries, hash of the last one) as the database holds them now."""
-        row = self.db.execute("SELECT count(*) AS n, (SELECT hash FROM audit ORDER BY id DESC LIMIT 1) AS h "
-                              "FROM audit").fetchone()  # fmt: skip
-        return int(row["n"]), str(row["h"] or GENESIS)
-
-    @staticmethod
-    def _signer() -> Signer | None:
-        """The private key the environment configures (:data:`.signing.ENV_KEY`), read from its file
-        now (so a key replaced or withdrawn counts from the next filing); None when there is none."""
-        return configured_signer()
-
-    def write_checkpoint(self, signer: Signer | Literal["env"] | None = "env", *, reads_only: bool = False) -> bool:
-        """Record the audit chain's length and head in ``checkpoint.json`` beside the database.
-
-        Someone who can edit the database can recompute the whole chain; they cannot make it agree
-        with a head written outside it at each commit (and kept in exports and dossiers). Written
-        under a file lock from the database's latest state, so it only moves forward even when
-        several processes file at once. Signed by ``signer`` (by default the key the environment
-        configures, :data:`.signing.ENV_KEY`), someone who can also rewrite the file cannot make
-        one that verifies with the bureau's public key.
-
-        Called after a commit, which stands whatever happens here: a checkpoint that cannot be
-        written (a full disk, a bad key when the default is read here) is a warning in
-        :attr:`warnings` and False. The checkpoint then lags behind the chain, which verify accepts
-        (as after a crash between the two); the next commit writes it up to date.
-        """
-        try:
-            self._write_checkpoint(self._signer() if signer == "env" else signer, reads_only=reads_only)
-        except (OSError, LianzhengError, sqlite3.Error) as exc:
-            reason = "磁盘空间不足" if disk_full(exc, self.path.parent) else getattr(exc, "message", None) or str(exc)
-            self.warnings.append(
-                f"已写入登记库，但库外的审计检查点 {CHECKPOINT} 未能更新（{reason}）；它仍是上一次的状态，"
-                "校验照常通过，下次写入登记库时会补上"
-            )
-            return False
-        return True
-
-    def _write_checkpoint(self, signer: Signer | None, *, reads_only: bool = False) -> None:
-        from ..fileio import write_atomic
-
-        try:
-            import fcntl
-        except ImportError:  # Windows: no flock; the newer-only rule below still holds per process
-            fcntl = None  # type: ignore[assignment]
-        with open(self.path.with_name(CHECKPOINT + ".lock"), "a") as lock:
-            if fcntl is not None:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                count, head = self.audit_head()
-                previous = self.checkpoint()
-                if previous is not None and int(previous["audit_entries"]) >= count:
-                    return
-                if reads_only and signer is None and previous is not None and previous.get("signature"):
-                    return  # a view or download where there is no key never unsigns the checkpoint (verify notes them)
-                data: dict[str, Any] = {"audit_entries": count, "audit_head": head, "written_at": now()}
-                if signer is not None:
-                    data = signer.sign(data)
-                elif previous is not None and previous.get("signature"):
-                    self.warnings.append(
-                        f"上一个审计检查点是签过名的，本次没有配置签名私钥（环境变量 {ENV_KEY}），新的检查点"
-                        "未签名：用公钥校验（archive verify --public-key）时会报告；请在配置了私钥的机器上归档"
-                    )
-                write_atomic(self.checkpoint_path, json.dumps(data, ensure_ascii=False).encode(), overwrite=True)
-                if not self.setting("checkpointed", ""):
-                    self.set_setting("checkpointed", "1")
-            finally:
-                if fcntl is not None:
-                    fcntl.flock(lock, fcntl.LOCK_UN)
-
-    def read_checkpoint(self) -> tuple[int, str] | None:
-        """(entries, head) from ``checkpoint.json``, or None when there is none or it is unreadable."""
-        data = self.checkpoint()
-        return None if data is None else (int(data["audit_entries"]), str(data["audit_head"]))
-
-    def checkpoint(self) -> dict[str, Any] | None:
-        """Every field of ``checkpoint.json`` (``audit_entries``, ``audit_head``, ``written_at``, and
-        when signed ``key`` and ``signature``), or None when there is none or it is unreadable."""
-        return parse_checkpoint(self.checkpoint_path)
 
     # ------------------------------------------------------------------ settings and sequences
 

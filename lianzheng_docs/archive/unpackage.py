@@ -24,118 +24,37 @@ that audit entry.
 
 Only packages this project makes are received: the role and SHA-256 of each file are read from
 the 附注 :mod:`.package` writes, and the 档号 must have the form of DA/T 22-2015 the archive uses.
+
+The first pass is :func:`read_package` (:mod:`.incoming_reader`, the signature judged by
+:mod:`.incoming_signature`, what it yields in :mod:`.incoming`); the second, and the filing, are here.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
-import hashlib
 import os
-import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ExitCode, LianzhengError
-from ..templating.manifest import RETENTIONS
-from .codes import ArchivalCode, parse_doc_number
-from .errors import ArchiveError, MetadataError
-from .extract import checked_format, readable_text
-from .package import (
-    ALGORITHM_DIGEST,
-    ALGORITHM_SIGNED,
-    NAMESPACE,
-    NOTE_LABELS,
-    ROLE_NAMES,
-    SOURCES,
-    canonical,
-    person_id,
-    qualified,
-    schema,
-)
+from .codes import parse_doc_number
+from .errors import ArchiveError
+from .incoming import Incoming, PackagesRefused, Refusal
+from .incoming_reader import read_package
+from .package import ROLE_NAMES
 from .registry import AUDITED_COLUMNS, now, row_digest
-from .storage import Staged, place, stage
+from .storage import place
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     from .archive import Archive
 
-#: a package larger than this is refused before it is read (it is parsed in memory)
-MAX_PACKAGE_BYTES = 1024 * 1024 * 1024
-FILE_NOTE = re.compile(
-    r"^(?P<id>[^：\s]+)：角色 (?P<role>[^；\s]+)；SHA-256 (?P<hex>[0-9a-f]{64})(?:；原文件名 (?P<name>.+))?$", re.S
-)
-ROLE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 #: the record's fields a clerk knows by their DA/T 46 names, compared when a 档号 is already filed
 COMPARED = {"title": "题名", "doc_number": "文号", "author": "责任者", "date": "日期", "kind": "文种",
             "secrecy": "密级", "recipients": "主送", "cc": "抄送", "unit": "科室（单位）", "retention": "保管期限",
             "template_id": "模板", "source": "来源"}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """One reason a package is not received."""
-
-    package: str
-    archival_code: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.package}（档号 {self.archival_code}）" if self.archival_code else self.package
-        return f"{where}：{self.message}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"package": self.package, "archival_code": self.archival_code, "message": self.message}
-
-
-class PackagesRefused(LianzhengError):
-    """Packages that cannot be received, every reason listed; nothing was filed (exit 3)."""
-
-    exit_code = ExitCode.INVALID_INPUT
-
-    def __init__(self, refusals: Sequence[Refusal]) -> None:
-        lines = "\n".join(f"  - {refusal}" for refusal in refusals)
-        super().__init__(f"封装包未接收，档案中什么也没有写入（{len(refusals)} 个问题）：\n{lines}")
-        self.refusals = list(refusals)
-
-    def to_dict(self) -> dict[str, object]:
-        return {**super().to_dict(), "refusals": [refusal.to_dict() for refusal in self.refusals]}
-
-
-@dataclass
-class IncomingFile:
-    role: str
-    format: str
-    size: int
-    sha256: str
-    original_name: str | None
-    staged: Staged
-
-
-@dataclass
-class Incoming:
-    """A package read and checked: the record it carries, its files staged in ``tmp/``."""
-
-    package: Path
-    package_sha256: str
-    code: ArchivalCode
-    #: the record's columns as the registry holds them (numbers from the 档号, text extracted here)
-    values: dict[str, Any]
-    files: list[IncomingFile]
-    #: verified (with the public key given) | unchecked (its own key only) | unsigned (a digest)
-    signature: str
-    key: str | None
-    created_at: str
-    created_by: str
-    history: list[dict[str, str]] = field(default_factory=list)
-
-    @property
-    def archival_code(self) -> str:
-        return str(self.code)
 
 
 @dataclass(frozen=True)
@@ -182,293 +101,6 @@ def unpackage(archive: Archive, paths: Sequence[Path], *, public_key: Ed25519Pub
                 for item, record_id in zip(plan, ids, strict=True)]  # fmt: skip
     order = {path: index for index, path in enumerate(paths)}
     return sorted(received + skipped, key=lambda outcome: order.get(outcome.package, 0))
-
-
-# ---------------------------------------------------------------------- one package
-
-
-def read_package(path: Path, tmp_dir: Path, *, public_key: Ed25519PublicKey | None = None) -> Incoming:
-    """Read and check the package at ``path``; its files are staged in ``tmp_dir``.
-
-    :raises PackagesRefused: with every problem this package has.
-    """
-    name = path.name
-    try:
-        size = path.stat().st_size
-        if size > MAX_PACKAGE_BYTES:
-            raise _refused(
-                name, None, f"有 {size // (1024 * 1024)} MB，超过可读取的上限（{MAX_PACKAGE_BYTES >> 20} MB）"
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise _refused(name, None, f"无法读取（{exc.strerror or exc}）") from exc
-    package_sha256 = "sha256:" + hashlib.sha256(raw).hexdigest()
-    root = _parse(raw, name)
-    del raw  # the tree holds it now: a package is read at about eight times its files' size at its peak
-    code_text = _code_text(root)
-    log = _schema_problems(root)
-    if log:
-        raise PackagesRefused(
-            [Refusal(name, code_text, f"不符合 DA/T 48 封装包的结构（eep.xsd）：{line}") for line in log]
-        )
-    problems: list[str] = []
-    signed = root.find(qualified("被签名对象"))
-    entity = signed.find(f"{qualified('封装内容')}/{qualified('文件实体块')}/{qualified('文件实体')}")
-    if entity is None:
-        raise _refused(name, code_text, "是修改型封装包（修改封装内容）：只能接收原始型封装包")
-    try:
-        code = ArchivalCode.parse(code_text or "")
-    except MetadataError as exc:
-        raise _refused(name, code_text, exc.message) from exc
-    problems.extend(_check_code_parts(entity.find(qualified("档号")), code))
-    notes, file_notes = _notes(entity)
-    values = _record_values(entity, code, notes, signed, problems)
-    files: list[IncomingFile] = []
-    try:
-        text = _files(entity, code, file_notes, tmp_dir, files, problems)
-        values["text"] = text
-        signature, key = _check_signature(root, signed, public_key, problems)
-        if problems:
-            raise PackagesRefused([Refusal(name, str(code), problem) for problem in problems])
-    except BaseException:
-        for stored in files:
-            stored.staged.path.unlink(missing_ok=True)
-        raise
-    history = [{"at": _text(entity_, "行为时间"), "actor": _text(entity_, "机构人员标识符").removeprefix(person_id("")),
-                "action": _text(entity_, "业务行为"), "hash": _text(entity_, "业务标识符")}
-               for entity_ in signed.iter(qualified("业务实体"))]  # fmt: skip
-    return Incoming(path, package_sha256, code, values, files, signature, key,
-                    _text(signed, "封装包创建时间"), _text(signed, "封装包创建单位"), history)  # fmt: skip
-
-
-def _refused(name: str, code: str | None, message: str) -> PackagesRefused:
-    return PackagesRefused([Refusal(name, code, message)])
-
-
-def _parse(raw: bytes, name: str) -> Any:
-    """The package's root element; a DOCTYPE (entities, external files) is refused, nothing fetched."""
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
-    try:
-        root = etree.fromstring(raw, parser)
-    except etree.XMLSyntaxError as exc:
-        raise _refused(name, None, f"不是格式正确的 XML（{exc}）：文件不完整或已损坏") from exc
-    if root.getroottree().docinfo.doctype:
-        raise _refused(name, None, "含有 DOCTYPE（文档类型定义）：封装包中不应有，为安全起见不予读取")
-    return root
-
-
-def _code_text(root: Any) -> str | None:
-    """The 档号 as written, for messages about a package that fails even the schema."""
-    element = root.find(f".//{qualified('档号')}")
-    if element is None:
-        return None
-    return (element.text or "").strip() or None
-
-
-#: lxml's schema messages, said in Chinese (the element names are Chinese already)
-_SCHEMA_PHRASES = [
-    (
-        re.compile(r"This element is not expected\. Expected is one of \( (.+?) \)\."),
-        r"此处不应是这个元素，应为 \1 之一",
-    ),
-    (re.compile(r"This element is not expected\. Expected is \( (.+?) \)\."), r"此处不应是这个元素，应为 \1"),
-    (re.compile(r"This element is not expected\."), "此处不应出现这个元素"),
-    (re.compile(r"Missing child element\(s\)\. Expected is one of \( (.+?) \)\."), r"缺少子元素 \1 之一"),
-    (re.compile(r"Missing child element\(s\)\. Expected is \( (.+?) \)\."), r"缺少子元素 \1"),
-    (re.compile(r"'(.*?)' is not a valid value of the atomic type 'xs:base64Binary'\."), "不是有效的 Base64 编码"),
-    (re.compile(r"'(.*?)' is not a valid value of the atomic type 'xs:(\w+)'\."), r"“\1”不是有效的 \2 值"),
-    (re.compile(r"\[facet 'minLength'\] The value has a length of '0'.*"), "不能为空"),
-]
-
-
-def _schema_problems(root: Any) -> list[str]:
-    """The schema's complaints (at most ten), each with its line and the element in Chinese."""
-    validator = schema()
-    if validator.validate(root):
-        return []
-    lines = []
-    for error in list(validator.error_log)[:10]:
-        message = str(error.message).replace(f"{{{NAMESPACE}}}", "")
-        element = ""
-        match = re.match(r"Element '([^']+)'(?:, attribute '([^']+)')?: (.*)", message, re.S)
-        if match:
-            element = f"元素 {match.group(1)}" + (f" 的属性 {match.group(2)}" if match.group(2) else "") + "："
-            message = match.group(3)
-        for pattern, chinese in _SCHEMA_PHRASES:
-            message = pattern.sub(chinese, message)
-        lines.append(f"第 {error.line} 行，{element}{message.strip()}")
-    return lines
-
-
-def _text(parent: Any, name: str) -> str:
-    element = parent.find(qualified(name))
-    return "" if element is None or element.text is None else str(element.text)
-
-
-def _check_code_parts(element: Any, code: ArchivalCode) -> list[str]:
-    """The 档号's parts must say what the 档号 says (someone who edits one may forget the other)."""
-    parts = {"全宗号": code.fonds, "年度": str(code.year), "机构或问题": code.org, "室编件号": str(code.item)}
-    found = {name: _text(element, name).strip() for name in parts}
-    differ = [name for name, value in parts.items() if found[name] and found[name] != value]
-    retention = _text(element, "保管期限").strip()
-    if RETENTIONS.get(retention, retention) != code.retention:
-        differ.append("保管期限")
-    if not differ:
-        return []
-    return [f"档号与它的组成部分不一致（{'、'.join(differ)}）：元数据在封装之后被改动过"]
-
-
-def _notes(entity: Any) -> tuple[dict[str, str], dict[str, re.Match[str]]]:
-    """The 附注 this project writes: record columns by label, and each 编码's role and SHA-256."""
-    labels = {label: column for column, label in NOTE_LABELS.items()}
-    notes: dict[str, str] = {}
-    files: dict[str, re.Match[str]] = {}
-    for element in entity.findall(qualified("附注")):
-        text = element.text or ""
-        match = FILE_NOTE.match(text)
-        if match:
-            files[match.group("id")] = match
-            continue
-        label, _, value = text.partition("：")
-        if label in labels:
-            notes[labels[label]] = value
-    return notes, files
-
-
-def _record_values(
-    entity: Any, code: ArchivalCode, notes: dict[str, str], signed: Any, problems: list[str]
-) -> dict[str, Any]:
-    """The registry row the package describes (DA/T 46 metadata, numbers from the 档号, our 附注)."""
-    described = entity.find(qualified("内容描述"))
-    written = notes.get("source", "")
-    source = {name: key for key, name in SOURCES.items()}.get(written, written) or "external"
-    if source not in SOURCES:
-        problems.append(f"附注中的来源“{written}”无效（应为 {'或'.join(SOURCES.values())}）")
-    when = _text(described, "日期")
-    if when and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", when):
-        problems.append(f"日期“{when}”应写成 YYYY-MM-DD")
-    pages = _text(entity.find(qualified("形式特征")), "页数")
-    return {
-        "fonds": code.fonds, "category": code.category, "year": code.year, "retention": code.retention,
-        "org": code.org, "item": code.item, "archival_code": str(code),
-        "doc_number": _text(described, "文件编号") or None, "title": _text(described, "题名"),
-        "author": _text(described, "责任者"), "date": when or None,
-        "kind": _text(described, "文种"), "secrecy": _text(described, "密级"),
-        "recipients": _text(described, "主送"), "cc": _text(described, "抄送"), "unit": notes.get("unit", ""),
-        "template_id": notes.get("template_id") or None, "page_count": int(pages) if pages else None,
-        "source": source, "filed_at": notes.get("filed_at") or _text(signed, "封装包创建时间"),
-        "filed_by": notes.get("filed_by") or _text(signed, "封装包创建单位"),
-    }  # fmt: skip
-
-
-def _files(
-    entity: Any,
-    code: ArchivalCode,
-    notes: dict[str, re.Match[str]],
-    tmp_dir: Path,
-    files: list[IncomingFile],
-    problems: list[str],
-) -> str:
-    """Decode and stage every 编码, checking its digest, size and format; returns the original's text."""
-    path = f"{qualified('文件数据')}/{qualified('文档')}/{qualified('文档数据')}/{qualified('编码')}"
-    text = ""
-    for number, coding in enumerate(entity.findall(path), start=1):
-        identifier = coding.get("编码ID") or f"编码{number}"
-        attributes = coding.find(qualified("电子属性"))
-        name, fmt = _text(attributes, "计算机文件名"), _text(attributes, "格式信息")
-        note = notes.get(identifier)
-        if note is None:
-            problems.append(
-                f"附注中没有编码 {identifier}（{name}）的角色和 SHA-256：不是本系统生成的封装包，或附注被删除"
-            )
-            continue
-        role = note.group("role")
-        what = f"文件（{ROLE_NAMES.get(role, role)}，{name}）"
-        if not ROLE.match(role) or any(stored.role == role for stored in files):
-            problems.append(f"{what}的角色 {role!r} 无效或重复")
-            continue
-        try:  # the schema has held it to base64Binary: letters of the alphabet and whitespace, which is skipped
-            content = base64.b64decode(_text(coding, "编码数据"))
-        except (binascii.Error, ValueError):
-            problems.append(f"{what}的编码数据不是有效的 Base64：已损坏")
-            continue
-        staged = stage(content, tmp_dir)
-        declared = int(_text(attributes, "计算机文件大小") or -1)
-        incoming = IncomingFile(role, fmt, staged.size, staged.sha256, note.group("name"), staged)
-        files.append(incoming)  # from here on removed with the others whatever happens
-        if staged.sha256 != "sha256:" + note.group("hex"):
-            problems.append(f"{what}与封装包记录的 SHA-256 不符：编码数据在封装之后被改动过或已损坏")
-            continue
-        if staged.size != declared:
-            problems.append(f"{what}有 {staged.size} 字节，与电子属性中的计算机文件大小 {declared} 不符")
-        try:
-            source = Path(f"{code}.{fmt}")
-            checked_format(staged.head, staged.path, source)
-            if role == "original" or not text:
-                text = readable_text(staged.path, fmt, source)[0]
-        except MetadataError as exc:
-            problems.append(f"{what}：{exc.message}")
-    if not files and not problems:
-        problems.append("没有任何文件（文件数据中没有编码）")
-    return text
-
-
-def _check_signature(
-    root: Any, signed: Any, public_key: Ed25519PublicKey | None, problems: list[str]
-) -> tuple[str, str | None]:
-    """Judge the 电子签名 over the 被签名对象: (verified | unchecked | unsigned, key fingerprint)."""
-    from cryptography.exceptions import InvalidSignature
-
-    from .signing import fingerprint
-
-    signature = root.find(f"{qualified('电子签名块')}/{qualified('电子签名')}")
-    if signature is None:
-        problems.append("没有电子签名块：无法确认封装包在封装之后未被改动")
-        return "unsigned", None
-    algorithm = _text(signature, "签名算法标识")
-    result = base64.b64decode("".join(_text(signature, "签名结果").split()))
-    data = canonical(signed)
-    if algorithm == ALGORITHM_DIGEST:
-        if public_key is not None:
-            problems.append(f"封装包没有签名（只有 SHA-256 摘要），而接收时要求用公钥（指纹 {fingerprint(public_key)}）"
-                            "核对签名：不能确认它来自持有私钥的单位")  # fmt: skip
-        elif hashlib.sha256(data).digest() != result:
-            problems.append("封装包的摘要不符：“被签名对象”（元数据、文件或业务记录）在封装之后被改动过或已损坏")
-        return "unsigned", None
-    if algorithm != ALGORITHM_SIGNED:
-        problems.append(f"不认识的签名算法“{algorithm}”（本系统用 {ALGORITHM_SIGNED}，未签名时为 {ALGORITHM_DIGEST}）")
-        return "unsigned", None
-    own = _embedded_key(signature)
-    key = public_key or own
-    if key is None:
-        problems.append("签名算法是 Ed25519，但封装包中没有签名公钥，也没有给出 --public-key：无法核对签名")
-        return "unchecked", None
-    if public_key is not None and own is not None and fingerprint(own) != fingerprint(public_key):
-        problems.append(f"签名密钥不是给定的公钥（封装包中的密钥指纹 {fingerprint(own)}，给定公钥的指纹 "
-                        f"{fingerprint(public_key)}）：封装包被人用别的密钥重新签过，或公钥给错了")  # fmt: skip
-        return "failed", fingerprint(own)
-    try:
-        key.verify(result, data)
-    except InvalidSignature:
-        problems.append("电子签名不符：签名之后“被签名对象”（元数据、文件或业务记录）被改动过，或签名被替换；"
-                        "请向移交单位索取原封装包")  # fmt: skip
-    return ("verified" if public_key is not None else "unchecked"), fingerprint(key)
-
-
-def _embedded_key(signature: Any) -> Ed25519PublicKey | None:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-    from cryptography.hazmat.primitives.serialization import load_der_public_key
-
-    certificate = signature.find(f"{qualified('证书块')}/{qualified('证书')}")
-    if certificate is None or not (certificate.text or "").strip():
-        return None
-    try:
-        key = load_der_public_key(base64.b64decode("".join(certificate.text.split())))
-    except (ValueError, binascii.Error):
-        return None
-    return key if isinstance(key, Ed25519PublicKey) else None
 
 
 # ---------------------------------------------------------------------- the batch against the archive
