@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from datetime import date
 from html import unescape
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import icalendar
 import pymupdf
@@ -333,3 +333,20 @@ def test_a_gap_link_fills_the_form_it_opens_and_the_form_offers_the_rosters_unit
         assert values[name] == "国库科" and "nonsense" not in values
         assert f'list="f-{name}-list"' in page.text
         assert '<option value="财政投资评审中心">' in page.text
+
+
+def test_the_gap_a_filed_notice_opens_links_to_its_report_with_the_notices_number(client, root):
+    """A 整改 report answers one 告知书: its link carries that notice's 文号, not the example's."""
+    from lianzheng_docs.templating.examples import example_data
+
+    from webpage import read_page
+
+    template = Catalog.default().get("risk_notice")
+    data = example_data(template.manifest, TODAY) | {"date": TODAY.isoformat(), "recipient": "预算科"}
+    with Archive(root) as archive:
+        notice = archive.file_rendered(template, data)
+    page = client.get(f"/status?year={TODAY.year}")
+    links = [link for link in gap_links(page.text) if link.startswith("/templates/rectification_report")]
+    assert links and all(f"notice_number={notice.doc_number}" in unquote(link) for link in links)
+    form = read_page(client.get(links[0]).text).values
+    assert form["notice_number"] == notice.doc_number

@@ -29,7 +29,7 @@ from ..duties.obligations import STATES, Status, status, status_ics, status_xlsx
 from ..duties.roster import Roster
 from ..errors import ExitCode, LianzhengError
 from ..templating.catalog import Catalog
-from ..templating.manifest import TemplateManifest
+from ..templating.manifest import FieldType, TemplateManifest
 from .access import Capability, User, can_see, require, visible_unit
 from .documents import content_disposition
 from .pages import page
@@ -233,7 +233,8 @@ def gap_link(s: Status, catalog: Catalog, roster: Roster | None) -> str | None:
     Parameters are the form's own field paths (those of :mod:`.forms`): the field the template
     files the unit under (``[metadata] unit``, as ``lianzheng batch`` fills it) and its
     ``<field>_head`` from the roster, the subject ``year``, the ``recipient`` a 分别报送 still
-    lacks, and the person a per-person talk is with. None for a row that is not a gap or whose
+    lacks, the person a per-person talk is with, and the 文号 of the filed document a report
+    answers (a 整改 report's 告知书编号). None for a row that is not a gap or whose
     template is not installed.
     """
     template_id = s.obligation.template
@@ -261,6 +262,10 @@ def gap_link(s: Status, catalog: Catalog, roster: Roster | None) -> str | None:
         choice = next((c for c in recipient.choices if c.endswith(s.missing[0])), None)
         if choice:
             params["recipient"] = choice
+    if s.trigger is not None and s.trigger.doc_number:  # the report answers this 告知书: its 文号, not the example's
+        for spec in manifest.fields:
+            if spec.type is FieldType.DOC_NUMBER and spec.name != "doc_number":
+                params[spec.name] = s.trigger.doc_number
     person = _PERSON.match(s.person)
     subject = _WITH_POST.search(metadata.get("recipients", ""))
     if person and subject and manifest.field(subject[1]) is not None:
