@@ -347,3 +347,17 @@ def test_every_sample_record_packages_validates_and_round_trips(sample_archive_s
         assert {o.status for o in unpackage(archive, [w.path for w in written])} == {"received"}
     assert_round_trip(tmp_path / "样例档案", tmp_path / "接收档案")
     assert package_name(records[0]) == f"{records[0].archival_code}.xml"
+
+
+def test_package_takes_several_years_each_with_its_own_option(tmp_path, run):
+    """``--year 2025 --year 2026`` packages both years (a second --year once silently replaced the first)."""
+    root = tmp_path / "档案"
+    catalog = Catalog.default()
+    with Archive(root) as archive:
+        for year in (2025, 2026):
+            template = catalog.get("risk_notice")
+            data = {k: v for k, v in template.example().items() if k != "doc_number"} | {"date": f"{year}-03-02"}
+            archive.file_rendered(template, data)
+    answer = run("archive", "package", "--year", "2025", "--year", "2026", "-o", tmp_path / "移交", "--archive", root)
+    assert answer.exit_code == 0, answer.output
+    assert len(list((tmp_path / "移交").glob("*.xml"))) == 2

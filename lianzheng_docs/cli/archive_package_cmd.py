@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 @click.command("package")
 @click.argument("keys", nargs=-1, metavar="[ID|档号|文号]...")
-@click.option("--year", type=int, help="封装这一年度的全部档案。")
+@click.option("--year", "years", type=int, multiple=True, help="封装这一年度的全部档案（可写多个 --year）。")
 @click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
               metavar="文件夹", help="输出文件夹：每件档案一个封装包，以档号命名（<档号>.xml）。")  # fmt: skip
 @click.option(
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 @click.option("--force", is_flag=True, help="覆盖已存在的封装包。")
 @archive_option
 @json_option
-def package(keys: tuple[str, ...], year: int | None, folder: Path, key: Path | None, fonds_name: str | None,
+def package(keys: tuple[str, ...], years: tuple[int, ...], folder: Path, key: Path | None, fonds_name: str | None,
             force: bool, root: Path | None, as_json: bool) -> None:  # fmt: skip
     """按 DA/T 48-2009 封装档案（移交用）：每件一个 XML 封装包。
 
@@ -47,13 +47,14 @@ def package(keys: tuple[str, ...], year: int | None, folder: Path, key: Path | N
     机构人员，以及对“被签名对象”的电子签名（Ed25519；没有私钥时为 SHA-256 摘要）。"""
     from ..archive.package import write_packages
 
-    if bool(keys) == (year is not None):
-        raise click.UsageError("请给出要封装的档案（ID、档号或文号，可写多个），或用 --year 封装一个年度，二者选一")
+    if bool(keys) == bool(years):
+        raise click.UsageError("请给出要封装的档案（ID、档号或文号，可写多个），或用 --year 封装整个年度，二者选一")
     signer = _signer(key)  # before any work: a wrong key fails fast
     with Archive(root, create=False) as archive:
-        records = [archive.get(k) for k in keys] if keys else archive.list(year=year)
+        records = [archive.get(k) for k in keys] if keys else [r for y in years for r in archive.list(year=y)]
         if not records:
-            raise RecordNotFound(f"档案中没有 {year} 年度的记录；可用 lianzheng archive list 查看")
+            named = "、".join(map(str, years))
+            raise RecordNotFound(f"档案中没有 {named} 年度的记录；可用 lianzheng archive list 查看")
         written = write_packages(archive, records, folder, signer=signer, fonds_name=fonds_name, overwrite=force)
         for warning in archive.warnings:  # the access log's checkpoint left behind, say
             click.echo(f"警告：{warning}", err=True)
