@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import pymupdf
 import pytest
+import yaml
 
 from lianzheng_docs import ExitCode
 from lianzheng_docs.archive import Archive, RecordMeta
@@ -58,9 +59,16 @@ def file_pdf(archive, tmp_path, title, unit, when, recipients=""):
 
 def notice(archive, when, recipient="城关县财政局", **values):
     template = Catalog.default().get("risk_notice")
-    data = template.example() | {"date": when.isoformat(), "recipient": recipient} | values
+    data = template.example() | {"date": when.isoformat(), "recipient": recipient} | after(when) | values
     data.pop("doc_number")
     return archive.file_rendered(template, data)
+
+
+def after(when):
+    """A risk notice's deadlines after its date (the manifest orders them so): the example's are 2026's."""
+    findings = Catalog.default().get("risk_notice").example()["findings"]
+    return {"deadline": (when + timedelta(days=77)).isoformat(),
+            "findings": [{k: v for k, v in item.items() if k != "deadline"} for item in findings]}  # fmt: skip
 
 
 def rows_of(statuses, obligation_id):
@@ -130,7 +138,7 @@ def test_the_archive_refuses_a_future_date_unless_allowed(tmp_path):
         assert archive.list() == [] and not archive.warnings  # nothing filed, no number taken
         assert notice(archive, TODAY).doc_number.endswith(f"〔{TODAY.year}〕1号")
         template = Catalog.default().get("risk_notice")
-        data = template.example() | {"date": later.isoformat(), "recipient": "××区财政局"}
+        data = template.example() | {"date": later.isoformat(), "recipient": "××区财政局"} | after(later)
         data.pop("doc_number")
         filed = archive.file_rendered(template, data, allow_future_date=True)
         assert filed.date == later.isoformat()
@@ -144,8 +152,9 @@ def test_the_archive_refuses_a_future_date_unless_allowed(tmp_path):
 def test_the_cli_refuses_future_filing_with_a_chinese_message(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     later = (TODAY + timedelta(days=40)).isoformat()
-    example = run("example", "risk_notice").output
-    (tmp_path / "d.yaml").write_text(example + f"\ndate: {later}\n", encoding="utf-8")
+    example = yaml.safe_load(run("example", "risk_notice").output)
+    data = example | {"date": later} | after(date.fromisoformat(later))
+    (tmp_path / "d.yaml").write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
     refused = run("render", "risk_notice", "--data", "d.yaml", "--archive", "档案")
     assert refused.exit_code == ExitCode.INVALID_INPUT and "--allow-future-date" in refused.output
     assert "成文日期（date）" in refused.output and "Traceback" not in refused.output
@@ -314,7 +323,7 @@ def test_the_rectification_report_template_answers_the_notice(tmp_path, roster):
     report = Catalog.default().get("rectification_report")
     with Archive(tmp_path / "档案") as archive:
         notice(archive, date(2025, 6, 15), deadline="2025-08-31")
-        data = report.example() | {"unit": "城关县财政局", "date": "2025-08-25"}
+        data = report.example() | {"unit": "城关县财政局", "received": "2025-06-22", "date": "2025-08-25"}
         data.pop("doc_number", None)
         answer = archive.file_rendered(report, data)
         (row,) = rows_of(status(archive, 2025, roster=roster, today=date(2025, 9, 1)), "risk_notice_rectification")

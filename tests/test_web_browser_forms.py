@@ -45,6 +45,9 @@ def test_the_example_banner_its_refusal_and_a_future_date_asked_about(desk, brow
     later = (date.today() + timedelta(days=40)).isoformat()
     # the date picker's typing order follows the browser's locale: set the value as the picker would
     browser.execute_script("document.getElementById('f-date').value = arguments[0]", later)
+    after = (date.today() + timedelta(days=70)).isoformat()  # its deadlines after its date, as the manifest orders
+    for field in ("f-deadline", "f-findings-0-deadline", "f-findings-1-deadline"):
+        browser.execute_script(f"document.getElementById('{field}').value = arguments[0]", after)
     browser.find_element(By.CSS_SELECTOR, "button[name=action][value=file]").click()
     error = browser.find_element(By.ID, "f-date-error")
     assert error.text.startswith(f"{later} 晚于今天") and "--allow-future-date" not in error.text

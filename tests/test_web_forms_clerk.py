@@ -78,6 +78,12 @@ def future() -> str:
     return (date.today() + timedelta(days=40)).isoformat()
 
 
+def deadlines_after_the_future() -> dict[str, str]:
+    """The risk notice's deadlines moved after :func:`future` (the manifest puts them after its date)."""
+    later = (date.today() + timedelta(days=70)).isoformat()
+    return {"deadline": later, "findings[0].deadline": later, "findings[1].deadline": later}
+
+
 # ---------------------------------------------------------------------- 1. example data
 
 
@@ -158,7 +164,7 @@ def test_filing_the_same_document_again_asks_and_files_it_when_the_box_is_ticked
 
 
 def test_a_date_in_the_future_is_said_at_the_date_field_with_its_box(client, root):
-    values = opened(client) | {"recipient": "测试县财政局", "date": future()}
+    values = opened(client) | {"recipient": "测试县财政局", "date": future()} | deadlines_after_the_future()
     refused = client.post("/templates/risk_notice", data=values | {"action": "file"})
     assert refused.status_code == 422 and filed(root) == []
     error = field_error(refused.text, "f-date")  # the field the manifest files as 成文日期
@@ -203,6 +209,7 @@ def test_a_section_is_told_to_ask_the_office_and_cannot_tick_the_boxes(section, 
     assert again.status_code == 409 and "确需再归档一份的，请办公室归档" in unescape(again.text)
     assert "allow-duplicate" not in read_page(again.text).attrs_by_id  # no box to tick; one ticked by hand is not read
     late = values | {"date": future(), "findings[0].title": "另一个问题", "allow-future-date": "1", "action": "file"}
+    late |= deadlines_after_the_future()
     refused = section.post("/templates/risk_notice", data=late)
     assert refused.status_code == 422 and "确是预先签署的文件，请办公室归档" in field_error(refused.text, "f-date")
     assert "f-date-confirm" not in read_page(refused.text).attrs_by_id

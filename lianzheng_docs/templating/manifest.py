@@ -91,6 +91,11 @@ class FieldSpec:
     #: for a choice: the values one set of data is made once for each (分别报送: a 上行文 to 市委
     #: and the same to 市纪委), in the samples and the demo
     copies: tuple[str, ...] = ()
+    #: for a date: the date fields it must come strictly after (a deadline after its notice's date),
+    #: and those it must not come before (印发日期 on or after 成文日期). A name is looked up in the
+    #: same record first, then among the top-level fields: see :mod:`.date_order`
+    after: tuple[str, ...] = ()
+    not_before: tuple[str, ...] = ()
 
     @property
     def has_default(self) -> bool:
@@ -118,6 +123,10 @@ class FieldSpec:
             data["max"] = self.maximum
         if self.copies:
             data["copies"] = list(self.copies)
+        if self.after:
+            data["after"] = list(self.after)
+        if self.not_before:
+            data["not_before"] = list(self.not_before)
         if self.fields:
             data["fields"] = [f.to_dict() for f in self.fields]
         if self.has_default:
@@ -236,6 +245,7 @@ def _build_manifest(raw: dict[str, Any], problems: list[str], template_id: str |
         problems.append("fields：至少要声明一个字段（[[fields]]）")
         raw_fields = []
     fields = _build_fields(raw_fields, "fields", problems)
+    _check_date_order(fields, "fields", None, problems)
     if problems:
         return None
     return TemplateManifest(
@@ -266,7 +276,11 @@ _FIELD_KEYS = {
     "min_items",
     "fields",
     "copies",
+    "after",
+    "not_before",
 }
+#: the keys that order a date after other date fields: strictly after, or on the same day or after
+DATE_ORDER_KEYS = ("after", "not_before")
 
 
 def _build_fields(raw_fields: list[Any], where: str, problems: list[str]) -> tuple[FieldSpec, ...]:
@@ -315,6 +329,7 @@ def _build_fields(raw_fields: list[Any], where: str, problems: list[str]) -> tup
                 subfields = _build_fields(raw_sub, f"{at}.fields", problems)
         elif "fields" in raw:
             problems.append(f"{at}：只有 records 类型可以有 fields")
+        order = {key: _date_names(raw.get(key), f"{at}：{key}", ftype, problems) for key in DATE_ORDER_KEYS}
         default = raw.get("default")
         required = raw.get("required", default is None)
         if not isinstance(required, bool):
@@ -335,6 +350,8 @@ def _build_fields(raw_fields: list[Any], where: str, problems: list[str]) -> tup
                 min_items=int(raw.get("min_items", 0)),
                 fields=subfields,
                 copies=tuple(copies),
+                after=order["after"],
+                not_before=order["not_before"],
             )
         )
     _check_bounds(specs, where, problems)
@@ -355,3 +372,70 @@ def _check_bounds(specs: list[FieldSpec], where: str, problems: list[str]) -> No
                 )
         elif spec.maximum is not None and (isinstance(spec.maximum, bool) or not isinstance(spec.maximum, int)):
             problems.append(f"{at}：max 应为整数，实际是 {spec.maximum!r}")
+
+
+def _date_names(value: Any, at: str, ftype: FieldType, problems: list[str]) -> tuple[str, ...]:
+    """``after``/``not_before``: one field's name, or a list of names, on a ``date`` field."""
+    if value is None:
+        return ()
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+        problems.append(f'{at} 应为另一个日期字段的名称，或名称的列表，如 "date"，实际是 {value!r}')
+        return ()
+    if ftype is not FieldType.DATE:
+        problems.append(f"{at} 只用于 date 字段（日期的先后），这个字段是 {ftype.value}")
+        return ()
+    return tuple(dict.fromkeys(names))
+
+
+def _check_date_order(
+    specs: tuple[FieldSpec, ...], where: str, top: tuple[FieldSpec, ...] | None, problems: list[str]
+) -> None:
+    """Each name an ``after``/``not_before`` gives is another date field of the same record, else of
+    the top level (``top``, None at the top level itself); and no date is put after itself through
+    others, a circle no data could satisfy. The rule's check on data: :mod:`.date_order`."""
+    edges: dict[str, list[str]] = {}
+    for spec in specs:
+        at = f"{where}.{spec.name}"
+        for key in DATE_ORDER_KEYS:
+            for name in getattr(spec, key):
+                target = next((s for s in specs if s.name == name), None)
+                outside = target is None and top is not None
+                target = next((s for s in top or () if s.name == name), None) if outside else target
+                if name == spec.name:
+                    problems.append(f"{at}：{key} {name!r} 是这个字段自己：应为另一个日期字段")
+                elif target is None:
+                    problems.append(f"{at}：{key} {name!r} 不是{_date_scope(specs, top)}")
+                elif target.type is not FieldType.DATE:
+                    kind = target.type.label
+                    problems.append(f"{at}：{key} {name!r}（{target.label}）是{kind}字段，只能与日期字段比先后")
+                elif not outside:
+                    edges.setdefault(spec.name, []).append(name)
+        if spec.fields:
+            _check_date_order(spec.fields, f"{at}.fields", specs if top is None else top, problems)
+    circle = _circle(edges)
+    if circle:
+        problems.append(f"{where}：日期的先后绕成了圈（{' → '.join(circle)}），没有数据能满足：请去掉其中一条")
+
+
+def _date_scope(specs: tuple[FieldSpec, ...], top: tuple[FieldSpec, ...] | None) -> str:
+    def dates(fields: tuple[FieldSpec, ...]) -> str:
+        return "、".join(s.name for s in fields if s.type is FieldType.DATE) or "无"
+
+    if top is None:
+        return f"顶层的字段（顶层的日期字段：{dates(specs)}；记录中的字段不能作比较对象）"
+    return f"同一记录或顶层的字段（同一记录的日期字段：{dates(specs)}；顶层的：{dates(top)}）"
+
+
+def _circle(edges: dict[str, list[str]]) -> list[str]:
+    """A path through ``edges`` that comes back to where it started; empty when there is none."""
+    done: set[str] = set()
+
+    def visit(node: str, path: list[str]) -> list[str]:
+        if node in path:
+            return [*path[path.index(node) :], node]
+        found = [] if node in done else next((c for t in edges.get(node, []) if (c := visit(t, [*path, node]))), [])
+        done.add(node)
+        return found
+
+    return next((found for node in edges if (found := visit(node, []))), [])

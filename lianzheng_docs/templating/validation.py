@@ -16,6 +16,7 @@ from ..errors import Problem, ValidationError
 from ..gbt9704 import docnumber, marks
 from ..gbt9704.wording import REQUEST_WORDING
 from ..values import CnDate, Person, Unit
+from .date_order import order_problems
 from .manifest import FieldSpec, FieldType, TemplateManifest
 
 _TRUE = {"是", "true", "yes", "y", "1", "真"}
@@ -33,6 +34,7 @@ def validate(manifest: TemplateManifest, data: Mapping[str, Any]) -> dict[str, A
     if manifest.kind == "报告":
         problems.extend(_request_wording(manifest, context))
     problems.extend(_copy_number_of_classified(manifest, context, problems))
+    problems.extend(order_problems(manifest, data, context))  # dates before those they must follow
     if problems:
         raise ValidationError(manifest.id, problems)
     return context
