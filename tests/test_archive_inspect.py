@@ -485,3 +485,17 @@ def test_the_report_of_a_tampered_sample_archive_in_chromium(sample: Path, tmp_p
         cells = driver.find_elements("css selector", "td.status.fail")
         assert {c.text for c in cells} == {"✗ 不通过"} and len(cells) == len(failing)
         shot(driver, "archive-inspect-tampered")
+
+
+def test_the_filing_entry_records_the_tool_and_the_inspection_names_it(tmp_path):
+    from lianzheng_docs import __version__
+
+    root = tmp_path / "档案"
+    catalog = Catalog.default()
+    with Archive(root) as archive:
+        template = catalog.get("risk_notice")
+        record = archive.file_rendered(template, {k: v for k, v in template.example().items() if k != "doc_number"})
+        (entry,) = [e for e in archive.history(record_id=record.id) if e.action == "file"]
+    assert entry.detail["tool"] == f"lianzheng-docs {__version__}"
+    report = run_inspection(root, "归档")
+    assert any(f"lianzheng-docs {__version__}（1 件）" in note for note in item(report, "US-06").notes)

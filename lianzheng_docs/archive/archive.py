@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import __version__
 from ..errors import TemplateError
 from ..gbt9704 import docnumber
 from ..search import open_engine
@@ -385,6 +386,7 @@ class Archive(Indexing, History):
             "archival_code": str(code), "doc_number": meta.doc_number, "source": source,
             "files": [{"role": "original", "path": relative, "sha256": staged.sha256, "size": staged.size}],
             "meta": row_digest({column: values[column] for column in AUDITED_COLUMNS}),
+            "tool": f"lianzheng-docs {__version__}",  # the environment it was filed in (DA/T 70 可用性)
         })  # fmt: skip
         target = self._free(relative)
         placed.append(target)  # from here on a rollback removes it, whatever place() got to

@@ -6,6 +6,7 @@ is the 完整性 check IN-06's finding, and is passed over here.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -171,7 +172,19 @@ def environment(ctx: Context, item: Collector) -> None:
             unversioned.update(facts.software)
     if unversioned:
         item.note(f"只记录了软件名称、没有版本号：{'、'.join(sorted(unversioned))}")
-    item.note("登记库没有记录归档所用程序的版本（本次检测所用版本见报告抬头）")
+    tools: dict[str, int] = {}
+    for row in ctx.audit_rows("file"):
+        try:
+            tool = json.loads(row["detail"]).get("tool")
+        except (ValueError, AttributeError):
+            tool = None
+        tools[str(tool or "")] = tools.get(str(tool or ""), 0) + 1
+    named = "、".join(f"{tool}（{count} 件）" for tool, count in sorted(tools.items()) if tool)
+    unnamed = tools.get("", 0)
+    if named:
+        item.note(f"归档时记录的程序：{named}")
+    if unnamed:
+        item.note(f"{unnamed} 件归档时没有记录所用程序的版本（较早版本归档的，本次检测所用版本见报告抬头）")
 
 
 @check("SE-01", "安全性", "电子文件可执行内容检测",
