@@ -217,3 +217,16 @@ def shot(driver: Any, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     driver.save_screenshot(str(path))
     return path
+
+
+@contextmanager
+def next_page(driver: Any, timeout: float = 20) -> Iterator[None]:
+    """Around an action that loads another page (a submit, a click): waits until the page it was on is
+    gone, so that what is looked up next is the new page's and never a stale element of the old one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    yield
+    WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(old))

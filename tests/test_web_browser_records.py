@@ -15,7 +15,7 @@ import pytest
 
 from lianzheng_docs import Archive
 
-from browser import shot, wait_for_download
+from browser import next_page, shot, wait_for_download
 
 pytestmark = pytest.mark.slow
 
@@ -157,17 +157,20 @@ def test_a_clerk_searches_as_clerks_type_and_is_told_what_to_try_when_nothing_is
     browser.set_window_size(WIDTH, 900)
     browser.get(f"{url}/search")
     typed = treasury.doc_number.replace("〔", "[").replace("〕", "]")  # the keyboard's brackets
-    browser.find_element(By.ID, "q").send_keys(typed, Keys.ENTER)
+    with next_page(browser):
+        browser.find_element(By.ID, "q").send_keys(typed, Keys.ENTER)
     assert browser.find_element(By.CSS_SELECTOR, "#hits .hit-title a").text == treasury.title
     box = browser.find_element(By.ID, "q")
     box.clear()
-    box.send_keys("国库科 告知书", Keys.ENTER)
+    with next_page(browser):
+        box.send_keys("国库科 告知书", Keys.ENTER)
     assert browser.find_element(By.ID, "count").text == "找到 1 件"
     assert {m.text for m in browser.find_elements(By.CSS_SELECTOR, "#hits .hit-title mark")} == {"国库科", "告知书"}
     shot_at(browser, "15-search-words-1024")
     box = browser.find_element(By.ID, "q")
     box.clear()
-    box.send_keys("国库科 整改通知", Keys.ENTER)
+    with next_page(browser):
+        box.send_keys("国库科 整改通知", Keys.ENTER)
     assert browser.find_element(By.ID, "count").text == "没有找到同时含“国库科”“整改通知”的档案"
     hint = browser.find_element(By.ID, "no-hits").text
     assert "全角与半角" in hint and "少用几个词" in hint
