@@ -222,11 +222,28 @@ def shot(driver: Any, name: str) -> Path:
 @contextmanager
 def next_page(driver: Any, timeout: float = 20) -> Iterator[None]:
     """Around an action that loads another page (a submit, a click): waits until the page it was on is
-    gone, so that what is looked up next is the new page's and never a stale element of the old one."""
+    gone, so that what is looked up next is the new page's and never a stale element of the old one.
+
+    Not ``expected_conditions.staleness_of``: asked about an element of a page just replaced, chromedriver
+    sometimes answers "unknown error: unhandled inspector error: ... Node with given id does not belong
+    to the document" rather than "stale element reference", and that one it lets through.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = driver.find_element(By.TAG_NAME, "html")
+
+    def gone(_: Any) -> bool:
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error.msg):
+                return True
+            raise
+        return False
+
     yield
-    WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, timeout).until(gone, "the page did not go: no other page came after it")

@@ -18,7 +18,7 @@ import pytest
 
 from lianzheng_docs import Archive
 
-from browser import shot, wait_for_download
+from browser import next_page, shot, wait_for_download
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +29,8 @@ def test_a_clerk_fills_the_risk_notice_fixes_a_mistake_downloads_and_files_it(de
     url, root = desk
     browser.get(f"{url}/templates")
     shot(browser, "01-templates")
-    browser.find_element(By.LINK_TEXT, "廉政风险告知书").click()
+    with next_page(browser):  # the list has an <h1> too
+        browser.find_element(By.LINK_TEXT, "廉政风险告知书").click()
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("廉政风险告知书")
     shot(browser, "02-risk-notice-form")
 
@@ -37,7 +38,8 @@ def test_a_clerk_fills_the_risk_notice_fixes_a_mistake_downloads_and_files_it(de
     recipient.clear()
     recipient.send_keys("测试县财政局")
     browser.find_element(By.ID, "f-findings-1-requirement").clear()
-    browser.find_element(By.CSS_SELECTOR, "button[name=action][value=check]:not(.visually-hidden)").click()
+    with next_page(browser):
+        browser.find_element(By.CSS_SELECTOR, "button[name=action][value=check]:not(.visually-hidden)").click()
 
     summary = browser.find_element(By.ID, "error-summary")
     assert "整改要求" in summary.text
@@ -55,7 +57,8 @@ def test_a_clerk_fills_the_risk_notice_fixes_a_mistake_downloads_and_files_it(de
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(downloaded.read_bytes())).paragraphs)
     assert "测试县财政局" in text
 
-    browser.find_element(By.CSS_SELECTOR, "button[name=action][value=file]").click()
+    with next_page(browser):
+        browser.find_element(By.CSS_SELECTOR, "button[name=action][value=file]").click()
     number = browser.find_element(By.ID, "doc-number").text
     code = browser.find_element(By.ID, "archival-code").text
     assert number.startswith("X财廉告〔") and number.endswith("〕1号")

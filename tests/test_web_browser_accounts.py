@@ -14,7 +14,7 @@ from lianzheng_docs.web import create_app
 from lianzheng_docs.web.access import Role
 from lianzheng_docs.web.accounts import Accounts
 
-from browser import require_browser, shot
+from browser import next_page, require_browser, shot
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,8 @@ def sign_in(browser, url: str, name: str) -> None:
     browser.get(f"{url}/records")  # not signed in: sent to 登录, and back here afterwards
     assert "/login?next=" in browser.current_url
     browser.find_element(By.ID, "login-name").send_keys(name)
-    browser.find_element(By.ID, "login-password").send_keys(PASSWORD + "\n")
+    with next_page(browser):
+        browser.find_element(By.ID, "login-password").send_keys(PASSWORD + "\n")
     browser.find_element(By.CSS_SELECTOR, ".who")
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from lianzheng_docs import Archive
 
-from browser import shot
+from browser import next_page, shot
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,8 @@ def test_the_example_banner_its_refusal_and_a_future_date_asked_about(desk, brow
     assert note.location["y"] < browser.find_element(By.ID, "template-form").location["y"]  # at the top
     shot(browser, "70-form-example-banner")
 
-    browser.find_element(By.CSS_SELECTOR, "button[name=action][value=file]").click()
+    with next_page(browser):
+        browser.find_element(By.CSS_SELECTOR, "button[name=action][value=file]").click()
     refusal = browser.find_element(By.ID, "refusal")
     assert "与打开时的示例数据完全相同" in refusal.text and refusal.is_displayed()
     box = browser.find_element(By.ID, "confirm-example")
@@ -48,7 +49,8 @@ def test_the_example_banner_its_refusal_and_a_future_date_asked_about(desk, brow
     after = (date.today() + timedelta(days=70)).isoformat()  # its deadlines after its date, as the manifest orders
     for field in ("f-deadline", "f-findings-0-deadline", "f-findings-1-deadline"):
         browser.execute_script(f"document.getElementById('{field}').value = arguments[0]", after)
-    browser.find_element(By.CSS_SELECTOR, "button[name=action][value=file]").click()
+    with next_page(browser):  # the form again, with its f-date
+        browser.find_element(By.CSS_SELECTOR, "button[name=action][value=file]").click()
     error = browser.find_element(By.ID, "f-date-error")
     assert error.text.startswith(f"{later} 晚于今天") and "--allow-future-date" not in error.text
     assert browser.find_element(By.ID, "f-date").get_attribute("aria-invalid") == "true"
@@ -63,17 +65,20 @@ def test_the_example_banner_its_refusal_and_a_future_date_asked_about(desk, brow
 
     box.send_keys(Keys.SPACE)  # ticked from the keyboard
     assert box.is_selected()
-    browser.find_element(By.CSS_SELECTOR, "button[name=action][value=file]").click()
+    with next_page(browser):
+        browser.find_element(By.CSS_SELECTOR, "button[name=action][value=file]").click()
     code = browser.find_element(By.ID, "archival-code").text
     assert "已作为预先签署的文件归档" in browser.find_element(By.TAG_NAME, "main").text
     shot(browser, "73-filed-future")
-    browser.find_element(By.ID, "record-link").click()
+    with next_page(browser):  # the filed page's <main> holds the 档号 too
+        browser.find_element(By.ID, "record-link").click()
     assert code in browser.find_element(By.TAG_NAME, "main").text
     with Archive(root, create=False) as archive:
         (record,) = archive.list()
     assert (record.archival_code, record.date) == (code, later)
 
-    browser.find_element(By.LINK_TEXT, "模板").click()
+    with next_page(browser):
+        browser.find_element(By.LINK_TEXT, "模板").click()
     kinds = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#templates th.kind")]
     assert kinds[:3] == ["决定", "意见", "通知"] and len(kinds) == len(set(kinds))
     shot(browser, "74-templates-by-kind")

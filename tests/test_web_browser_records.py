@@ -32,11 +32,13 @@ def test_a_clerk_files_a_notice_finds_it_in_the_directory_and_by_search(desk, br
     recipient = browser.find_element(By.ID, "f-recipient")
     recipient.clear()
     recipient.send_keys("测试县财政局")
-    browser.find_element(By.CSS_SELECTOR, "button[name=action][value=file]").click()
+    with next_page(browser):
+        browser.find_element(By.CSS_SELECTOR, "button[name=action][value=file]").click()
     number = browser.find_element(By.ID, "doc-number").text
     code = browser.find_element(By.ID, "archival-code").text
 
-    browser.find_element(By.LINK_TEXT, "档案").click()
+    with next_page(browser):
+        browser.find_element(By.LINK_TEXT, "档案").click()
     count = browser.find_element(By.ID, "count")
     assert count.text == "共 1 件"
     row = browser.find_element(By.CSS_SELECTOR, "#catalogue tbody tr:not(.year)")
@@ -44,7 +46,8 @@ def test_a_clerk_files_a_notice_finds_it_in_the_directory_and_by_search(desk, br
     assert cells[0] == code and cells[1] == number and cells[3] == "廉政风险告知书（测试县财政局）"
     shot(browser, "10-records")
 
-    row.find_element(By.LINK_TEXT, "廉政风险告知书（测试县财政局）").click()
+    with next_page(browser):
+        row.find_element(By.LINK_TEXT, "廉政风险告知书（测试县财政局）").click()
     assert browser.find_element(By.ID, "record-title").text == "廉政风险告知书（测试县财政局）"
     assert browser.find_element(By.ID, "archival-code").text == code
     trail = browser.find_elements(By.CSS_SELECTOR, "#history tbody tr")
@@ -57,16 +60,19 @@ def test_a_clerk_files_a_notice_finds_it_in_the_directory_and_by_search(desk, br
         assert downloaded.read_bytes() == archive.path_of(record).read_bytes()
         assert [e.action for e in archive.history(record_id=record.id)] == ["file", "view", "download"]
 
-    browser.find_element(By.LINK_TEXT, "检索").click()
+    with next_page(browser):
+        browser.find_element(By.LINK_TEXT, "检索").click()
     box = browser.find_element(By.ID, "q")
     assert browser.switch_to.active_element == box  # the box has the focus: type at once
-    box.send_keys("滞留", Keys.ENTER)
+    with next_page(browser):
+        box.send_keys("滞留", Keys.ENTER)
     assert browser.find_element(By.ID, "count").text == "找到 1 件"
     marks = browser.find_elements(By.CSS_SELECTOR, "#hits .fragment mark")
     assert marks and {m.text for m in marks} == {"滞留"}
     assert "滞留" in browser.find_element(By.CSS_SELECTOR, "#hits .fragment").text
     shot(browser, "12-search")
-    browser.find_element(By.CSS_SELECTOR, "#hits .hit-title a").click()
+    with next_page(browser):
+        browser.find_element(By.CSS_SELECTOR, "#hits .hit-title a").click()
     assert browser.find_element(By.ID, "archival-code").text == code
 
 

@@ -24,7 +24,7 @@ import pytest
 
 from lianzheng_docs import Archive
 
-from browser import shot, wait_for_download
+from browser import next_page, shot, wait_for_download
 
 pytestmark = pytest.mark.slow
 
@@ -112,7 +112,8 @@ def test_in_firefox_a_clerk_fixes_a_mistake_downloads_and_files_the_risk_notice(
 
     url, root = desk_url
     firefox.get(f"{url}/templates")
-    firefox.find_element(By.LINK_TEXT, "廉政风险告知书").click()
+    with next_page(firefox):  # the list has an <h1> too
+        firefox.find_element(By.LINK_TEXT, "廉政风险告知书").click()
     assert firefox.find_element(By.TAG_NAME, "h1").text.startswith("廉政风险告知书")
     assert firefox.execute_script("return navigator.userAgent").find("Firefox/") > 0
     shot(firefox, "40-firefox-form")
@@ -121,7 +122,8 @@ def test_in_firefox_a_clerk_fixes_a_mistake_downloads_and_files_the_risk_notice(
     recipient.clear()
     recipient.send_keys("测试县财政局")
     firefox.find_element(By.ID, "f-findings-1-requirement").clear()
-    firefox.find_element(By.CSS_SELECTOR, "button[name=action][value=check]:not(.visually-hidden)").click()
+    with next_page(firefox):
+        firefox.find_element(By.CSS_SELECTOR, "button[name=action][value=check]:not(.visually-hidden)").click()
 
     summary = firefox.find_element(By.ID, "error-summary")
     assert "整改要求" in summary.text
@@ -142,7 +144,8 @@ def test_in_firefox_a_clerk_fixes_a_mistake_downloads_and_files_the_risk_notice(
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(downloaded.read_bytes())).paragraphs)
     assert "测试县财政局" in text and "立即整改，建立台账。" in text
 
-    firefox.find_element(By.CSS_SELECTOR, "button[name=action][value=file]").click()
+    with next_page(firefox):
+        firefox.find_element(By.CSS_SELECTOR, "button[name=action][value=file]").click()
     number = firefox.find_element(By.ID, "doc-number").text
     code = firefox.find_element(By.ID, "archival-code").text
     assert number.startswith("X财廉告〔") and number.endswith("〕1号")
