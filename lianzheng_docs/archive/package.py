@@ -327,15 +327,15 @@ def _files(data: Any, archive: Archive, record: Record) -> None:
 
 def _stored_bytes(archive: Archive, record: Record, relative: str, digest: str) -> bytes:
     path = archive.root / relative
-    gone = destroyed_files(archive.registry).get(relative)
-    if gone is not None and not path.exists():
-        raise PackageError(
-            f"档号 {record.archival_code} 的文件已按鉴定决定销毁，不能封装移交（其目录信息和销毁记录仍在档案中，"
-            "可用 lianzheng archive appraise list 查看）"
-        )
     try:
         content = path.read_bytes()
     except OSError as exc:
+        # only now the destruction records are read (a scan of the audit log): a missing file may be a destroyed one
+        if relative in destroyed_files(archive.registry) and not path.exists():
+            raise PackageError(
+                f"档号 {record.archival_code} 的文件已按鉴定决定销毁，不能封装移交（其目录信息和销毁记录仍在档案中，"
+                "可用 lianzheng archive appraise list 查看）"
+            ) from exc
         raise PackageError(
             f"档号 {record.archival_code} 的文件 {relative} 无法读取（{exc.strerror or exc}），不能封装；"
             "请运行 lianzheng archive verify 检查"

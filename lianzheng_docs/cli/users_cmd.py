@@ -109,17 +109,21 @@ def passwd(root: Path | None, name: str, password_stdin: bool) -> None:
     click.echo(f"已重设 {name} 的密码")
 
 
+def _set_disabled(root: Path | None, name: str, disabled: bool) -> None:
+    accounts = _accounts(root)
+    try:
+        accounts.set_disabled(name, disabled)
+    finally:
+        accounts.close()
+    click.echo(f"已{'停用' if disabled else '启用'} {name}")
+
+
 @users_group.command("disable")
 @archive_option
 @click.argument("name", metavar="用户名")
 def disable(root: Path | None, name: str) -> None:
     """停用账号：其会话和令牌立即失效。"""
-    accounts = _accounts(root)
-    try:
-        accounts.set_disabled(name, True)
-    finally:
-        accounts.close()
-    click.echo(f"已停用 {name}")
+    _set_disabled(root, name, True)
 
 
 @users_group.command("enable")
@@ -127,12 +131,7 @@ def disable(root: Path | None, name: str) -> None:
 @click.argument("name", metavar="用户名")
 def enable(root: Path | None, name: str) -> None:
     """启用账号，并解除登录失败造成的锁定。"""
-    accounts = _accounts(root)
-    try:
-        accounts.set_disabled(name, False)
-    finally:
-        accounts.close()
-    click.echo(f"已启用 {name}")
+    _set_disabled(root, name, False)
 
 
 @users_group.command("token")

@@ -188,11 +188,12 @@ def stored_file(
         path = archive.path_of(record, role)
         base = archive.root.resolve()
         real = path.resolve()
-        gone = destroyed_files(archive.registry).get(str(path.relative_to(archive.root)))
-        if gone is not None and not path.exists():
-            raise RecordNotFound(f"档号 {record.archival_code} 的文件已于 {gone.destroyed_on} 按第 {gone.decision} 号"
-                                 "鉴定决定销毁；其目录信息和销毁记录仍在档案中")  # fmt: skip
         if not real.is_relative_to(base / "files") or not real.is_file():
+            # only a file not there is looked up among the destroyed (a scan of the audit log, not per download)
+            gone = destroyed_files(archive.registry).get(str(path.relative_to(archive.root)))
+            if gone is not None and not path.exists():
+                raise RecordNotFound(f"档号 {record.archival_code} 的文件已于 {gone.destroyed_on} 按第 {gone.decision}"
+                                     " 号鉴定决定销毁；其目录信息和销毁记录仍在档案中")  # fmt: skip
             raise OutsideArchive(f"档号 {record.archival_code} 的文件不在档案的 files/ 文件夹中，不予提供")
         archive.record_access(record.id, action, file=role, path=str(path.relative_to(archive.root)))
     return record, real
